@@ -1,0 +1,1 @@
+"""torch + transformers: devices, model loading and generation. No Qt (tests enforce it)."""

@@ -1,0 +1,1 @@
+"""PySide6 widgets. Never imports torch, transformers or the engine (tests enforce it)."""

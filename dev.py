@@ -1,0 +1,91 @@
+"""Set up a virtual environment and run Desktop Chat or its tests.
+
+    python dev.py run  [app arguments]     set up, then open the app
+    python dev.py test [pytest arguments]  set up, then run the whole test suite
+    python dev.py bench NAME               set up, then run bench/NAME.py
+
+Standard library only: this is the one file that runs before anything is installed.
+The environment lives in .venv next to this file and is reinstalled only when
+pyproject.toml or constraints.txt change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "desktop-chat-installed.sha256"
+INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in INSTALL_INPUTS:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> Path:
+    python = venv_python()
+    if not python.exists():
+        print("Creating the virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = install_fingerprint()
+    if not STAMP.exists() or STAMP.read_text().strip() != fingerprint:
+        print("Installing Desktop Chat and its dependencies ...", flush=True)
+        pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
+        subprocess.run(
+            [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[test]"],
+            check=True,
+        )
+        STAMP.write_text(fingerprint)
+    return python
+
+
+def prepare_demo_model(python: Path) -> Path | None:
+    """Convert the SmolLM2 demo model once (see scripts/prepare_demo_model.py)."""
+    result = subprocess.run(
+        [str(python), str(ROOT / "scripts" / "prepare_demo_model.py")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if result.returncode != 0:
+        print("The demo model could not be prepared; the app starts without it.", flush=True)
+        return None
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "bench"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    python = ensure_environment()
+    if command == "run":
+        demo = prepare_demo_model(python)
+        extra = ["--demo-model", str(demo)] if demo else []
+        return subprocess.call([str(python), "-m", "desktop_chat", *extra, *rest], cwd=ROOT)
+    if command == "test":
+        prepare_demo_model(python)
+        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
+    if not rest:
+        print("Name a benchmark: " + ", ".join(p.stem for p in sorted(ROOT.glob("bench/*.py"))))
+        return 2
+    script = ROOT / "bench" / f"{rest[0]}.py"
+    return subprocess.call([str(python), str(script), *rest[1:]], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
