@@ -78,7 +78,8 @@ def main(argv: list[str]) -> int:
         extra = ["--demo-model", str(demo)] if demo else []
         return subprocess.call([str(python), "-m", "desktop_chat", *extra, *rest], cwd=ROOT)
     if command == "test":
-        prepare_demo_model(python)
+        if prepare_demo_model(python) is None:
+            return 1  # the real-model tests need it: fail loudly rather than skip them
         return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
     if not rest:
         print("Name a benchmark: " + ", ".join(p.stem for p in sorted(ROOT.glob("bench/*.py"))))

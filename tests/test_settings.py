@@ -83,3 +83,11 @@ def test_a_bad_value_is_reset_alone_and_reported(tmp_path):
     assert loaded.settings.generation.top_p == 0.5
     assert "Theme must be one of" in loaded.notice
     assert "Temperature must be between" in loaded.notice
+
+
+def test_model_defaults_apply_only_values_in_range():
+    ours = GenerationSettings(temperature=1.0, top_p=0.5, max_new_tokens=100)
+    merged = ours.with_model_defaults({"temperature": 0.6, "top_p": 0.95, "top_k": 5000,
+                                       "bos_token_id": 1})
+    assert (merged.temperature, merged.top_p, merged.top_k) == (0.6, 0.95, ours.top_k)
+    assert merged.max_new_tokens == 100

@@ -83,6 +83,17 @@ class GenerationSettings:
             raise SettingsError(problems)
         return self
 
+    def with_model_defaults(self, defaults: dict[str, Any]) -> GenerationSettings:
+        """These settings with the sampling values from a model's generation_config.json."""
+        known = ("temperature", "top_p", "top_k", "repetition_penalty", "do_sample")
+        candidate = dataclasses.replace(
+            self, **{k: v for k, v in defaults.items() if k in known and v is not None})
+        problems = candidate.problems()
+        if problems:  # keep ours where the model's value is out of our ranges
+            candidate = dataclasses.replace(
+                candidate, **{k: getattr(self, k) for k in problems})
+        return candidate
+
 
 @dataclass(frozen=True)
 class AppSettings:

@@ -1,0 +1,161 @@
+"""Which accelerator runs the model, and in which precision, with the reason why.
+
+Precision policy (each choice can be overridden by the user):
+- never float16 by default for model families whose activations overflow it (Qwen2 and
+  relatives turn into NaN, shown as "!!!!"); float16 otherwise only where bfloat16 is not
+  supported on a GPU;
+- CUDA and XPU: bfloat16 where the device supports it;
+- Apple MPS: bfloat16 on macOS 14 and newer, else float32;
+- CPU: bfloat16 where the processor computes it natively (AVX512-BF16 or AMX on x86,
+  the BF16 extension on Arm), else float32: emulated bfloat16 is slower than float32.
+"""
+
+from __future__ import annotations
+
+import functools
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+FP16_UNSAFE_MODEL_TYPES = frozenset({"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
+                                     "gemma2", "gemma3", "gemma3_text", "t5"})
+DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
+
+
+class DeviceUnavailableError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class DeviceChoice:
+    device: str  # a torch device string: "cuda", "mps", "xpu" or "cpu"
+    dtype: torch.dtype
+    device_name: str  # for people: "NVIDIA H200", "Apple M2", "CPU (16 threads)"
+    reason: str  # why this device and precision, in words
+
+    @property
+    def dtype_name(self) -> str:
+        return str(self.dtype).removeprefix("torch.")
+
+
+def detect_accelerator() -> str:
+    """The best available device type: cuda, mps, xpu or cpu."""
+    accelerator_api = getattr(torch, "accelerator", None)
+    if accelerator_api is not None and accelerator_api.is_available():
+        current = accelerator_api.current_accelerator()
+        if current is not None and current.type in ("cuda", "mps", "xpu"):
+            return current.type
+    if torch.cuda.is_available():
+        return "cuda"
+    if torch.backends.mps.is_available():
+        return "mps"
+    if hasattr(torch, "xpu") and torch.xpu.is_available():
+        return "xpu"
+    return "cpu"
+
+
+def choose_device(device: str = "auto", dtype: str = "auto",
+                  model_type: str | None = None) -> DeviceChoice:
+    """Resolve the user's preferences (``auto`` or a name) into a device and dtype."""
+    if device == "auto":
+        device = detect_accelerator()
+        device_reason = f"{_describe(device)} was detected"
+    else:
+        if device != "cpu" and not _available(device):
+            raise DeviceUnavailableError(
+                f"The device {device.upper()} was chosen in the settings but is not available "
+                f"on this computer. Choose Automatic or CPU."
+            )
+        device_reason = f"{_describe(device)} was chosen in the settings"
+    if dtype == "auto":
+        chosen, dtype_reason = _default_dtype(device, model_type)
+    else:
+        chosen = DTYPES[dtype]
+        dtype_reason = f"{dtype} was chosen in the settings"
+        if chosen is torch.float16 and model_type in FP16_UNSAFE_MODEL_TYPES:
+            dtype_reason += f" (float16 can overflow with {model_type} models)"
+    return DeviceChoice(device, chosen, device_name(device), f"{device_reason}; {dtype_reason}")
+
+
+def _default_dtype(device: str, model_type: str | None) -> tuple[torch.dtype, str]:
+    fp16_ok = model_type not in FP16_UNSAFE_MODEL_TYPES
+    if device == "cuda":
+        if torch.cuda.is_bf16_supported():
+            return torch.bfloat16, "bfloat16: supported by this GPU"
+        if fp16_ok:
+            return torch.float16, "float16: this GPU has no bfloat16"
+        return torch.float32, (f"float32: this GPU has no bfloat16 and {model_type} "
+                               f"overflows float16")
+    if device == "xpu":
+        if torch.xpu.is_bf16_supported():
+            return torch.bfloat16, "bfloat16: supported by this GPU"
+        return torch.float32, "float32: this GPU has no bfloat16"
+    if device == "mps":
+        if torch.backends.mps.is_macos_or_newer(14, 0):
+            return torch.bfloat16, "bfloat16: supported by Metal on macOS 14 and newer"
+        return torch.float32, "float32: bfloat16 needs macOS 14 on Apple GPUs"
+    if cpu_has_native_bf16():
+        return torch.bfloat16, "bfloat16: this processor computes it natively"
+    return torch.float32, "float32: this processor has no native bfloat16"
+
+
+def _available(device: str) -> bool:
+    if device == "cuda":
+        return torch.cuda.is_available()
+    if device == "mps":
+        return torch.backends.mps.is_available()
+    if device == "xpu":
+        return hasattr(torch, "xpu") and torch.xpu.is_available()
+    return device == "cpu"
+
+
+def _describe(device: str) -> str:
+    return {"cuda": "a CUDA GPU", "mps": "the Apple GPU (Metal)", "xpu": "an Intel GPU",
+            "cpu": "the CPU"}[device]
+
+
+def device_name(device: str) -> str:
+    if device == "cuda":
+        return torch.cuda.get_device_name(0)
+    if device == "xpu":
+        return torch.xpu.get_device_name(0)
+    if device == "mps":
+        return f"Apple GPU ({platform.machine()})"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+@functools.cache
+def cpu_has_native_bf16() -> bool:
+    try:
+        if sys.platform.startswith("linux"):
+            text = Path("/proc/cpuinfo").read_text(errors="replace")
+            flags = set()
+            for line in text.splitlines():
+                if line.startswith(("flags", "Features")):
+                    flags.update(line.split(":", 1)[1].split())
+            return bool(flags & {"avx512_bf16", "amx_bf16", "bf16"})
+        if sys.platform == "darwin":
+            result = subprocess.run(["sysctl", "-n", "hw.optional.arm.FEAT_BF16"],
+                                    capture_output=True, text=True, timeout=5)
+            return result.stdout.strip() == "1"
+        if sys.platform == "win32":
+            import cpuinfo  # py-cpuinfo reads CPUID; Windows has no /proc/cpuinfo
+
+            flags = set(cpuinfo.get_cpu_info().get("flags", []))
+            return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except (OSError, subprocess.SubprocessError, ImportError, ValueError):
+        pass
+    return False
+
+
+def empty_accelerator_cache(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.empty_cache()
+    elif device == "mps":
+        torch.mps.empty_cache()
+    elif device == "xpu":
+        torch.xpu.empty_cache()

@@ -1,0 +1,400 @@
+"""Model folders: check them before loading, with a message for each way they can be wrong,
+then load with real progress that can be cancelled.
+
+A model folder is what Hugging Face hosts: config.json, tokenizer files, weights
+(*.safetensors, or pickle *.bin loaded with ``weights_only``), and usually a chat template.
+A folder holding a single .gguf file (or that file itself) loads through transformers'
+GGUF support. Checks run before any weight is read, so a broken folder fails in
+milliseconds and the model already loaded keeps working.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import struct
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+import torch
+import transformers
+from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+from transformers.utils import logging as hf_logging
+
+from desktop_chat.engine.device import DeviceChoice, empty_accelerator_cache
+
+ProgressCallback = Callable[[float, str], None]  # (fraction 0..1, what is happening)
+
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "spiece.model")
+CHAT_TEMPLATE_FILES = ("chat_template.jinja", "chat_template.json")
+# Used when a model brings no chat template of its own; the user is told.
+PLAIN_CHAT_TEMPLATE = (
+    "{% for message in messages %}"
+    "{% if message['role'] == 'system' %}{{ message['content'] }}\n\n"
+    "{% elif message['role'] == 'user' %}User: {{ message['content'] }}\n\n"
+    "{% else %}Assistant: {{ message['content'] }}{{ eos_token }}\n\n{% endif %}"
+    "{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}"
+)
+SAFETENSORS_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4,
+                           "I16": 2, "I8": 1, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1}
+
+
+class ModelLoadError(Exception):
+    """A model could not be opened. ``str()`` is for the user; ``details`` for the curious."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class RemoteCodeRequired(ModelLoadError):
+    """The model runs Python code from its folder; allowed only with the user's consent."""
+
+
+class LoadCancelled(ModelLoadError):
+    def __init__(self) -> None:
+        super().__init__("Loading was cancelled.")
+
+
+@dataclass
+class ModelFolder:
+    path: Path  # the folder
+    name: str
+    gguf_file: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    model_type: str | None = None
+    weight_files: list[Path] = field(default_factory=list)
+    parameter_count: int | None = None  # from safetensors headers, when known
+    has_chat_template: bool = True
+    uses_remote_code: bool = False
+
+
+@dataclass
+class LoadedModel:
+    model: Any  # a transformers PreTrainedModel
+    tokenizer: Any
+    folder: ModelFolder
+    choice: DeviceChoice
+    context_size: int
+    notices: list[str]
+    model_defaults: dict[str, Any]  # sampling values from the model's generation_config.json
+
+    @property
+    def weights_bytes(self) -> int:
+        return sum(p.numel() * p.element_size() for p in self.model.parameters())
+
+
+def inspect_model_folder(path: str | Path, allow_remote_code: bool = False) -> ModelFolder:
+    """Check a model folder without loading weights; raise ModelLoadError saying what's wrong."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise ModelLoadError(f"“{path}” does not exist.")
+    if path.is_file():
+        if path.suffix.lower() != ".gguf":
+            raise ModelLoadError(
+                f"“{path.name}” is a file. Choose the model's folder (the one holding "
+                f"config.json), or a .gguf file."
+            )
+        return _inspect_gguf(path.parent, path.name)
+    if not path.is_dir():
+        raise ModelLoadError(f"“{path}” is not a folder.")
+    config_path = path / "config.json"
+    if not config_path.exists():
+        ggufs = sorted(p.name for p in path.glob("*.gguf"))
+        if len(ggufs) == 1:
+            return _inspect_gguf(path, ggufs[0])
+        if len(ggufs) > 1:
+            raise ModelLoadError(
+                f"“{path.name}” holds several .gguf files; choose the one you want to open.",
+                "\n".join(ggufs),
+            )
+        raise ModelLoadError(
+            f"“{path.name}” is not a model folder: it has no config.json.",
+            "A Hugging Face model folder holds config.json, tokenizer files and weights "
+            "(*.safetensors). Download every file of the model into one folder.",
+        )
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        if not isinstance(config, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as error:
+        raise ModelLoadError("The model's config.json is damaged.", str(error)) from None
+
+    folder = ModelFolder(path=path, name=path.name, config=config,
+                         model_type=config.get("model_type"))
+    _check_architecture(folder, allow_remote_code)
+    _check_tokenizer(folder)
+    _check_weights(folder)
+    return folder
+
+
+def _inspect_gguf(path: Path, gguf_file: str) -> ModelFolder:
+    try:
+        import gguf  # noqa: F401  transformers' GGUF reader needs it
+    except ImportError:
+        raise ModelLoadError("Opening .gguf files needs the 'gguf' package.") from None
+    file = path / gguf_file
+    with file.open("rb") as handle:
+        if handle.read(4) != b"GGUF":
+            raise ModelLoadError(f"“{gguf_file}” is not a GGUF file, or it is damaged.")
+    return ModelFolder(path=path, name=Path(gguf_file).stem, gguf_file=gguf_file,
+                       weight_files=[file])
+
+
+def _check_architecture(folder: ModelFolder, allow_remote_code: bool) -> None:
+    model_type = folder.model_type
+    architectures = folder.config.get("architectures") or []
+    native = model_type in CONFIG_MAPPING_NAMES
+    if "auto_map" in folder.config and not native:
+        if not allow_remote_code:
+            raise RemoteCodeRequired(
+                "This model runs Python code from its own folder (custom code). "
+                "Allow that only for models from a source you trust.",
+                f"config.json names custom classes: {folder.config['auto_map']}",
+            )
+        folder.uses_remote_code = True
+        return
+    if not native:
+        raise ModelLoadError(
+            f"The installed transformers {transformers.__version__} does not know the "
+            f"architecture “{model_type or ', '.join(architectures) or 'unnamed'}”.",
+            "Update Desktop Chat (or transformers), or choose another model.",
+        )
+    causal_classes = set(MODEL_FOR_CAUSAL_LM_MAPPING_NAMES.values())
+    named_causal = any(a in causal_classes or a.endswith(("ForCausalLM", "LMHeadModel"))
+                       for a in architectures)
+    if model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES or (architectures and
+                                                                not named_causal):
+        kind = ", ".join(architectures) or model_type
+        raise ModelLoadError(
+            f"“{folder.name}” is not a text-generation model ({kind}).",
+            "Desktop Chat needs a causal language model (…ForCausalLM), the kind that "
+            "continues text.",
+        )
+
+
+def _check_tokenizer(folder: ModelFolder) -> None:
+    if not any((folder.path / name).exists() for name in TOKENIZER_FILES):
+        raise ModelLoadError(
+            f"“{folder.name}” has no tokenizer.",
+            f"Expected one of {', '.join(TOKENIZER_FILES)} beside config.json.",
+        )
+    tokenizer_config = folder.path / "tokenizer_config.json"
+    in_config = False
+    if tokenizer_config.exists():
+        try:
+            in_config = bool(json.loads(tokenizer_config.read_text(encoding="utf-8"))
+                             .get("chat_template"))
+        except (OSError, ValueError, AttributeError):
+            raise ModelLoadError("The model's tokenizer_config.json is damaged.") from None
+    folder.has_chat_template = in_config or any(
+        (folder.path / name).exists() for name in CHAT_TEMPLATE_FILES)
+
+
+def _check_weights(folder: ModelFolder) -> None:
+    path = folder.path
+    for index_name in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
+        index = path / index_name
+        if index.exists():
+            try:
+                shards = sorted(set(json.loads(index.read_text())["weight_map"].values()))
+            except (OSError, ValueError, KeyError, AttributeError) as error:
+                raise ModelLoadError(f"The weights index {index_name} is damaged.",
+                                     str(error)) from None
+            missing = [s for s in shards if not (path / s).exists()]
+            if missing:
+                raise ModelLoadError(
+                    f"Weight files are missing from “{folder.name}” (the download may be "
+                    f"incomplete).", "Missing: " + ", ".join(missing))
+            folder.weight_files = [path / s for s in shards]
+            break
+    else:
+        folder.weight_files = sorted(path.glob("*.safetensors")) or sorted(
+            path.glob("pytorch_model*.bin"))
+    if not folder.weight_files:
+        raise ModelLoadError(
+            f"“{folder.name}” has no weights.",
+            "Expected model.safetensors (or model-00001-of-000NN.safetensors, or "
+            "pytorch_model.bin). Download every file of the model into the folder.",
+        )
+    if all(f.suffix == ".safetensors" for f in folder.weight_files):
+        folder.parameter_count = sum(_safetensors_elements(f) for f in folder.weight_files)
+
+
+def _safetensors_elements(file: Path) -> int:
+    """Check a safetensors file's header against its size; return its element count."""
+    size = file.stat().st_size
+    damaged = f"The weights file “{file.name}” is truncated or damaged (the download may be " \
+              f"incomplete). Download it again."
+    try:
+        with file.open("rb") as handle:
+            (header_size,) = struct.unpack("<Q", handle.read(8))
+            if header_size > min(size, 100_000_000):
+                raise ValueError(f"header size {header_size} does not fit a {size}-byte file")
+            header = json.loads(handle.read(header_size))
+    except (OSError, ValueError, struct.error) as error:
+        raise ModelLoadError(damaged, str(error)) from None
+    end = 0
+    elements = 0
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        end = max(end, entry["data_offsets"][1])
+        count = 1
+        for dim in entry["shape"]:
+            count *= dim
+        elements += count
+    expected = 8 + header_size + end
+    if size != expected:
+        raise ModelLoadError(damaged, f"{file.name}: {size} bytes, the header describes "
+                                      f"{expected} bytes")
+    return elements
+
+
+class _ProgressBar:
+    """Stands in for the tqdm bars transformers opens while loading; reports and cancels."""
+
+    def __init__(self, report: Callable[[_ProgressBar], None], iterable: Any = None,
+                 *args: Any, **kwargs: Any) -> None:
+        self._report = report
+        self.iterable = iterable
+        self.desc = kwargs.get("desc") or ""
+        total = kwargs.get("total")
+        if total is None and iterable is not None and hasattr(iterable, "__len__"):
+            total = len(iterable)
+        self.total = total
+        self.n = 0
+
+    def __iter__(self):
+        for item in self.iterable:
+            yield item
+            self.update(1)
+
+    def update(self, n: float = 1) -> None:
+        self.n += n
+        self._report(self)
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return lambda *args, **kwargs: None  # set_description, refresh, set_postfix, ...
+
+
+def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCallback,
+               cancel: threading.Event) -> LoadedModel:
+    """Load tokenizer and weights onto ``choice.device``; raises ModelLoadError.
+
+    Call ``check_memory`` first: it refuses a model that cannot fit before any weight is read.
+    """
+    progress(0.0, "Reading the tokenizer")
+    common: dict[str, Any] = {"trust_remote_code": folder.uses_remote_code}
+    if folder.gguf_file:
+        common["gguf_file"] = folder.gguf_file
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder.path, **common)
+    except Exception as error:  # tokenizers raise many types for a bad file
+        raise ModelLoadError("The model's tokenizer could not be read.", repr(error)) from None
+    notices = []
+    if not getattr(tokenizer, "chat_template", None):
+        tokenizer.chat_template = PLAIN_CHAT_TEMPLATE
+        notices.append("This model has no chat template; a plain “User: / Assistant:” "
+                       "format is used, and answers may be weaker.")
+    if cancel.is_set():
+        raise LoadCancelled()
+
+    def report(bar: _ProgressBar) -> None:
+        if cancel.is_set():
+            raise LoadCancelled()
+        if bar.total:
+            progress(min(bar.n / bar.total, 1.0), "Loading weights")
+
+    previous_hook = hf_logging.set_tqdm_hook(
+        lambda factory, args, kwargs: _ProgressBar(report, *args, **kwargs))
+    try:
+        model = AutoModelForCausalLM.from_pretrained(
+            folder.path, dtype=choice.dtype, device_map=choice.device, weights_only=True,
+            **common,
+        )
+    except LoadCancelled:
+        gc.collect()
+        raise
+    except (torch.OutOfMemoryError, MemoryError) as error:
+        gc.collect()
+        empty_accelerator_cache(choice.device)
+        raise ModelLoadError(
+            f"There is not enough memory on the {choice.device_name} for this model in "
+            f"{choice.dtype_name}.", str(error)) from None
+    except Exception as error:
+        gc.collect()
+        raise ModelLoadError("The model's weights could not be loaded.", repr(error)) from None
+    finally:
+        hf_logging.set_tqdm_hook(previous_hook)
+    model.eval()
+    progress(1.0, "Ready")
+    return LoadedModel(
+        model=model, tokenizer=tokenizer, folder=folder, choice=choice,
+        context_size=_context_size(model, tokenizer), notices=notices,
+        model_defaults=_model_defaults(folder),
+    )
+
+
+def unload(loaded: LoadedModel | None) -> None:
+    """Free a model's memory, on the accelerator too."""
+    if loaded is None:
+        return
+    device = loaded.choice.device
+    loaded.model = None
+    loaded.tokenizer = None
+    gc.collect()
+    empty_accelerator_cache(device)
+
+
+def check_memory(folder: ModelFolder, choice: DeviceChoice) -> None:
+    if not folder.parameter_count:
+        return
+    needed = folder.parameter_count * torch.tensor([], dtype=choice.dtype).element_size()
+    if choice.device == "cuda":
+        free, _ = torch.cuda.mem_get_info()
+    else:  # CPU, and Apple GPUs, which share the system memory
+        free = psutil.virtual_memory().available
+    if needed > free * 0.95:
+        raise ModelLoadError(
+            f"This model needs about {needed / 2**30:.1f} GB of memory in "
+            f"{choice.dtype_name}, but only {free / 2**30:.1f} GB is free on the "
+            f"{choice.device_name}.",
+            "Close other programs, choose a smaller model, or a smaller precision in the "
+            "settings.",
+        )
+
+
+def _context_size(model: Any, tokenizer: Any) -> int:
+    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") \
+        else model.config
+    size = getattr(config, "max_position_embeddings", None)
+    if not size:
+        size = tokenizer.model_max_length if tokenizer.model_max_length < 10**7 else 2048
+    return int(size)
+
+
+def _model_defaults(folder: ModelFolder) -> dict[str, Any]:
+    """Sampling values the model's authors set in generation_config.json."""
+    path = folder.path / "generation_config.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    keys = ("temperature", "top_p", "top_k", "repetition_penalty", "do_sample")
+    return {k: data[k] for k in keys if k in data}
