@@ -1,21 +1,25 @@
 """Composition root: arguments, QApplication, settings, store, worker and main window.
 
 The only module that wires all layers. Nothing here imports torch: the window paints
-first, and the worker imports the engine on its own thread.
+first, and the worker imports the engine on its own thread once the window is on screen.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop_chat import APP_NAME, __version__
 from desktop_chat.core.paths import AppPaths
-from desktop_chat.core.settings import AppSettings, load_settings
+from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.main_window import MainWindow
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -31,60 +35,85 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-@dataclass
-class AppContext:
-    args: argparse.Namespace
-    paths: AppPaths
-    settings: AppSettings
-    store: ConversationStore
-    notices: list[str]
+def create_main_window(argv: Sequence[str]) -> MainWindow:
+    """Build exactly the window ``desktop-chat`` shows, on a running QApplication.
 
+    The worker thread starts, and the start-up model begins loading, once the window has
+    painted (``window.start_engine()`` does it at once, for tests and tools).
+    """
+    from PySide6.QtCore import QEvent, QObject
 
-def build_context(argv: Sequence[str]) -> AppContext:
+    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.worker import InferenceWorker
+
     args = parse_args(argv)
     paths = AppPaths.resolve(args.data_dir)
-    loaded = load_settings(paths.settings_file)
-    notices = [loaded.notice] if loaded.notice else []
+    settings_file = SettingsFile(paths.settings_file)
     store = ConversationStore(paths.conversations_dir)
-    return AppContext(args, paths, loaded.settings, store, notices)
+    worker = InferenceWorker()
+    window = MainWindow(settings_file, store, worker)
+    window.args = args
+    window.paths = paths
 
+    started = False
 
-def create_main_window(argv: Sequence[str]):  # -> MainWindow (imported lazily, see below)
-    """Build exactly the window ``desktop-chat`` shows, on a running QApplication."""
-    from desktop_chat.ui.main_window import MainWindow
+    def start_engine() -> None:
+        nonlocal started
+        if not started:
+            started = True
+            worker.start()
+            window.models.open_initial(args.model, args.demo_model)
 
-    context = build_context(argv)
-    window = MainWindow()
-    window.context = context
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                if args.exit_after_paint:
+                    print(f"first paint {time.time() - _process_start():.3f} s "
+                          f"torch imported: {'torch' in sys.modules}", flush=True)
+                    from PySide6.QtWidgets import QApplication
+
+                    QApplication.instance().quit()
+                else:
+                    start_engine()
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+    window.start_engine = start_engine
+    window.models.model_ready.connect(freeze_heap)
+    window.chat.conversation_opened.connect(freeze_heap)
+    if settings_file.notice:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: window.show_problem(settings_file.notice))
     return window
+
+
+def freeze_heap(*_: object) -> None:
+    """Take what is alive now out of the garbage collector's sight.
+
+    torch, transformers and Qt leave a million long-lived objects; a full collection over
+    them takes 100+ ms, which showed as a stall in the middle of a streamed reply. Called
+    after a model loads and a conversation opens: new garbage is still collected.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parse_args(argv)  # --help and --version exit here, before Qt starts
 
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     window = create_main_window(argv)
-
-    if window.context.args.exit_after_paint:
-        class FirstPaint(QObject):
-            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-                if event.type() == QEvent.Type.Paint:
-                    print(f"first paint {time.time() - _process_start():.3f} s "
-                          f"torch imported: {'torch' in sys.modules}", flush=True)
-                    app.quit()
-                return False
-
-        first_paint = FirstPaint(window)
-        window.installEventFilter(first_paint)
-
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.worker.shutdown()  # closing the window did it already, unless Qt quit otherwise
+    return code
 
 
 def _process_start() -> float:

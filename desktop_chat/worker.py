@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 CHUNK_INTERVAL_S = 0.030  # at most ~33 chunk signals a second reach the GUI thread
 SHUTDOWN_TIMEOUT_MS = 3000
+# Past the timeout the thread is in work nothing can interrupt (importing torch, one long
+# prefill). Destroying a running QThread aborts the process, so wait for it to end.
+UNINTERRUPTIBLE_WAIT_MS = 120_000
 
 
 class InferenceWorker(QObject):
@@ -97,8 +100,13 @@ class InferenceWorker(QObject):
             return True
         thread.quit()
         finished = thread.wait(timeout_ms)
-        if finished:
+        if not finished:
+            log.warning("the inference thread is busy; waiting for it to finish")
+            thread.wait(UNINTERRUPTIBLE_WAIT_MS)
+        if thread.isFinished():
             self._release_model()
+        else:
+            _busy_threads.append(thread)  # never destroy a running QThread
         return finished
 
     @property
@@ -162,12 +170,18 @@ class InferenceWorker(QObject):
     @Slot(object, object)
     def _generate(self, request: GenerationRequest, cancel: threading.Event) -> None:
         if self._session is None:
-            self.generation_failed.emit("No model is loaded yet.", _empty_result("error"))
+            self.generation_failed.emit("No model is loaded yet.",
+                                        _empty_result("error", request.request_id))
             return
         if cancel.is_set():  # cancelled while still queued
-            self.generation_finished.emit(_empty_result("cancelled"))
+            self.generation_finished.emit(_empty_result("cancelled", request.request_id))
             return
-        coalescer = _ChunkCoalescer(self.chunk_received.emit)
+
+        def emit_chunk(kind: str, text: str) -> None:
+            if not cancel.is_set():  # a stopped reply sends nothing more
+                self.chunk_received.emit(kind, text)
+
+        coalescer = _ChunkCoalescer(emit_chunk)
         try:
             result = self._session.generate(request.messages, request.settings,
                                             coalescer.add, cancel)
@@ -176,6 +190,7 @@ class InferenceWorker(QObject):
             result = _empty_result("error")
             result.error, result.error_details = str(error), traceback.format_exc()
         coalescer.flush()
+        result.request_id = request.request_id
         if result.error:
             self.generation_failed.emit(result.error, result)
         else:
@@ -189,6 +204,9 @@ class InferenceWorker(QObject):
         self._session = None
         loaded, self._loaded = self._loaded, None
         unload(loaded)
+
+
+_busy_threads: list[QThread] = []
 
 
 class _ChunkCoalescer:
@@ -216,6 +234,7 @@ class _ChunkCoalescer:
             self._last = time.monotonic()
 
 
-def _empty_result(finish_reason: str) -> GenerationResult:
+def _empty_result(finish_reason: str, request_id: int = 0) -> GenerationResult:
     return GenerationResult(reasoning="", answer="", reasoning_unfinished=False,
-                            stats=GenerationStats(finish_reason=finish_reason))
+                            stats=GenerationStats(finish_reason=finish_reason),
+                            request_id=request_id)

@@ -38,25 +38,51 @@ def demo_model() -> Path:
     return DEMO_MODEL
 
 
+def on_gui_thread(signal):
+    """A GUI-thread signal that re-emits ``signal`` (emitted on the worker thread).
+
+    pytest-qt's waitSignal handles the signal in the emitting thread and stops its timer
+    from there, which Qt refuses; a relay living on the GUI thread receives it queued.
+    The relay's ``fired`` signal carries the original arguments as one tuple.
+    """
+    from PySide6.QtCore import QObject, Signal
+
+    class Relay(QObject):
+        fired = Signal(object)
+
+        def on_fired(self, *args):
+            self.fired.emit(args)
+
+    relay = Relay()
+    signal.connect(relay.on_fired)
+    _relays.append(relay)
+    return relay.fired
+
+
+_relays: list = []
+
+
 @pytest.fixture
 def worker(qtbot):
     """A started InferenceWorker with the engine imported; stopped and joined afterwards."""
     from desktop_chat.worker import InferenceWorker
 
     worker = InferenceWorker()
-    with qtbot.waitSignal(worker.engine_ready, timeout=ENGINE_START_TIMEOUT_MS):
+    with qtbot.waitSignal(on_gui_thread(worker.engine_ready), timeout=ENGINE_START_TIMEOUT_MS):
         worker.start()
     yield worker
     assert worker.shutdown(), "the worker thread did not stop within 3 s"
+    _relays.clear()
 
 
 def load(qtbot, worker, path, **options):
     """Load a model through the worker; returns its ModelInfo."""
     from desktop_chat.core.inference import LoadRequest
 
-    with qtbot.waitSignal(worker.model_loaded, timeout=ENGINE_START_TIMEOUT_MS) as loaded:
+    with qtbot.waitSignal(on_gui_thread(worker.model_loaded),
+                          timeout=ENGINE_START_TIMEOUT_MS) as loaded:
         worker.request_load(LoadRequest(str(path), **options))
-    return loaded.args[0]
+    return loaded.args[0][0]
 
 
 @pytest.fixture

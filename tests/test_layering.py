@@ -1,5 +1,6 @@
 """The layering rule of ARCHITECTURE.md: core <- engine <- worker -> ui; app sees all."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -16,17 +17,10 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in result.stdout
 
 
-def test_the_window_and_the_worker_module_load_without_torch():
+def test_the_window_and_worker_modules_import_without_torch():
     code = textwrap.dedent("""
-        import os, sys
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        from PySide6.QtWidgets import QApplication
-        app = QApplication([])
-        import desktop_chat.ui.main_window, desktop_chat.app, desktop_chat.worker
-        from desktop_chat.app import create_main_window
-        window = create_main_window([])
-        window.show()
-        app.processEvents()
+        import sys
+        import desktop_chat.app, desktop_chat.ui.main_window, desktop_chat.worker
         heavy = sorted(m for m in ("torch", "transformers", "desktop_chat.engine")
                        if m in sys.modules)
         print("heavy:", heavy)
@@ -35,3 +29,12 @@ def test_the_window_and_the_worker_module_load_without_torch():
                             cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout
+
+
+def test_the_window_paints_before_torch_is_imported(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_chat", "--exit-after-paint", "--data-dir",
+         str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "torch imported: False" in result.stdout

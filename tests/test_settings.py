@@ -91,3 +91,16 @@ def test_model_defaults_apply_only_values_in_range():
                                        "bos_token_id": 1})
     assert (merged.temperature, merged.top_p, merged.top_k) == (0.6, 0.95, ours.top_k)
     assert merged.max_new_tokens == 100
+
+
+def test_settings_file_saves_every_change(tmp_path):
+    from desktop_chat.core.settings import SettingsFile
+
+    path = tmp_path / "settings.json"
+    holder = SettingsFile(path)
+    assert holder.settings == AppSettings() and holder.notice is None
+    holder.update_settings(holder.settings.with_model_opened("/m"))
+    assert SettingsFile(path).settings.last_model_path == "/m"
+    with pytest.raises(SettingsError):
+        holder.update_settings(AppSettings(theme="neon"))
+    assert SettingsFile(path).settings.theme == "system"

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from conftest import TINY_R1, load
+from conftest import TINY_R1, load, on_gui_thread
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.inference import GenerationRequest, LoadRequest
@@ -22,10 +22,10 @@ def request(*texts_and_answers, settings=GREEDY):
 def generate(qtbot, worker, generation_request, signal="generation_finished"):
     chunks = []
     worker.chunk_received.connect(lambda kind, text: chunks.append((kind, text)))
-    with qtbot.waitSignal(getattr(worker, signal), timeout=60_000) as done:
+    with qtbot.waitSignal(on_gui_thread(getattr(worker, signal)), timeout=60_000) as done:
         worker.request_generation(generation_request)
     worker.chunk_received.disconnect()
-    return done.args, chunks
+    return done.args[0], chunks
 
 
 def test_model_loaded_reports_name_device_dtype_and_context(r1_worker):
@@ -98,11 +98,13 @@ def test_cancel_mid_stream_finishes_as_cancelled_with_the_partial_text(
         r1_worker.cancel()
 
     r1_worker.chunk_received.connect(on_chunk)
-    with qtbot.waitSignal(r1_worker.generation_finished, timeout=30_000) as done:
+    finished = on_gui_thread(r1_worker.generation_finished)
+    with qtbot.waitSignal(finished, timeout=30_000) as done:
         r1_worker.request_generation(request("What is the capital of France?"))
-    (result,) = done.args
+    (result,) = done.args[0]
     assert result.stats.finish_reason == "cancelled"
-    assert result.reasoning and result.reasoning == "".join(chunks)
+    # Chunks stop at the cancel; the result holds everything generated until it took effect.
+    assert result.reasoning and result.reasoning.startswith("".join(chunks))
     assert not result.answer
 
 
@@ -110,9 +112,10 @@ def test_chunks_are_coalesced_to_about_thirty_a_second(qtbot, r1_worker, monkeyp
     slow_down(monkeypatch, r1_worker.session, seconds=0.005)
     stamps = []
     r1_worker.chunk_received.connect(lambda kind, text: stamps.append((time.monotonic(), kind)))
-    with qtbot.waitSignal(r1_worker.generation_finished, timeout=30_000) as done:
+    finished = on_gui_thread(r1_worker.generation_finished)
+    with qtbot.waitSignal(finished, timeout=30_000) as done:
         r1_worker.request_generation(request("What is the capital of France?"))
-    (result,) = done.args
+    (result,) = done.args[0]
     tokens = result.stats.reasoning_tokens + result.stats.answer_tokens
     assert len(stamps) < tokens / 2  # several tokens a signal
     same_kind_gaps = [b[0] - a[0] for a, b in zip(stamps, stamps[1:], strict=False)
@@ -153,9 +156,10 @@ def test_a_bad_folder_fails_with_its_message_and_the_old_model_keeps_working(
     broken = tmp_path / "broken"
     shutil.copytree(TINY_R1, broken)
     breakage(broken)
-    with qtbot.waitSignal(r1_worker.model_load_failed, timeout=30_000) as failed:
+    load_failed = on_gui_thread(r1_worker.model_load_failed)
+    with qtbot.waitSignal(load_failed, timeout=30_000) as failed:
         r1_worker.request_load(LoadRequest(str(broken)))
-    assert message in failed.args[0]
+    assert message in failed.args[0][0]
     (result,), _ = generate(qtbot, r1_worker, request("What is the capital of France?"))
     assert result.answer == "The capital of France is **Paris**."
 
@@ -169,9 +173,9 @@ def test_custom_code_asks_for_consent(qtbot, worker, tmp_path):
     config = json.loads((folder / "config.json").read_text())
     config.update(model_type="mystery", auto_map={"AutoModelForCausalLM": "m.MysteryLM"})
     (folder / "config.json").write_text(json.dumps(config))
-    with qtbot.waitSignal(worker.model_load_failed, timeout=30_000) as failed:
+    with qtbot.waitSignal(on_gui_thread(worker.model_load_failed), timeout=30_000) as failed:
         worker.request_load(LoadRequest(str(folder)))
-    message, details, needs_consent = failed.args
+    message, details, needs_consent = failed.args[0]
     assert needs_consent and "trust" in message and "MysteryLM" in details
 
 
@@ -182,7 +186,7 @@ def test_generating_without_a_model_fails_cleanly(qtbot, worker):
 
 def test_shutdown_during_generation_joins_within_three_seconds(qtbot, r1_worker, monkeypatch):
     slow_down(monkeypatch, r1_worker.session, seconds=0.05)
-    with qtbot.waitSignal(r1_worker.chunk_received, timeout=30_000):
+    with qtbot.waitSignal(on_gui_thread(r1_worker.chunk_received), timeout=30_000):
         r1_worker.request_generation(request("What is the capital of France?"))
     started = time.monotonic()
     assert r1_worker.shutdown()

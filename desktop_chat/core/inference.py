@@ -36,6 +36,7 @@ class GenerationRequest:
 
     messages: tuple[Message, ...]
     settings: GenerationSettings
+    request_id: int = 0  # echoed in the result, so a late result is told apart
 
 
 @dataclass
@@ -66,3 +67,4 @@ class GenerationResult:
     stats: GenerationStats
     error: str | None = None  # for the user, when finish_reason is "error"
     error_details: str = ""
+    request_id: int = 0

@@ -205,6 +205,20 @@ def load_settings(path: Path) -> LoadedSettings:
     return LoadedSettings(settings)
 
 
+class SettingsFile:
+    """The settings in force and the file they live in; every change is saved at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        loaded = load_settings(path)
+        self.settings = loaded.settings
+        self.notice = loaded.notice
+
+    def update_settings(self, settings: AppSettings) -> None:
+        save_settings(self.path, settings)
+        self.settings = settings
+
+
 def save_settings(path: Path, settings: AppSettings) -> None:
     settings.validated()
     path.parent.mkdir(parents=True, exist_ok=True)

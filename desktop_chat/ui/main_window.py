@@ -1,21 +1,48 @@
-"""The main window. Until a model is open it shows how to get one."""
+"""The main window: conversation sidebar, conversation view, composer, menus, status bar.
+
+Until a model is open (and no conversation is shown) it shows how to get one. The window
+knows the worker only as an object with signals and request methods, handed in by app.py.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
+    QProgressBar,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat import APP_NAME
+from desktop_chat.core.conversation import Conversation, Message
+from desktop_chat.core.inference import GenerationResult, ModelInfo
+from desktop_chat.core.settings import AppSettings, SettingsFile
+from desktop_chat.core.store import ConversationStore
+from desktop_chat.ui import theme as themes
+from desktop_chat.ui.chat_controller import ChatController
+from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.conversation_view import ConversationView
+from desktop_chat.ui.markdown import MarkdownRenderer
+from desktop_chat.ui.model_controller import ModelController
+from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.sidebar import Sidebar
 
 MODEL_PAGE_URL = "https://huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"
+UNDO_SECONDS = 10
 
 
 class EmptyState(QWidget):
@@ -47,42 +74,383 @@ class EmptyState(QWidget):
         button.setObjectName("emptyStateOpenButton")
         button.setAccessibleName(self.tr("Open model folder"))
         button.clicked.connect(self.open_model_requested)
-
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
-        for widget in (title, body, button):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        body.setMaximumWidth(520)
-        layout.addStretch(3)
+        # A fixed-width column: word-wrapped labels get their full height only when the
+        # layout hands them a width, not when aligned inside a wider one.
+        column = QWidget()
+        column.setFixedWidth(520)
+        inner = QVBoxLayout(column)
+        inner.setSpacing(16)
+        inner.addStretch(2)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        inner.addWidget(title)
+        inner.addWidget(body)
+        inner.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        inner.addStretch(3)
+        layout = QHBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(column)
+        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
-    open_model_requested = Signal()
-
-    def __init__(self) -> None:
+    def __init__(self, settings_file: SettingsFile, store: ConversationStore,
+                 worker: Any) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1100, 760)
+        self.resize(1180, 800)
+        self.settings_file = settings_file
+        self.worker = worker
+        self.theme = themes.resolve(settings_file.settings.theme)
+        self.renderer = MarkdownRenderer(self.theme.markdown)
+        self.models = ModelController(worker, settings_file, self)
+        self.chat = ChatController(store, worker, settings_file, self)
+        self._search_filter: list[str] | None = None
+        self._pending_undo: str | None = None
 
+        self._build_widgets()
+        self._build_actions()
+        self._build_status_bar()
+        self._connect()
+        themes.apply(QApplication.instance(), self.theme)
+        self._apply_display_settings(settings_file.settings)
+        self._restore_geometry()
+        self.refresh_sidebar()
+        self._update_page()
+        self._update_composer()
+
+    # ----- construction --------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.sidebar = Sidebar()
         self.empty_state = EmptyState()
-        self.empty_state.open_model_requested.connect(self.open_model_requested)
+        self.view = ConversationView(self.renderer)
+        self.composer = Composer()
+        chat_page = QWidget()
+        chat_page.setObjectName("chatPage")
+        column = QVBoxLayout(chat_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.composer)
+        self.chat_page = chat_page
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_state)
-        self.setCentralWidget(self.pages)
+        self.pages.addWidget(chat_page)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 920])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
 
-        self.open_model_action = QAction(self.tr("&Open Model Folder…"), self)
-        self.open_model_action.setObjectName("openModelAction")
-        self.open_model_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_model_action.triggered.connect(self.open_model_requested)
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setObjectName("quitAction")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    def _action(self, name: str, text: str, shortcut: Any = None,
+                slot: Any = None, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setCheckable(checkable)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        standard = QKeySequence.StandardKey
+        preferences = QKeySequence(standard.Preferences)
+        if preferences.isEmpty():  # Windows and most Linux desktops define none
+            preferences = QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Comma)
+        self.new_conversation_action = self._action(
+            "newConversationAction", self.tr("&New Chat"), standard.New,
+            self.chat.new_conversation)
+        self.open_model_action = self._action(
+            "openModelAction", self.tr("&Open Model Folder…"), standard.Open,
+            self.models.choose_and_open)
+        self.open_gguf_action = self._action(
+            "openGgufAction", self.tr("Open &GGUF File…"), None,
+            self.models.choose_gguf_and_open)
+        self.settings_action = self._action(
+            "settingsAction", self.tr("&Settings…"), preferences, self.open_settings)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        quit_action = self._action("quitAction", self.tr("&Quit"), standard.Quit, self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
+        self.toggle_thinking_action = self._action(
+            "toggleThinkingAction", self.tr("Show &Thinking"),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_T),
+            None, checkable=True)
+        self.toggle_thinking_action.toggled.connect(self._on_thinking_toggled)
+        self.focus_search_action = self._action(
+            "focusSearchAction", self.tr("&Search Conversations"), standard.Find,
+            self._focus_search)
+        self.stop_action = self._action("stopAction", self.tr("S&top"),
+                                        QKeySequence(Qt.Key.Key_Escape), self.chat.stop)
+        self.regenerate_action = self._action(
+            "regenerateAction", self.tr("&Regenerate Answer"),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self.chat.regenerate)
+
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_conversation_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.open_model_action)
+        file_menu.addAction(self.open_gguf_action)
+        self.recent_menu = file_menu.addMenu(self.tr("Recent &Models"))
+        self.recent_menu.setObjectName("recentModelsMenu")
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.toggle_thinking_action)
+        view_menu.addAction(self.focus_search_action)
+        chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
+        chat_menu.addAction(self.stop_action)
+        chat_menu.addAction(self.regenerate_action)
+        self._fill_recent_menu()
 
-        self.statusBar().showMessage(self.tr("No model"))
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.load_progress = QProgressBar()
+        self.load_progress.setObjectName("loadProgress")
+        self.load_progress.setRange(0, 1000)
+        self.load_progress.setMaximumWidth(180)
+        self.load_progress.setTextVisible(False)
+        self.cancel_load_button = QPushButton(self.tr("Cancel"))
+        self.cancel_load_button.setObjectName("cancelLoadButton")
+        self.cancel_load_button.setAccessibleName(self.tr("Cancel loading"))
+        self.cancel_load_button.clicked.connect(self.models.cancel)
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.setObjectName("undoDeleteButton")
+        self.undo_button.clicked.connect(self._undo_delete)
+        self.reply_stats = QLabel()
+        self.reply_stats.setObjectName("replyStats")
+        self.model_status = QLabel(self.tr("No model"))
+        self.model_status.setObjectName("modelStatus")
+        for widget in (self.undo_button, self.load_progress, self.cancel_load_button,
+                       self.reply_stats, self.model_status):
+            bar.addPermanentWidget(widget)
+        for widget in (self.undo_button, self.load_progress, self.cancel_load_button):
+            widget.hide()
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._expire_undo)
+
+    def _connect(self) -> None:
+        self.empty_state.open_model_requested.connect(self.models.choose_and_open)
+        self.models.loading_started.connect(self._on_loading_started)
+        self.models.loading_progressed.connect(self._on_loading_progressed)
+        self.models.model_ready.connect(self._on_model_ready)
+        self.models.loading_failed.connect(self._on_loading_failed)
+        self.composer.send_requested.connect(self.chat.send)
+        self.composer.stop_requested.connect(self.chat.stop)
+        self.view.regenerate_requested.connect(self.chat.regenerate)
+        self.chat.conversations_changed.connect(self.refresh_sidebar)
+        self.chat.conversation_opened.connect(self._on_conversation_opened)
+        self.chat.user_message_added.connect(self.view.add_user_message)
+        self.chat.last_reply_removed.connect(self.view.remove_last_assistant_message)
+        self.chat.reply_started.connect(self._on_reply_started)
+        self.chat.chunk_received.connect(self.view.append_chunk)
+        self.chat.reply_finished.connect(self._on_reply_finished)
+        self.chat.generating_changed.connect(self._on_generating_changed)
+        self.chat.problem.connect(self.show_problem)
+        self.sidebar.new_requested.connect(self.chat.new_conversation)
+        self.sidebar.conversation_selected.connect(self.chat.open_conversation)
+        self.sidebar.rename_requested.connect(self._rename)
+        self.sidebar.delete_requested.connect(self._delete)
+        self.sidebar.search_changed.connect(self._on_search_changed)
+
+    # ----- settings and display ------------------------------------------------------------
+
+    @property
+    def settings(self) -> AppSettings:
+        return self.settings_file.settings
+
+    def open_settings(self) -> None:
+        defaults = self.models.model.model_defaults if self.models.model else None
+        dialog = SettingsDialog(self.settings, defaults, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self.apply_settings(dialog.settings())
+
+    def apply_settings(self, new: AppSettings) -> None:
+        old = self.settings
+        self.settings_file.update_settings(new)
+        self._apply_display_settings(new)
+        if (new.device, new.dtype) != (old.device, old.dtype):
+            self.models.reload_with_settings()
+
+    def _apply_display_settings(self, settings: AppSettings) -> None:
+        resolved = themes.resolve(settings.theme)
+        if resolved != self.theme:
+            self.theme = resolved
+            themes.apply(QApplication.instance(), resolved)
+            self.renderer.set_palette(resolved.markdown)
+            if self.chat.current is not None and not self.chat.generating:
+                # code and tables take the new colours
+                self.view.show_messages(self.chat.current.messages)
+        self.view.keep_thinking_open = settings.keep_reasoning_open
+        self.toggle_thinking_action.setChecked(settings.show_reasoning)
+        self.view.set_thinking_visible(settings.show_reasoning)
+
+    def _on_thinking_toggled(self, visible: bool) -> None:
+        self.view.set_thinking_visible(visible)
+        if visible != self.settings.show_reasoning:
+            self.settings_file.update_settings(
+                dataclasses.replace(self.settings, show_reasoning=visible))
+
+    def _restore_geometry(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+
+    # ----- models --------------------------------------------------------------------------
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_models:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.models.open(p))
+        self.recent_menu.setEnabled(bool(self.settings.recent_models))
+
+    def _on_loading_started(self, name: str) -> None:
+        self.model_status.setText(self.tr("Loading {name}…").format(name=name))
+        self.load_progress.setValue(0)
+        self.load_progress.show()
+        self.cancel_load_button.show()
+        self._update_page()
+        self._update_composer()
+
+    def _on_loading_progressed(self, fraction: float, what: str) -> None:
+        self.load_progress.setValue(int(fraction * 1000))
+        self.load_progress.setToolTip(what)
+
+    def _on_model_ready(self, info: ModelInfo) -> None:
+        self.load_progress.hide()
+        self.cancel_load_button.hide()
+        self.chat.model_path = info.path
+        self.model_status.setText(f"{info.name} · {info.device_name} · {info.dtype}")
+        self.model_status.setToolTip(info.reason)
+        for notice in info.notices:
+            self.statusBar().showMessage(notice, 15000)
+        self._fill_recent_menu()
+        self._update_page()
+        self._update_composer()
+
+    def _on_loading_failed(self, message: str) -> None:
+        self.load_progress.hide()
+        self.cancel_load_button.hide()
+        model = self.models.model
+        self.model_status.setText(
+            f"{model.name} · {model.device_name} · {model.dtype}" if model
+            else self.tr("No model"))
+        self._update_page()
+        self._update_composer()
+
+    # ----- conversations -------------------------------------------------------------------
+
+    def refresh_sidebar(self) -> None:
+        summaries = self.chat.list_conversations()
+        if self._search_filter is not None:
+            allowed = set(self._search_filter)
+            summaries = [s for s in summaries if s.id in allowed]
+        current = self.chat.current.id if self.chat.current else None
+        self.sidebar.set_conversations(summaries, current)
+
+    def _on_conversation_opened(self, conversation: Conversation | None) -> None:
+        self.view.show_messages(conversation.messages if conversation else [])
+        self.sidebar.select(conversation.id if conversation else None)
+        self._update_page()
+        self.composer.input.setFocus()
+
+    def _on_search_changed(self, query: str) -> None:
+        self._search_filter = self.chat.search(query)
+        self.refresh_sidebar()
+
+    def _focus_search(self) -> None:
+        self.sidebar.search.setFocus()
+        self.sidebar.search.selectAll()
+
+    def _rename(self, conversation_id: str) -> None:
+        current = next((self.sidebar.model.item(r).text()
+                        for r in range(self.sidebar.model.rowCount())
+                        if self.sidebar.ids()[r] == conversation_id), "")
+        title, ok = QInputDialog.getText(self, self.tr("Rename conversation"),
+                                         self.tr("Title:"), text=current)
+        if ok:
+            self.chat.rename(conversation_id, title)
+
+    def _delete(self, conversation_id: str) -> None:
+        self.chat.delete(conversation_id)
+        self._pending_undo = conversation_id
+        self.statusBar().showMessage(self.tr("Conversation deleted."), UNDO_SECONDS * 1000)
+        self.undo_button.show()
+        self._undo_timer.start(UNDO_SECONDS * 1000)
+
+    def _undo_delete(self) -> None:
+        conversation_id, self._pending_undo = self._pending_undo, None
+        self._expire_undo()
+        if conversation_id:
+            self.chat.restore(conversation_id)
+
+    def _expire_undo(self) -> None:
+        self.undo_button.hide()
+        self.statusBar().clearMessage()
+
+    # ----- replies -------------------------------------------------------------------------
+
+    def _on_reply_started(self) -> None:
+        self.view.start_assistant_message()
+
+    def _on_reply_finished(self, message: Message, result: GenerationResult) -> None:
+        if self.view.live is None:  # stopped by switching away: saved, not on screen
+            return
+        self.view.finish_live_message(message)
+        stats = result.stats
+        used = stats.prompt_tokens + stats.reasoning_tokens + stats.answer_tokens
+        parts = []
+        if stats.decode_tokens_per_s:
+            parts.append(self.tr("{rate:.1f} tokens/s").format(rate=stats.decode_tokens_per_s))
+        if stats.context_size:
+            parts.append(self.tr("context {used} / {size}").format(used=used,
+                                                                   size=stats.context_size))
+        if stats.dropped_messages:
+            parts.append(self.tr("{n} older messages left out to fit").format(
+                n=stats.dropped_messages))
+        self.reply_stats.setText(" · ".join(parts))
+
+    def _on_generating_changed(self, generating: bool) -> None:
+        self.composer.set_generating(generating)
+        self.stop_action.setEnabled(generating)
+        self.regenerate_action.setEnabled(not generating)
+        self._update_composer()
+
+    def _update_composer(self) -> None:
+        if self.models.model is None:
+            reason = self.tr("Loading the model…") if self.models.loading else self.tr(
+                "Open a model first.")
+            self.composer.set_can_send(False, reason)
+        else:
+            self.composer.set_can_send(True)
+        self.stop_action.setEnabled(self.chat.generating)
+
+    def _update_page(self) -> None:
+        show_chat = (self.models.model is not None or self.models.loading is not None
+                     or self.chat.current is not None)
+        self.pages.setCurrentWidget(self.chat_page if show_chat else self.empty_state)
+
+    def show_problem(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("problemDialog")
+        box.open()
+
+    # ----- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.chat.stop_and_keep()  # the partial reply is saved, never lost
+        geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self.settings_file.update_settings(
+            dataclasses.replace(self.settings, window_geometry=geometry))
+        self.worker.shutdown()
+        super().closeEvent(event)

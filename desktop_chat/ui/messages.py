@@ -1,0 +1,370 @@
+"""Message widgets: the user's bubble, and the assistant's answer with its thinking panel."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.core.conversation import Message
+from desktop_chat.ui.cached_height import CachedHeightBox
+from desktop_chat.ui.markdown import COPY_CODE_SCHEME, MarkdownRenderer, split_blocks
+
+MARKDOWN_RENDER_INTERVAL_MS = 100  # re-render a streaming answer at most 10 times a second
+SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+BLOCK_GAP_PX = 8
+
+
+def _selectable_label(object_name: str, rich: bool) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    flags = Qt.TextInteractionFlag.TextSelectableByMouse
+    if rich:
+        flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse
+    label.setTextInteractionFlags(flags)
+    label.setOpenExternalLinks(False)  # links open only through _on_link, on a click
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def open_link(url: str) -> bool:
+    """Open a link from model output in the system browser, if it is a web or mail link."""
+    qurl = QUrl(url)
+    if qurl.scheme().lower() in SAFE_LINK_SCHEMES:
+        return QDesktopServices.openUrl(qurl)
+    return False
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Plain text in paragraphs (each with the blank line that ends it)."""
+    parts = text.split("\n\n")
+    return [part + "\n\n" for part in parts[:-1]] + [parts[-1]]
+
+
+class SegmentedText(QWidget):
+    """Text shown as one label per block: finished blocks in a box whose height is cached,
+    and the block still being written in a label of its own.
+
+    A QLabel lays out all of its text whenever it changes; with one label a 2,000-token
+    answer would make every update cost as much as the whole answer. Here an update costs
+    as much as its last block.
+    """
+
+    link_activated = Signal(str, object)  # url, the code blocks of the label it came from
+
+    def __init__(self, object_name: str, renderer: MarkdownRenderer | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{object_name}Blocks")
+        self._label_name = object_name
+        self.renderer = renderer  # None: plain text
+        self.finished = CachedHeightBox(spacing=BLOCK_GAP_PX)
+        self.finished.hide()
+        self.tail = self._new_label()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(BLOCK_GAP_PX)  # labels drop the margins of their outer blocks
+        layout.addWidget(self.finished)
+        layout.addWidget(self.tail)
+        self._finished_blocks: list[str] = []
+        self._tail_block: str | None = None
+        self.text = ""
+
+    @property
+    def labels(self) -> list[QLabel]:
+        return [*self.finished.widgets(), self.tail]
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        blocks = split_blocks(text) if self.renderer else split_paragraphs(text)
+        blocks = [b for b in blocks if b.strip()] or [""]
+        done, last = blocks[:-1], blocks[-1]
+        if done[: len(self._finished_blocks)] != self._finished_blocks:
+            self._clear_finished()  # the text was replaced, not extended
+        for block in done[len(self._finished_blocks):]:
+            label = self._new_label()
+            self._show(label, block)
+            self.finished.items.addWidget(label)
+            self._finished_blocks.append(block)
+        self.finished.setVisible(bool(self._finished_blocks))
+        if last != self._tail_block:
+            self._show(self.tail, last)
+            self._tail_block = last
+
+    def _clear_finished(self) -> None:
+        for label in self.finished.widgets():
+            self.finished.items.removeWidget(label)
+            label.deleteLater()
+        self._finished_blocks = []
+
+    def _new_label(self) -> QLabel:
+        label = _selectable_label(self._label_name, rich=self.renderer is not None)
+        label.setProperty("code", [])
+        label.linkActivated.connect(
+            lambda url, source=label: self.link_activated.emit(url, source.property("code")))
+        return label
+
+    def _show(self, label: QLabel, block: str) -> None:
+        if self.renderer is None:
+            label.setText(block.rstrip("\n"))
+        else:
+            rendered = self.renderer.render(block)
+            label.setProperty("code", rendered.code)
+            label.setText(rendered.html)
+
+
+class ThinkingPanel(QFrame):
+    """The model's reasoning: open and live while it thinks, folded when the answer starts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("thinkingPanel")
+        self.header = QToolButton()
+        self.header.setObjectName("thinkingHeader")
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setCheckable(True)
+        self.header.setAutoRaise(True)
+        self.header.toggled.connect(self.set_expanded)
+        self.text = SegmentedText("thinkingText", None)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.text)
+        self.seconds: float | None = None
+        self.set_thinking()
+
+    @property
+    def expanded(self) -> bool:
+        return self.header.isChecked()
+
+    def set_expanded(self, expanded: bool) -> None:
+        if self.header.isChecked() != expanded:
+            self.header.setChecked(expanded)  # re-enters through toggled
+            return
+        self.header.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.text.setVisible(expanded)
+        self.header.setAccessibleName(self.header.text())
+
+    def set_thinking(self) -> None:
+        self.header.setText(self.tr("Thinking…"))
+
+    def append(self, text: str) -> None:
+        self.text.set_text(self.text.text + text)
+
+    def set_reasoning(self, text: str) -> None:
+        self.text.set_text(text)
+
+    def reasoning(self) -> str:
+        return self.text.text
+
+    def finish(self, seconds: float | None, unfinished: bool = False) -> None:
+        self.seconds = seconds
+        if seconds is None:
+            title = self.tr("Thoughts")
+        elif round(seconds) <= 1:
+            title = self.tr("Thought for 1 second")
+        else:
+            title = self.tr("Thought for {n} seconds").format(n=round(seconds))
+        if unfinished:
+            title += self.tr(" (stopped while thinking)")
+        self.header.setText(title)
+        self.header.setAccessibleName(title)
+
+
+class UserMessageWidget(QWidget):
+    def __init__(self, message: Message, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = message
+        bubble = QFrame()
+        bubble.setObjectName("userMessage")
+        self.text = _selectable_label("userText", rich=False)
+        self.text.setText(message.content)
+        inner = QVBoxLayout(bubble)
+        inner.setContentsMargins(14, 10, 14, 10)
+        inner.addWidget(self.text)
+        bubble.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(80, 6, 0, 6)
+        layout.addStretch(1)
+        layout.addWidget(bubble)
+
+
+class AssistantMessageWidget(QWidget):
+    """An answer: thinking panel, Markdown body, and a footer with state, stats and actions."""
+
+    regenerate_requested = Signal()
+
+    def __init__(self, renderer: MarkdownRenderer, show_thinking: bool,
+                 keep_thinking_open: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.renderer = renderer
+        self.show_thinking = show_thinking
+        self.keep_thinking_open = keep_thinking_open
+        self.thinking: ThinkingPanel | None = None
+        self._answer = ""
+        self._last_render = 0.0
+        self.streaming = False
+
+        self.body = SegmentedText("answerText", renderer)
+        self.body.link_activated.connect(self._on_link)
+        self.body.hide()
+        self.error = QLabel()
+        self.error.setObjectName("messageError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.footer = QWidget()
+        self.footer.setObjectName("messageFooter")
+        self.state = QLabel()
+        self.state.setObjectName("messageState")
+        self.stats = QLabel()
+        self.stats.setObjectName("messageStats")
+        self.copy_button = QToolButton()
+        self.copy_button.setObjectName("copyMessageButton")
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setAccessibleName(self.tr("Copy answer"))
+        self.copy_button.clicked.connect(self.copy_answer)
+        self.regenerate_button = QToolButton()
+        self.regenerate_button.setObjectName("regenerateButton")
+        self.regenerate_button.setText(self.tr("Regenerate"))
+        self.regenerate_button.setAccessibleName(self.tr("Regenerate answer"))
+        self.regenerate_button.clicked.connect(self.regenerate_requested)
+        self.regenerate_button.hide()
+        footer = QHBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.state, self.stats):
+            footer.addWidget(widget)
+        footer.addStretch(1)
+        footer.addWidget(self.copy_button)
+        footer.addWidget(self.regenerate_button)
+
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 6, 0, 10)
+        self._layout.setSpacing(6)
+        self._layout.addWidget(self.body)
+        self._layout.addWidget(self.error)
+        self._layout.addWidget(self.footer)
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.timeout.connect(self._render)
+
+    # ----- streaming -----------------------------------------------------------------------
+
+    def start_streaming(self) -> None:
+        self.streaming = True
+        self.footer.hide()
+
+    def append(self, kind: str, text: str) -> None:
+        if kind == "reasoning":
+            panel = self._thinking_panel()
+            panel.append(text)
+            return
+        if self.thinking is not None and not self._answer and self.thinking.seconds is None:
+            self.thinking.finish(self._elapsed_thinking())
+            if not self.keep_thinking_open:
+                self.thinking.set_expanded(False)
+        self._answer += text
+        self._schedule_render()
+
+    def _elapsed_thinking(self) -> float:
+        return time.monotonic() - self._thinking_started
+
+    def _schedule_render(self) -> None:
+        since = (time.monotonic() - self._last_render) * 1000
+        if since >= MARKDOWN_RENDER_INTERVAL_MS:
+            self._render()
+        elif not self._render_timer.isActive():
+            self._render_timer.start(int(MARKDOWN_RENDER_INTERVAL_MS - since))
+
+    def _render(self) -> None:
+        self._render_timer.stop()
+        self._last_render = time.monotonic()
+        if self._answer != self.body.text:
+            self.body.set_text(self._answer)
+        self.body.setVisible(bool(self._answer.strip()))
+
+    # ----- final state ---------------------------------------------------------------------
+
+    def show_message(self, message: Message) -> None:
+        """Show a finished (or saved) message: answer, reasoning, duration, state, stats."""
+        self.streaming = False
+        stats = message.stats or {}
+        if message.reasoning_content:
+            panel = self._thinking_panel(expanded=self.keep_thinking_open and not message.content)
+            if panel.reasoning() != message.reasoning_content:
+                panel.set_reasoning(message.reasoning_content)
+            unfinished = bool(stats.get("reasoning_unfinished"))
+            panel.finish(stats.get("thinking_s"), unfinished)
+            if not self.keep_thinking_open and message.content:
+                panel.set_expanded(False)
+        self._answer = message.content
+        self._render()
+        self._show_state(message)
+        self.footer.show()
+
+    def _show_state(self, message: Message) -> None:
+        stats = message.stats or {}
+        states = {
+            "cancelled": self.tr("Stopped"),
+            "length": self.tr("Cut off at the length limit"),
+            "error": self.tr("Failed"),
+        }
+        self.state.setText(states.get(message.finish_reason or "", ""))
+        self.state.setVisible(message.finish_reason in states)
+        error = message.extra.get("error")
+        self.error.setText(self.tr("Error: {message}").format(message=error) if error else "")
+        self.error.setVisible(bool(error))
+        tokens = stats.get("reasoning_tokens", 0) + stats.get("answer_tokens", 0)
+        rate = stats.get("decode_tokens_per_s")
+        parts = []
+        if tokens:
+            parts.append(self.tr("1 token") if tokens == 1
+                         else self.tr("{n} tokens").format(n=tokens))
+        if rate:
+            parts.append(self.tr("{rate:.1f} tokens/s").format(rate=rate))
+        self.stats.setText(" · ".join(parts))
+
+    def set_last(self, last: bool) -> None:
+        self.regenerate_button.setVisible(last)
+
+    def set_thinking_visible(self, visible: bool) -> None:
+        self.show_thinking = visible
+        if self.thinking is not None:
+            self.thinking.setVisible(visible)
+
+    def answer_markdown(self) -> str:
+        return self._answer
+
+    def copy_answer(self) -> None:
+        QGuiApplication.clipboard().setText(self._answer)
+
+    def _thinking_panel(self, expanded: bool = True) -> ThinkingPanel:
+        if self.thinking is None:
+            self._thinking_started = time.monotonic()
+            self.thinking = ThinkingPanel()
+            self.thinking.set_expanded(expanded)
+            self._layout.insertWidget(0, self.thinking)
+            self.thinking.setVisible(self.show_thinking)
+        return self.thinking
+
+    def _on_link(self, url: str, code: list[str]) -> None:
+        if url.startswith(f"{COPY_CODE_SCHEME}:"):
+            index = int(url.split(":", 1)[1])
+            if 0 <= index < len(code):
+                QGuiApplication.clipboard().setText(code[index])
+            return
+        open_link(url)

@@ -1,0 +1,306 @@
+"""The real window with the real worker on tiny-r1, driven as a user would."""
+
+import json
+import shutil
+import time
+
+import pytest
+from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, on_gui_thread
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
+
+from desktop_chat.app import create_main_window
+from desktop_chat.ui.messages import ThinkingPanel
+from desktop_chat.ui.settings_dialog import SettingsDialog
+
+REPLY_TIMEOUT_MS = 60_000
+
+
+def make_window(qtbot, data_dir, *args):
+    window = create_main_window(["--data-dir", str(data_dir), *args])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def close(window):
+    window.close()
+    assert window.worker._thread is None, "the worker thread was left running"
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def window(qtbot, data_dir):
+    window = make_window(qtbot, data_dir)
+    with qtbot.waitSignal(on_gui_thread(window.worker.engine_ready),
+                          timeout=ENGINE_START_TIMEOUT_MS):
+        window.start_engine()
+    yield window
+    if window.isVisible():
+        close(window)
+
+
+def open_model(qtbot, window, path=TINY_R1):
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.models.open(str(path))
+
+
+def send(qtbot, window, text):
+    window.composer.input.setPlainText(text)
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
+        qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
+    return done.args[0]
+
+
+def slow_down(monkeypatch, window, seconds=0.03):
+    model = window.worker.session.model
+    real_forward = model.forward
+
+    def slow_forward(*args, **kwargs):
+        time.sleep(seconds)
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", slow_forward)
+
+
+def panels(window):
+    return window.view.findChildren(ThinkingPanel)
+
+
+def test_stable_object_names_for_tests_and_accessibility(window):
+    for name in ("conversationList", "conversationView", "messageInput", "sendButton",
+                 "stopButton"):
+        assert window.findChild(QWidget, name) is not None, name
+    for name in ("openModelAction", "settingsAction", "toggleThinkingAction",
+                 "newConversationAction"):
+        assert window.findChild(type(window.open_model_action), name) is not None, name
+    assert window.composer.input.accessibleName()
+    assert window.composer.send_button.accessibleName()
+
+
+def test_choosing_a_model_folder_through_the_dialog(qtbot, window, monkeypatch):
+    assert window.pages.currentWidget() is window.empty_state
+    assert not window.composer.send_button.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(TINY_R1))
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.open_model_action.trigger()
+    assert window.pages.currentWidget() is window.chat_page
+    assert window.model_status.text().startswith("tiny-r1 · CPU")
+    assert window.composer.send_button.isEnabled()
+    assert window.settings.last_model_path == str(TINY_R1)
+    assert [a.text() for a in window.recent_menu.actions()] == ["tiny-r1"]
+
+
+def test_thinking_streams_open_then_folds_with_a_duration(qtbot, window, monkeypatch):
+    open_model(qtbot, window)
+    slow_down(monkeypatch, window)
+    seen_while_thinking = []
+
+    def on_chunk(kind, text):
+        if kind == "reasoning" and not seen_while_thinking:
+            [panel] = panels(window)
+            seen_while_thinking.append((panel.expanded, panel.header.text(),
+                                        panel.text.isHidden()))
+
+    window.chat.chunk_received.connect(on_chunk)
+    message = send(qtbot, window, "What is the capital of France?")
+    assert seen_while_thinking == [(True, "Thinking…", False)]
+    [panel] = panels(window)
+    assert panel.objectName() == "thinkingPanel"
+    assert not panel.expanded and not panel.text.isVisible()
+    assert panel.header.text().startswith("Thought for ")
+    assert "France is in Europe" in panel.reasoning()
+    answer = window.view.findChildren(QLabel, "answerText")[-1]
+    assert "<strong>Paris</strong>" in answer.text()
+    assert message.finish_reason == "stop" and message.stats["thinking_s"] > 0
+    qtbot.mouseClick(panel.header, Qt.MouseButton.LeftButton)
+    assert panel.expanded and panel.text.isVisible()
+
+
+def test_stop_keeps_the_partial_text_and_says_it_was_stopped(qtbot, window, monkeypatch):
+    open_model(qtbot, window)
+    slow_down(monkeypatch, window, 0.05)
+    window.chat.chunk_received.connect(
+        lambda kind, text: window.composer.stop_button.isVisible()
+        and qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton))
+    message = send(qtbot, window, "What is the capital of France?")
+    assert message.finish_reason == "cancelled"
+    assert message.reasoning_content and not message.content
+    assert window.view.findChildren(QLabel, "messageState")[-1].text() == "Stopped"
+    assert window.composer.send_button.isVisible()
+    saved = window.chat.store.load(window.chat.current.id)
+    assert saved.messages[-1].finish_reason == "cancelled"
+
+
+def test_regenerate_replaces_the_last_answer(qtbot, window):
+    open_model(qtbot, window)
+    send(qtbot, window, "What is 2 + 2?")
+    regenerate = window.view.assistant_widgets()[-1].regenerate_button
+    assert regenerate.isVisible()
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS):
+        qtbot.mouseClick(regenerate, Qt.MouseButton.LeftButton)
+    messages = window.chat.current.messages
+    assert [m.role for m in messages] == ["user", "assistant"]
+    assert len(window.view.assistant_widgets()) == 1
+    assert messages[-1].content == "2 + 2 = 4"
+
+
+def test_thinking_panels_toggle_globally_and_the_choice_is_remembered(qtbot, window, data_dir):
+    open_model(qtbot, window)
+    send(qtbot, window, "What is the capital of France?")
+    [panel] = panels(window)
+    assert panel.isVisible()
+    window.toggle_thinking_action.trigger()
+    assert not panel.isVisible()
+    assert json.loads((data_dir / "config" / "settings.json").read_text())[
+        "show_reasoning"] is False
+    window.toggle_thinking_action.trigger()
+    assert panel.isVisible()
+
+
+def test_a_reopened_window_shows_the_conversation_with_its_reasoning(qtbot, window, data_dir):
+    open_model(qtbot, window)
+    first = send(qtbot, window, "法国的首都是哪里？")
+    conversation_id = window.chat.current.id
+    close(window)
+
+    again = make_window(qtbot, data_dir)
+    assert again.sidebar.ids() == [conversation_id]
+    assert again.sidebar.model.item(0).text() == "法国的首都是哪里？"
+    again.sidebar.list.setCurrentIndex(again.sidebar.model.index(0, 0))
+    [panel] = panels(again)
+    assert panel.reasoning() == first.reasoning_content == "用户在问法国的首都。答案是巴黎。"
+    assert panel.header.text().startswith("Thought for ")
+    assert "法国的首都是巴黎。🗼" in again.view.findChildren(QLabel, "answerText")[-1].text()
+    close(again)
+
+
+def test_a_folder_that_fails_to_load_shows_the_error_and_keeps_the_model(
+        qtbot, window, tmp_path):
+    open_model(qtbot, window)
+    broken = tmp_path / "broken-model"
+    shutil.copytree(TINY_R1, broken)
+    (broken / "model.safetensors").write_bytes(b"\0" * 64)
+    with qtbot.waitSignal(window.models.loading_failed, timeout=30_000):
+        window.models.open(str(broken))
+    box = window.findChild(QMessageBox, "modelErrorDialog")
+    assert box is not None and box.isVisible()
+    assert "truncated or damaged" in box.text() and "tiny-r1 is still open" in box.informativeText()
+    box.close()
+    assert window.model_status.text().startswith("tiny-r1")
+    assert window.settings.last_model_path == str(TINY_R1)
+    assert send(qtbot, window, "What is 2 + 2?").content == "2 + 2 = 4"
+
+
+def test_shift_enter_adds_a_line_and_enter_sends(qtbot, window):
+    open_model(qtbot, window)
+    editor = window.composer.input
+    qtbot.keyClicks(editor, "line one")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(editor, "line two")
+    assert editor.toPlainText() == "line one\nline two"
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert editor.toPlainText() == ""
+    assert window.chat.current.messages[0].content == "line one\nline two"
+
+
+def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
+    open_model(qtbot, window)
+    send(qtbot, window, "What is the capital of France?")
+    first = window.chat.current.id
+    window.new_conversation_action.trigger()
+    assert window.chat.current is None and not window.view.assistant_widgets()
+    send(qtbot, window, "What is 2 + 2?")
+    second = window.chat.current.id
+    assert window.sidebar.ids() == [second, first]  # newest first
+
+    window.chat.rename(first, "Geography")
+    assert window.sidebar.ids() == [first, second]  # renaming counts as an update
+    assert window.sidebar.model.item(0).text() == "Geography"
+
+    with qtbot.waitSignal(window.sidebar.search_changed, timeout=2000):
+        window.sidebar.search.setText("paris")
+    assert window.sidebar.ids() == [first]
+    with qtbot.waitSignal(window.sidebar.search_changed, timeout=2000):
+        window.sidebar.search.clear()
+
+    window.sidebar.delete_requested.emit(second)
+    assert window.sidebar.ids() == [first] and window.undo_button.isVisible()
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert set(window.sidebar.ids()) == {first, second}
+    assert window.chat.current.id == second
+
+
+def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, monkeypatch):
+    open_model(qtbot, window)
+    slow_down(monkeypatch, window, 0.05)
+    window.composer.input.setPlainText("What is the capital of France?")
+    with qtbot.waitSignal(window.chat.chunk_received, timeout=REPLY_TIMEOUT_MS):
+        qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
+    conversation_id = window.chat.current.id
+    close(window)
+    saved = window.chat.store.load(conversation_id)
+    assert [m.role for m in saved.messages] == ["user", "assistant"]
+    assert saved.messages[1].finish_reason == "cancelled"
+    assert saved.messages[1].reasoning_content
+
+
+def test_settings_dialog_refuses_invalid_values_and_offers_model_defaults(qtbot, window):
+    open_model(qtbot, window)
+    dialog = SettingsDialog(window.settings, window.models.model.model_defaults, window)
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "settingsDialog"
+    dialog.temperature.setValue(1.5)
+    dialog.reset_to_model_defaults()
+    assert dialog.temperature.value() == pytest.approx(0.6)
+    assert dialog.top_p.value() == pytest.approx(0.95)
+    dialog.context_limit.setValue(100)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != SettingsDialog.DialogCode.Accepted
+    assert "Context limit must be between 256" in dialog.error.text()
+    dialog.context_limit.setValue(512)
+    dialog.accept()
+    assert not dialog.isVisible()
+    window.apply_settings(dialog.settings())
+    assert window.settings.generation.context_limit == 512
+
+
+def test_changing_the_theme_restyles_the_window(qtbot, window):
+    import dataclasses
+
+    window.apply_settings(dataclasses.replace(window.settings, theme="dark"))
+    assert window.theme.dark
+    assert window.palette().window().color().name() == "#1e1f22"
+    window.apply_settings(dataclasses.replace(window.settings, theme="light"))
+    assert not window.theme.dark
+
+
+def test_the_demo_model_opens_when_none_was_chosen_and_is_not_remembered(qtbot, data_dir):
+    window = make_window(qtbot, data_dir, "--demo-model", str(TINY_R1))
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.start_engine()
+    assert window.models.model.name == "tiny-r1"
+    assert window.settings.last_model_path is None
+    close(window)
+
+
+def test_the_last_model_reloads_at_start_and_model_flag_wins(qtbot, data_dir, tmp_path):
+    other = tmp_path / "other-model"
+    shutil.copytree(TINY_R1, other)
+    window = make_window(qtbot, data_dir, "--model", str(other))
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.start_engine()
+    assert window.models.model.name == "other-model"
+    close(window)
+    again = make_window(qtbot, data_dir, "--demo-model", str(TINY_R1))
+    with qtbot.waitSignal(again.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        again.start_engine()
+    assert again.models.model.name == "other-model"  # the user's choice beats the demo
+    close(again)
