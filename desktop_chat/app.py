@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from desktop_chat import APP_NAME, __version__
-from desktop_chat.core.paths import AppPaths
+from desktop_chat.core.paths import AppPaths, resource
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
+from desktop_chat.crash import install_handlers, setup_logging
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -32,6 +33,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--demo-model", metavar="PATH", help=argparse.SUPPRESS)
     # For bench/startup.py: print seconds from process start to first paint, then quit.
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
+    # For the packaging test: load MODEL, answer one question, check the split, exit.
+    parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
+    # For the packaging test: raise an unhandled error once the window is up.
+    parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(argv))
 
 
@@ -102,15 +107,30 @@ def freeze_heap(*_: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parse_args(argv)  # --help and --version exit here, before Qt starts
+    args = parse_args(argv)  # --help and --version exit here, before Qt starts
+    log_path = setup_logging(AppPaths.resolve(args.data_dir).log_dir)
+    install_handlers(log_path, exit_after_report=args.crash_for_test)
 
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource("icons", "app-icon-256.png"))))
+    if args.self_test:
+        from desktop_chat import self_test
+
+        return self_test.run(app, args.self_test)
     window = create_main_window(argv)
     window.show()
+    if args.crash_for_test:
+        from PySide6.QtCore import QTimer
+
+        def fail() -> None:
+            raise RuntimeError("a crash asked for by --crash-for-test")
+
+        QTimer.singleShot(100, fail)
     code = app.exec()
     window.worker.shutdown()  # closing the window did it already, unless Qt quit otherwise
     return code

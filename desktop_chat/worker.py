@@ -43,6 +43,7 @@ UNINTERRUPTIBLE_WAIT_MS = 120_000
 
 class InferenceWorker(QObject):
     engine_ready = Signal()  # torch and transformers are imported: loading starts at once
+    engine_failed = Signal(str, str)  # message, details: torch or transformers cannot load
     load_progressed = Signal(float, str)  # fraction 0..1, what is happening
     model_loaded = Signal(object)  # ModelInfo
     model_load_failed = Signal(str, str, bool)  # message, details, needs consent to custom code
@@ -118,22 +119,32 @@ class InferenceWorker(QObject):
 
     @Slot()
     def _warm_up(self) -> None:
-        from desktop_chat.engine import chat, loader  # noqa: F401  imports torch, transformers
-
+        try:
+            from desktop_chat.engine import chat, loader  # noqa: F401  torch, transformers
+        except Exception as error:  # a broken install: say so instead of failing silently
+            log.exception("the inference engine could not be imported")
+            self.engine_failed.emit(
+                f"The inference engine could not start: {error}", traceback.format_exc())
+            return
         self.engine_ready.emit()
 
     @Slot(object, object)
     def _load(self, request: LoadRequest, cancel: threading.Event) -> None:
-        from desktop_chat.engine.chat import ChatSession
-        from desktop_chat.engine.device import DeviceUnavailableError, choose_device
-        from desktop_chat.engine.loader import (
-            ModelLoadError,
-            RemoteCodeRequired,
-            check_memory,
-            inspect_model_folder,
-            load_model,
-        )
-
+        try:
+            from desktop_chat.engine.chat import ChatSession
+            from desktop_chat.engine.device import DeviceUnavailableError, choose_device
+            from desktop_chat.engine.loader import (
+                ModelLoadError,
+                RemoteCodeRequired,
+                check_memory,
+                inspect_model_folder,
+                load_model,
+            )
+        except Exception as error:
+            log.exception("the inference engine could not be imported")
+            self.model_load_failed.emit(f"The inference engine could not start: {error}",
+                                        traceback.format_exc(), False)
+            return
         try:
             folder = inspect_model_folder(request.path, request.allow_remote_code)
             choice = choose_device(request.device, request.dtype, folder.model_type)
@@ -146,6 +157,7 @@ class InferenceWorker(QObject):
                 check_memory(folder, choice)
             loaded = load_model(folder, choice, self.load_progressed.emit, cancel)
         except ModelLoadError as error:
+            log.info("could not load %s: %s", request.path, error)
             self.model_load_failed.emit(str(error), error.details,
                                         isinstance(error, RemoteCodeRequired))
             return
@@ -160,6 +172,8 @@ class InferenceWorker(QObject):
         self._release_model()
         self._loaded = loaded
         self._session = ChatSession(loaded)
+        log.info("loaded %s on %s in %s (%s)", folder.name, choice.device_name,
+                 choice.dtype_name, choice.reason)
         self.model_loaded.emit(ModelInfo(
             name=folder.name, path=str(request.path), device=choice.device,
             device_name=choice.device_name, dtype=choice.dtype_name,

@@ -62,6 +62,7 @@ def convert(source: Path, target: Path) -> None:
 
 
 def main() -> int:
+    source = gguf_folder()  # installed even when converted: the GGUF loading tests use it
     target = demo_model_dir()
     marker = target / DONE_MARKER
     if marker.exists() and marker.read_text() == MARKER_TEXT:
@@ -71,7 +72,7 @@ def main() -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".converting-") as work:
         staging = Path(work) / "model"
-        convert(gguf_folder(), staging)
+        convert(source, staging)
         (staging / DONE_MARKER).write_text(MARKER_TEXT)
         if target.exists():
             shutil.rmtree(target)

@@ -223,3 +223,23 @@ def test_smollm2_greedy_output_is_identical_with_and_without_cache_reuse(
         transcripts[reuse] = answers
         assert (min(reused[1:]) > 0) if reuse else (max(reused) == 0)
     assert transcripts[True] == transcripts[False]
+
+
+def test_a_broken_engine_install_is_reported_not_hung(qtbot, monkeypatch):
+    import sys
+
+    import desktop_chat.engine
+    from desktop_chat.worker import InferenceWorker
+
+    monkeypatch.setitem(sys.modules, "desktop_chat.engine.chat", None)  # import fails
+    monkeypatch.delattr(desktop_chat.engine, "chat", raising=False)
+    worker = InferenceWorker()
+    try:
+        with qtbot.waitSignal(on_gui_thread(worker.engine_failed), timeout=60_000) as failed:
+            worker.start()
+        assert "could not start" in failed.args[0][0]
+        with qtbot.waitSignal(on_gui_thread(worker.model_load_failed), timeout=60_000) as load:
+            worker.request_load(LoadRequest(str(TINY_R1)))
+        assert "could not start" in load.args[0][0]
+    finally:
+        assert worker.shutdown()

@@ -7,6 +7,7 @@ Then conversations live in DIR, settings in DIR/config and logs in DIR/logs.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,11 @@ class AppPaths:
             config_dir=Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)),
             log_dir=Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False)),
         )
+
+
+def resource(*parts: str) -> Path:
+    """A file shipped in the package's resources folder; the same frozen or not."""
+    return Path(str(importlib.resources.files("desktop_chat").joinpath("resources", *parts)))
 
 
 def demo_model_dir() -> Path:

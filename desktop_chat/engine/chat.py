@@ -174,10 +174,10 @@ class ChatSession:
         self._cache: DynamicCache | None = None
         self._cache_ids: list[int] = []
         eos = self.model.generation_config.eos_token_id
-        eos_ids = eos if isinstance(eos, list) else [eos] if eos is not None else []
+        eos_ids = set(eos) if isinstance(eos, list) else {eos} if eos is not None else set()
         if self.tokenizer.eos_token_id is not None:
-            eos_ids.append(self.tokenizer.eos_token_id)
-        self.eos_ids = sorted(set(eos_ids))
+            eos_ids.add(self.tokenizer.eos_token_id)
+        self.eos_ids = sorted(eos_ids)
         self.special_ids = set(self.tokenizer.all_special_ids) | set(self.eos_ids)
 
     # ----- prompt ------------------------------------------------------------------------

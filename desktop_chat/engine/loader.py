@@ -300,7 +300,9 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
     Call ``check_memory`` first: it refuses a model that cannot fit before any weight is read.
     """
     progress(0.0, "Reading the tokenizer")
-    common: dict[str, Any] = {"trust_remote_code": folder.uses_remote_code}
+    # local_files_only: a model folder is opened, never downloaded; nothing leaves the machine.
+    common: dict[str, Any] = {"trust_remote_code": folder.uses_remote_code,
+                              "local_files_only": True}
     if folder.gguf_file:
         common["gguf_file"] = folder.gguf_file
     try:

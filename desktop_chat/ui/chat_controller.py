@@ -11,9 +11,13 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.core.conversation import Conversation, FutureSchemaError, Message, title_from_text
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
-from desktop_chat.core.store import ConversationCorruptError, ConversationStore, StoreError
-
-_REASONING = "reasoning"
+from desktop_chat.core.reasoning import ANSWER, REASONING
+from desktop_chat.core.store import (
+    ConversationCorruptError,
+    ConversationStore,
+    ConversationSummary,
+    StoreError,
+)
 
 
 class ChatController(QObject):
@@ -37,7 +41,7 @@ class ChatController(QObject):
         self.current: Conversation | None = None
         self.generating = False
         self._target: Conversation | None = None  # the conversation the reply belongs to
-        self._partial = {_REASONING: [], "answer": []}
+        self._partial = {REASONING: [], ANSWER: []}
         self._request_id = 0  # results of earlier, abandoned requests are ignored
         worker.chunk_received.connect(self._on_chunk_received)
         worker.generation_finished.connect(self._on_generation_finished)
@@ -45,7 +49,7 @@ class ChatController(QObject):
 
     # ----- conversations -------------------------------------------------------------------
 
-    def list_conversations(self):
+    def list_conversations(self) -> list[ConversationSummary]:
         listing = self.store.list()
         for report in listing.quarantined:
             self.problem.emit(self.tr(
@@ -156,16 +160,16 @@ class ChatController(QObject):
             return
         self.worker.cancel()
         partial = GenerationResult(
-            reasoning="".join(self._partial[_REASONING]).strip(),
-            answer="".join(self._partial["answer"]).strip(),
-            reasoning_unfinished=not self._partial["answer"],
+            reasoning="".join(self._partial[REASONING]).strip(),
+            answer="".join(self._partial[ANSWER]).strip(),
+            reasoning_unfinished=not self._partial[ANSWER],
             stats=GenerationStats(finish_reason="cancelled"))
         self._finish(partial, error=None)
 
     def _request_reply(self) -> None:
         assert self.current is not None
         self._target = self.current
-        self._partial = {_REASONING: [], "answer": []}
+        self._partial = {REASONING: [], ANSWER: []}
         self._set_generating(True)
         self.reply_started.emit()
         settings = self.settings_source.settings.generation

@@ -372,11 +372,9 @@ class MainWindow(QMainWindow):
         self.sidebar.search.selectAll()
 
     def _rename(self, conversation_id: str) -> None:
-        current = next((self.sidebar.model.item(r).text()
-                        for r in range(self.sidebar.model.rowCount())
-                        if self.sidebar.ids()[r] == conversation_id), "")
         title, ok = QInputDialog.getText(self, self.tr("Rename conversation"),
-                                         self.tr("Title:"), text=current)
+                                         self.tr("Title:"),
+                                         text=self.sidebar.title_of(conversation_id))
         if ok:
             self.chat.rename(conversation_id, title)
 

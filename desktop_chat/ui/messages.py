@@ -196,10 +196,39 @@ class UserMessageWidget(QWidget):
         inner.setContentsMargins(14, 10, 14, 10)
         inner.addWidget(self.text)
         bubble.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Minimum)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(80, 6, 0, 6)
-        layout.addStretch(1)
-        layout.addWidget(bubble)
+        self.footer = QWidget()
+        self.footer.setObjectName("messageFooter")
+        self.copy_button = QToolButton()
+        self.copy_button.setObjectName("copyMessageButton")
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setAccessibleName(self.tr("Copy message"))
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.message.content))
+        footer = QHBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.addStretch(1)
+        footer.addWidget(self.copy_button)
+        policy = self.copy_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # appearing on hover must not move the text
+        self.copy_button.setSizePolicy(policy)
+        self.copy_button.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(80, 0, 0, 0)
+        row.addStretch(1)
+        row.addWidget(bubble)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.footer)
+
+    def enterEvent(self, event) -> None:  # noqa: N802
+        self.copy_button.show()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self.copy_button.hide()
+        super().leaveEvent(event)
 
 
 class AssistantMessageWidget(QWidget):

@@ -41,6 +41,7 @@ class ModelController(QObject):
         worker.load_progressed.connect(self.loading_progressed)
         worker.model_loaded.connect(self._on_model_loaded)
         worker.model_load_failed.connect(self._on_model_load_failed)
+        worker.engine_failed.connect(self._on_engine_failed)  # a bound slot: queued here
 
     def open_initial(self, cli_model: str | None, demo_model: str | None) -> None:
         """At start: --model, else the last model, else the demo model (not remembered)."""
@@ -88,6 +89,9 @@ class ModelController(QObject):
         if self._remember:
             self.holder.update_settings(self.holder.settings.with_model_opened(info.path))
         self.model_ready.emit(info)
+
+    def _on_engine_failed(self, message: str, details: str) -> None:
+        self._on_model_load_failed(message, details, False)
 
     def _on_model_load_failed(self, message: str, details: str, needs_consent: bool) -> None:
         request, self.loading = self.loading, None

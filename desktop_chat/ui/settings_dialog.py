@@ -24,9 +24,6 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.settings import AppSettings, GenerationSettings
 
-R1_ADVICE = ("DeepSeek recommends temperature 0.6, top-p 0.95 and no system prompt for its "
-             "R1 distilled models.")
-
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, model_defaults: dict[str, Any] | None,
@@ -64,7 +61,9 @@ class SettingsDialog(QDialog):
         self.defaults_button = QPushButton(self.tr("Model defaults"))
         self.defaults_button.setObjectName("modelDefaultsButton")
         self.defaults_button.setAccessibleName(self.tr("Reset to the model's defaults"))
-        self.defaults_button.setToolTip(R1_ADVICE)
+        self.defaults_button.setToolTip(self.tr(
+            "The sampling values in the model's generation_config.json. DeepSeek recommends "
+            "temperature 0.6, top-p 0.95 and no system prompt for its R1 distilled models."))
         self.defaults_button.clicked.connect(self.reset_to_model_defaults)
         form.addRow(self.tr("Temperature"), self.temperature)
         form.addRow(self.tr("Top-p"), self.top_p)
@@ -116,6 +115,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (generation, model, display, self.error, buttons):
             layout.addWidget(widget)
+        for form_layout in (form, model_form, display_form):
+            _name_fields_after_labels(form_layout)
         self._load(settings)
 
     # ----- values --------------------------------------------------------------------------
@@ -210,3 +211,17 @@ class SettingsDialog(QDialog):
     def _set_combo(box: QComboBox, value: str) -> None:
         index = box.findData(value)
         box.setCurrentIndex(max(index, 0))
+
+
+def _name_fields_after_labels(form: QFormLayout) -> None:
+    """Screen readers announce each field by the label shown beside it."""
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        if label is None or field is None or not isinstance(label.widget(), QLabel):
+            continue
+        text = label.widget().text()
+        widget = field.widget()
+        if text and widget is not None:
+            widget.setAccessibleName(text)
+            label.widget().setBuddy(widget)

@@ -90,6 +90,12 @@ class Sidebar(QWidget):
             self.list.setCurrentIndex(self.model.index(-1, 0))
         self._quiet = quiet
 
+    def title_of(self, conversation_id: str) -> str:
+        for row in range(self.model.rowCount()):
+            if self.model.item(row).data(ID_ROLE) == conversation_id:
+                return self.model.item(row).text()
+        return ""
+
     def ids(self) -> list[str]:
         return [self.model.item(row).data(ID_ROLE) for row in range(self.model.rowCount())]
 

@@ -1,0 +1,63 @@
+"""``desktop-chat --self-test MODEL``: prove an installed or frozen app works end to end.
+
+Loads MODEL through the real worker, generates a greedy reply to a fixed question, checks
+that reasoning and answer came back split, and that the bundled resources are found.
+Prints a JSON summary; the exit status is 0 when everything held. Used by the packaging
+test on the frozen executable, where it proves hidden imports and data files.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat.core.conversation import Message
+from desktop_chat.core.inference import GenerationRequest, LoadRequest
+from desktop_chat.core.paths import resource
+from desktop_chat.core.settings import GenerationSettings
+
+QUESTION = "What is the capital of France?"
+TIMEOUT_MS = 300_000
+
+
+def run(app: QApplication, model_path: str) -> int:
+    from desktop_chat.worker import InferenceWorker
+
+    worker = InferenceWorker()
+    outcome: dict = {"model": model_path}
+    loop = QEventLoop()
+    worker.model_loaded.connect(lambda info: (outcome.update(device=info.device,
+                                                             dtype=info.dtype), loop.quit()))
+    worker.model_load_failed.connect(
+        lambda message, details, consent: (outcome.update(error=message), loop.quit()))
+    worker.engine_failed.connect(
+        lambda message, details: (outcome.update(error=message, details=details), loop.quit()))
+    worker.generation_finished.connect(lambda result: (outcome.update(
+        reasoning=result.reasoning, answer=result.answer,
+        finish_reason=result.stats.finish_reason), loop.quit()))
+    worker.generation_failed.connect(
+        lambda message, result: (outcome.update(error=message), loop.quit()))
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    worker.start()
+    worker.request_load(LoadRequest(model_path))
+    loop.exec()
+    if "error" not in outcome and "device" in outcome:
+        worker.request_generation(GenerationRequest(
+            (Message(role="user", content=QUESTION),),
+            GenerationSettings(do_sample=False, max_new_tokens=200)))
+        loop.exec()
+    worker.shutdown()
+    icon = resource("icons", "app-icon-256.png")
+    checks = {
+        "loaded": "device" in outcome,
+        "answered": bool(outcome.get("answer")),
+        "reasoning_split": bool(outcome.get("reasoning"))
+        and "<think>" not in outcome.get("answer", "")
+        and "</think>" not in outcome.get("answer", "") + outcome.get("reasoning", ""),
+        "resources_found": icon.is_file(),
+    }
+    outcome["checks"] = checks
+    print(json.dumps(outcome, ensure_ascii=False), flush=True)
+    return 0 if all(checks.values()) else 1
