@@ -90,3 +90,31 @@ def r1_worker(qtbot, worker):
     """A worker with tests/fixtures/tiny-r1 loaded."""
     worker.info = load(qtbot, worker, TINY_R1)
     return worker
+
+
+def slow_down(monkeypatch, model, seconds=0.02):
+    """Each forward pass of ``model`` takes ``seconds`` longer: time to stop or look."""
+    import time
+
+    real_forward = model.forward
+
+    def slow_forward(*args, **kwargs):
+        time.sleep(seconds)
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", slow_forward)
+
+
+def fail_at_call(monkeypatch, model, call):
+    """Forward pass number ``call`` of ``model`` raises; returns a function that heals it."""
+    real_forward = model.forward
+    calls = {"n": 0}
+
+    def failing_forward(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise RuntimeError("injected failure")
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", failing_forward)
+    return lambda: monkeypatch.setattr(model, "forward", real_forward)

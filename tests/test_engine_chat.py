@@ -4,7 +4,7 @@ import dataclasses
 import threading
 
 import pytest
-from conftest import TINY_R1
+from conftest import TINY_R1, fail_at_call
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.settings import GenerationSettings
@@ -141,21 +141,12 @@ def test_length_limit_is_reported(session):
 
 
 def test_an_exception_inside_generate_becomes_an_error_result(session, monkeypatch):
-    calls = {"n": 0}
-    real_forward = session.model.forward
-
-    def failing_forward(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 6:
-            raise RuntimeError("injected failure")
-        return real_forward(*args, **kwargs)
-
-    monkeypatch.setattr(session.model, "forward", failing_forward)
+    heal = fail_at_call(monkeypatch, session.model, 6)
     result, _ = ask(session, [user("What is the capital of France?")])
     assert result.stats.finish_reason == "error"
     assert "injected failure" in result.error and "Traceback" in result.error_details
     assert result.reasoning.startswith("The user")  # what streamed before the failure is kept
-    monkeypatch.setattr(session.model, "forward", real_forward)
+    heal()
     after, _ = ask(session, [user("What is the capital of France?")])
     assert after.answer == "The capital of France is **Paris**."
     assert after.stats.reused_tokens == 0  # the cache of a failed turn is never reused

@@ -2,10 +2,9 @@
 
 import json
 import shutil
-import time
 
 import pytest
-from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, on_gui_thread
+from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, on_gui_thread, slow_down
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
@@ -57,17 +56,6 @@ def send(qtbot, window, text):
     return done.args[0]
 
 
-def slow_down(monkeypatch, window, seconds=0.03):
-    model = window.worker.session.model
-    real_forward = model.forward
-
-    def slow_forward(*args, **kwargs):
-        time.sleep(seconds)
-        return real_forward(*args, **kwargs)
-
-    monkeypatch.setattr(model, "forward", slow_forward)
-
-
 def panels(window):
     return window.view.findChildren(ThinkingPanel)
 
@@ -98,7 +86,7 @@ def test_choosing_a_model_folder_through_the_dialog(qtbot, window, monkeypatch):
 
 def test_thinking_streams_open_then_folds_with_a_duration(qtbot, window, monkeypatch):
     open_model(qtbot, window)
-    slow_down(monkeypatch, window)
+    slow_down(monkeypatch, window.worker.session.model, 0.03)
     seen_while_thinking = []
 
     def on_chunk(kind, text):
@@ -124,7 +112,7 @@ def test_thinking_streams_open_then_folds_with_a_duration(qtbot, window, monkeyp
 
 def test_stop_keeps_the_partial_text_and_says_it_was_stopped(qtbot, window, monkeypatch):
     open_model(qtbot, window)
-    slow_down(monkeypatch, window, 0.05)
+    slow_down(monkeypatch, window.worker.session.model, 0.05)
     window.chat.chunk_received.connect(
         lambda kind, text: window.composer.stop_button.isVisible()
         and qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton))
@@ -239,7 +227,7 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
 
 def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, monkeypatch):
     open_model(qtbot, window)
-    slow_down(monkeypatch, window, 0.05)
+    slow_down(monkeypatch, window.worker.session.model, 0.05)
     window.composer.input.setPlainText("What is the capital of France?")
     with qtbot.waitSignal(window.chat.chunk_received, timeout=REPLY_TIMEOUT_MS):
         qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)

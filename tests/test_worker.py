@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from conftest import TINY_R1, load, on_gui_thread
+from conftest import TINY_R1, fail_at_call, load, on_gui_thread, slow_down
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.inference import GenerationRequest, LoadRequest
@@ -78,19 +78,9 @@ def test_a_chinese_prompt_streams_without_replacement_characters(qtbot, r1_worke
     assert result.answer == "法国的首都是巴黎。🗼"
 
 
-def slow_down(monkeypatch, session, seconds=0.02):
-    real_forward = session.model.forward
-
-    def slow_forward(*args, **kwargs):
-        time.sleep(seconds)
-        return real_forward(*args, **kwargs)
-
-    monkeypatch.setattr(session.model, "forward", slow_forward)
-
-
 def test_cancel_mid_stream_finishes_as_cancelled_with_the_partial_text(
         qtbot, r1_worker, monkeypatch):
-    slow_down(monkeypatch, r1_worker.session)
+    slow_down(monkeypatch, r1_worker.session.model)
     chunks = []
 
     def on_chunk(kind, text):
@@ -109,7 +99,7 @@ def test_cancel_mid_stream_finishes_as_cancelled_with_the_partial_text(
 
 
 def test_chunks_are_coalesced_to_about_thirty_a_second(qtbot, r1_worker, monkeypatch):
-    slow_down(monkeypatch, r1_worker.session, seconds=0.005)
+    slow_down(monkeypatch, r1_worker.session.model, seconds=0.005)
     stamps = []
     r1_worker.chunk_received.connect(lambda kind, text: stamps.append((time.monotonic(), kind)))
     finished = on_gui_thread(r1_worker.generation_finished)
@@ -124,22 +114,12 @@ def test_chunks_are_coalesced_to_about_thirty_a_second(qtbot, r1_worker, monkeyp
 
 
 def test_an_exception_inside_generate_becomes_generation_failed(qtbot, r1_worker, monkeypatch):
-    session = r1_worker.session
-    real_forward = session.model.forward
-    calls = {"n": 0}
-
-    def failing_forward(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 8:
-            raise RuntimeError("injected failure")
-        return real_forward(*args, **kwargs)
-
-    monkeypatch.setattr(session.model, "forward", failing_forward)
+    heal = fail_at_call(monkeypatch, r1_worker.session.model, 8)
     (message, partial), chunks = generate(
         qtbot, r1_worker, request("What is the capital of France?"), "generation_failed")
     assert "injected failure" in message
     assert partial.stats.finish_reason == "error" and partial.reasoning
-    monkeypatch.setattr(session.model, "forward", real_forward)
+    heal()
     (result,), _ = generate(qtbot, r1_worker, request("What is 2 + 2?"))
     assert result.answer == "2 + 2 = 4"
 
@@ -185,7 +165,7 @@ def test_generating_without_a_model_fails_cleanly(qtbot, worker):
 
 
 def test_shutdown_during_generation_joins_within_three_seconds(qtbot, r1_worker, monkeypatch):
-    slow_down(monkeypatch, r1_worker.session, seconds=0.05)
+    slow_down(monkeypatch, r1_worker.session.model, seconds=0.05)
     with qtbot.waitSignal(on_gui_thread(r1_worker.chunk_received), timeout=30_000):
         r1_worker.request_generation(request("What is the capital of France?"))
     started = time.monotonic()
