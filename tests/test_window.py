@@ -292,3 +292,21 @@ def test_the_last_model_reloads_at_start_and_model_flag_wins(qtbot, data_dir, tm
         again.start_engine()
     assert again.models.model.name == "other-model"  # the user's choice beats the demo
     close(again)
+
+
+def test_a_new_model_brings_its_sampling_defaults_once(qtbot, window, tmp_path):
+    import dataclasses
+
+    model = tmp_path / "warm-model"
+    shutil.copytree(TINY_R1, model)
+    config = json.loads((model / "generation_config.json").read_text())
+    config.update(temperature=0.3, top_p=0.8)
+    (model / "generation_config.json").write_text(json.dumps(config))
+    open_model(qtbot, window, model)
+    assert (window.settings.generation.temperature, window.settings.generation.top_p) == (
+        0.3, 0.8)
+    window.apply_settings(dataclasses.replace(
+        window.settings, generation=dataclasses.replace(window.settings.generation,
+                                                        temperature=0.9)))
+    open_model(qtbot, window, model)  # opened before: the user's choice stays
+    assert window.settings.generation.temperature == 0.9

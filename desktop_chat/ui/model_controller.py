@@ -6,6 +6,7 @@ module itself is never imported here: it is handed in by app.py).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -86,8 +87,16 @@ class ModelController(QObject):
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self.model = info
         self.loading = None
+        settings = self.holder.settings
+        if info.path not in settings.recent_models and info.model_defaults:
+            # A model opened for the first time samples as its authors recommend
+            # (generation_config.json); later changes in the settings are the user's.
+            settings = dataclasses.replace(
+                settings, generation=settings.generation.with_model_defaults(info.model_defaults))
         if self._remember:
-            self.holder.update_settings(self.holder.settings.with_model_opened(info.path))
+            settings = settings.with_model_opened(info.path)
+        if settings != self.holder.settings:
+            self.holder.update_settings(settings)
         self.model_ready.emit(info)
 
     def _on_engine_failed(self, message: str, details: str) -> None:
