@@ -123,7 +123,7 @@ def main() -> None:
 
         window.chat.open_conversation(seed(store, 0))  # the reply is message 2 of 2
         app.processEvents()
-        stream(app, window, reply_chunks(100))  # warm up: fonts, lexers, first layouts
+        stream(app, window, reply_chunks(800))  # warm up: fonts, lexers, first code and table
         window.chat.open_conversation(seed(store, 0))
         app.processEvents()
         baseline, baseline_cost = stream(app, window, chunks)
