@@ -310,3 +310,29 @@ def test_a_new_model_brings_its_sampling_defaults_once(qtbot, window, tmp_path):
                                                         temperature=0.9)))
     open_model(qtbot, window, model)  # opened before: the user's choice stays
     assert window.settings.generation.temperature == 0.9
+
+
+def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
+        qtbot, window, monkeypatch):
+    from desktop_chat.ui import chat_controller
+
+    open_model(qtbot, window)
+    window.chat._draft_timer.setInterval(100)
+    slow_down(monkeypatch, window.worker.session.model, 0.05)
+    window.composer.input.setPlainText("What is the capital of France?")
+    qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
+    path = window.chat.store.path_for(window.chat.current.id)
+
+    def draft_on_disk():
+        messages = json.loads(path.read_text(encoding="utf-8"))["messages"]
+        return len(messages) == 2 and bool(messages[1].get("reasoning_content"))
+
+    qtbot.waitUntil(draft_on_disk, timeout=REPLY_TIMEOUT_MS)  # mid-reply, as a crash sees it
+    draft = json.loads(path.read_text(encoding="utf-8"))["messages"][1]
+    assert draft["finish_reason"] == "cancelled" and window.chat.generating
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
+        pass
+    final = json.loads(path.read_text(encoding="utf-8"))["messages"]
+    assert len(final) == 2 and final[1]["id"] == draft["id"] == done.args[0].id
+    assert final[1]["finish_reason"] == "stop"
+    assert chat_controller.DRAFT_SAVE_INTERVAL_MS >= 1000  # the real interval stays calm

@@ -5,11 +5,18 @@ imported here); the store and settings are plain core objects.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_chat.core.conversation import Conversation, FutureSchemaError, Message, title_from_text
+from desktop_chat.core.conversation import (
+    Conversation,
+    FutureSchemaError,
+    Message,
+    new_id,
+    title_from_text,
+)
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
 from desktop_chat.core.store import (
@@ -18,6 +25,8 @@ from desktop_chat.core.store import (
     ConversationSummary,
     StoreError,
 )
+
+DRAFT_SAVE_INTERVAL_MS = 3000  # a crash mid-reply loses at most this much of it
 
 
 class ChatController(QObject):
@@ -43,6 +52,10 @@ class ChatController(QObject):
         self._target: Conversation | None = None  # the conversation the reply belongs to
         self._partial = {REASONING: [], ANSWER: []}
         self._request_id = 0  # results of earlier, abandoned requests are ignored
+        self._draft_id = ""  # the reply's message id, saved as a draft while it streams
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(DRAFT_SAVE_INTERVAL_MS)
+        self._draft_timer.timeout.connect(self._save_draft)
         worker.chunk_received.connect(self._on_chunk_received)
         worker.generation_finished.connect(self._on_generation_finished)
         worker.generation_failed.connect(self._on_generation_failed)
@@ -159,17 +172,22 @@ class ChatController(QObject):
         if not self.generating or self._target is None:
             return
         self.worker.cancel()
-        partial = GenerationResult(
+        self._finish(self._partial_result(), error=None)
+
+    def _partial_result(self) -> GenerationResult:
+        """What has streamed so far, as a reply that was stopped."""
+        return GenerationResult(
             reasoning="".join(self._partial[REASONING]).strip(),
             answer="".join(self._partial[ANSWER]).strip(),
             reasoning_unfinished=not self._partial[ANSWER],
             stats=GenerationStats(finish_reason="cancelled"))
-        self._finish(partial, error=None)
 
     def _request_reply(self) -> None:
         assert self.current is not None
         self._target = self.current
         self._partial = {REASONING: [], ANSWER: []}
+        self._draft_id = new_id()
+        self._draft_timer.start()
         self._set_generating(True)
         self.reply_started.emit()
         settings = self.settings_source.settings.generation
@@ -191,22 +209,34 @@ class ChatController(QObject):
         if self.generating and result.request_id == self._request_id:
             self._finish(result, error=message)
 
+    def _save_draft(self) -> None:
+        """Save the reply so far, as stopped: after a crash it reopens with its text."""
+        if self._target is None or not any(self._partial.values()):
+            return
+        draft = self._message(self._partial_result(), error=None)
+        self._save(dataclasses.replace(self._target,
+                                       messages=[*self._target.messages, draft]))
+
+    def _message(self, result: GenerationResult, error: str | None) -> Message:
+        stats = result.stats.to_dict()
+        if result.reasoning_unfinished:
+            stats["reasoning_unfinished"] = True
+        return Message(
+            role="assistant", content=result.answer,
+            reasoning_content=result.reasoning or None,
+            finish_reason=result.stats.finish_reason, stats=stats,
+            extra={"error": error} if error else {}, id=self._draft_id or new_id(),
+        )
+
     def _finish(self, result: GenerationResult, error: str | None) -> None:
+        self._draft_timer.stop()
         conversation, self._target = self._target, None
         self._set_generating(False)
         if conversation is None:
             return
-        stats = result.stats.to_dict()
-        if result.reasoning_unfinished:
-            stats["reasoning_unfinished"] = True
-        message = Message(
-            role="assistant", content=result.answer,
-            reasoning_content=result.reasoning or None,
-            finish_reason=result.stats.finish_reason, stats=stats,
-            extra={"error": error} if error else {},
-        )
+        message = self._message(result, error)
         conversation.add(message)
-        self._save(conversation)
+        self._save(conversation)  # replaces any draft: the same message id
         self.conversations_changed.emit()
         self.reply_finished.emit(message, result)
 
