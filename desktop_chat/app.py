@@ -57,8 +57,6 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     store = ConversationStore(paths.conversations_dir)
     worker = InferenceWorker()
     window = MainWindow(settings_file, store, worker)
-    window.args = args
-    window.paths = paths
 
     started = False
 

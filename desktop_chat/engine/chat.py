@@ -118,12 +118,11 @@ class _Streamer(BaseStreamer):
     """Receives tokens from ``generate``; decodes, splits reasoning from answer, times."""
 
     def __init__(self, tokenizer: Any, splitter: ReasoningSplitter, on_chunk: ChunkCallback,
-                 special_ids: set[int], started: float) -> None:
+                 special_ids: set[int]) -> None:
         self.decoder = _IncrementalDecoder(tokenizer)
         self.splitter = splitter
         self.on_chunk = on_chunk
         self.special_ids = special_ids
-        self.started = started
         self.prompt_skipped = False
         self.first_token_at: float | None = None
         self.last_token_at: float | None = None
@@ -234,7 +233,7 @@ class ChatSession:
             stats.prompt_tokens = len(prompt.input_ids)
             stats.dropped_messages = prompt.dropped_messages
             cache, stats.reused_tokens = self._take_cache(prompt.input_ids)
-            streamer = _Streamer(self.tokenizer, splitter, on_chunk, self.special_ids, started)
+            streamer = _Streamer(self.tokenizer, splitter, on_chunk, self.special_ids)
             output = self.model.generate(
                 input_ids=torch.tensor([prompt.input_ids], device=self.model.device),
                 attention_mask=torch.ones((1, len(prompt.input_ids)), dtype=torch.long,

@@ -19,6 +19,7 @@ from desktop_chat.core.conversation import (
 )
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
+from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import (
     ConversationCorruptError,
     ConversationStore,
@@ -40,12 +41,12 @@ class ChatController(QObject):
     generating_changed = Signal(bool)
     problem = Signal(str)  # something the user should read (a damaged file, a failed save)
 
-    def __init__(self, store: ConversationStore, worker: Any, settings_source: Any,
+    def __init__(self, store: ConversationStore, worker: Any, settings_source: SettingsFile,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.worker = worker
-        self.settings_source = settings_source  # has .settings (AppSettings)
+        self.settings_source = settings_source
         self.model_path: str | None = None
         self.current: Conversation | None = None
         self.generating = False

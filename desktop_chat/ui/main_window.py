@@ -419,7 +419,6 @@ class MainWindow(QMainWindow):
 
     def _on_generating_changed(self, generating: bool) -> None:
         self.composer.set_generating(generating)
-        self.stop_action.setEnabled(generating)
         self.regenerate_action.setEnabled(not generating)
         self._update_composer()
 

@@ -82,10 +82,6 @@ class SegmentedText(QWidget):
         self._tail_block: str | None = None
         self.text = ""
 
-    @property
-    def labels(self) -> list[QLabel]:
-        return [*self.finished.widgets(), self.tail]
-
     def set_text(self, text: str) -> None:
         self.text = text
         blocks = split_blocks(text) if self.renderer else split_paragraphs(text)
@@ -156,7 +152,6 @@ class ThinkingPanel(QFrame):
             return
         self.header.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
         self.text.setVisible(expanded)
-        self.header.setAccessibleName(self.header.text())
 
     def set_thinking(self) -> None:
         self.header.setText(self.tr("Thinking…"))
@@ -181,7 +176,6 @@ class ThinkingPanel(QFrame):
         if unfinished:
             title += self.tr(" (stopped while thinking)")
         self.header.setText(title)
-        self.header.setAccessibleName(title)
 
 
 class UserMessageWidget(QWidget):
