@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="desktop-chat", description=APP_NAME)
     parser.add_argument("--model", metavar="PATH", help="open this model folder (or .gguf file)")
+    parser.add_argument("--server", metavar="URL",
+                        help="use the OpenAI-compatible server at URL (e.g. "
+                             "http://localhost:8000/v1); the key comes from the keyring or "
+                             "DESKTOP_CHAT_API_KEY")
+    parser.add_argument("--server-model", metavar="NAME",
+                        help="the server's model to use (default: the first it lists)")
     parser.add_argument("--data-dir", metavar="DIR",
                         help="keep conversations, settings and logs in DIR")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -37,7 +43,24 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
     parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(list(argv))
+    args = parser.parse_args(list(argv))
+    if args.server_model and not args.server:
+        parser.error("--server-model needs --server URL")
+    if args.server and args.model:
+        parser.error("choose either --model or --server")
+    return args
+
+
+def initial_model(args: argparse.Namespace) -> str | None:
+    """The model named on the command line, as a model source string."""
+    if args.server:
+        from desktop_chat.core.model_source import ModelSource, ServerAddressError
+
+        try:
+            return ModelSource.server(args.server, args.server_model or "").to_string()
+        except ServerAddressError as error:
+            raise SystemExit(f"desktop-chat: {error}") from None
+    return args.model
 
 
 def create_main_window(argv: Sequence[str]) -> MainWindow:
@@ -55,7 +78,7 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     paths = AppPaths.resolve(args.data_dir)
     settings_file = SettingsFile(paths.settings_file)
     store = ConversationStore(paths.conversations_dir)
-    worker = InferenceWorker()
+    worker = InferenceWorker(cache_dir=paths.cache_dir)
     window = MainWindow(settings_file, store, worker)
 
     started = False
@@ -65,7 +88,7 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
         if not started:
             started = True
             worker.start()
-            window.models.open_initial(args.model, args.demo_model)
+            window.models.open_initial(initial_model(args), args.demo_model)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -106,6 +129,7 @@ def freeze_heap(*_: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)  # --help and --version exit here, before Qt starts
+    initial_model(args)  # a malformed --server URL, too
     log_path = setup_logging(AppPaths.resolve(args.data_dir).log_dir)
     install_handlers(log_path, exit_after_report=args.crash_for_test)
 

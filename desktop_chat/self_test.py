@@ -28,10 +28,10 @@ def run(app: QApplication, model_path: str) -> int:
     worker = InferenceWorker()
     outcome: dict = {"model": model_path}
     loop = QEventLoop()
-    worker.model_loaded.connect(lambda info: (outcome.update(device=info.device,
-                                                             dtype=info.dtype), loop.quit()))
+    worker.model_loaded.connect(lambda info, load_id: (outcome.update(
+        engine=info.engine, device=info.device, precision=info.precision), loop.quit()))
     worker.model_load_failed.connect(
-        lambda message, details, consent: (outcome.update(error=message), loop.quit()))
+        lambda failure: (outcome.update(error=failure.message), loop.quit()))
     worker.engine_failed.connect(
         lambda message, details: (outcome.update(error=message, details=details), loop.quit()))
     worker.generation_finished.connect(lambda result: (outcome.update(
@@ -41,7 +41,7 @@ def run(app: QApplication, model_path: str) -> int:
         lambda message, result: (outcome.update(error=message), loop.quit()))
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     worker.start()
-    worker.request_load(LoadRequest(model_path))
+    worker.request_load(LoadRequest.for_path(model_path))
     loop.exec()
     if "error" not in outcome and "device" in outcome:
         worker.request_generation(GenerationRequest(

@@ -1,67 +1,96 @@
-"""The inference worker: the one bridge between Qt and the engine.
+"""The inference worker: the one bridge between Qt and the engines.
 
 ``InferenceWorker`` lives on its own QThread. The window asks it to load a model or to
 generate a reply (``request_load``, ``request_generation``: queued to the worker thread)
-and hears back through signals. torch, transformers and the engine are imported on the
-worker thread, never on the GUI thread's path to the first paint.
+and hears back through signals. Engines are imported on the worker thread, never on the
+GUI thread's path to the first paint, and driven through the contract in
+``core.inference``: the worker never knows which engine runs.
+
+The model lifecycle is the worker's, and it says so: every change is a ``ModelState``
+(no model / loading / ready / failed) on ``model_state_changed``, with a revision number
+so a late state never overrides a newer one. A new load cancels the one running; the
+open model answers until the new one is ready, unless it must be closed first to make
+room, which happens only with the user's consent (the load fails with a remedy).
 
 Cancelling is a plain thread-safe method that sets a ``threading.Event``: the worker's
 event loop is busy generating, so a queued slot would only run after the reply is done.
-Chunks of text are coalesced so the GUI thread gets at most ~30 updates a second.
+Text deltas are coalesced so the GUI thread gets at most ~30 updates a second.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 import traceback
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QThreadPool, Signal, SignalInstance, Slot
 
 from desktop_chat.core.inference import (
+    PHASE_FAILED,
+    PHASE_LOADING,
+    PHASE_NO_MODEL,
+    PHASE_READY,
+    AnswerDelta,
+    AnswerWasReasoning,
+    ChatEngine,
+    EngineError,
+    Failed,
+    Finished,
     GenerationRequest,
     GenerationResult,
-    GenerationStats,
+    LoadFailure,
     LoadRequest,
-    ModelInfo,
+    ModelState,
+    PrefillProgress,
+    ReasoningDelta,
+    StreamEvent,
+    empty_result,
 )
-
-if TYPE_CHECKING:
-    from desktop_chat.engine.chat import ChatSession
-    from desktop_chat.engine.loader import LoadedModel
 
 log = logging.getLogger(__name__)
 
 CHUNK_INTERVAL_S = 0.030  # at most ~33 chunk signals a second reach the GUI thread
 SHUTDOWN_TIMEOUT_MS = 3000
-# Past the timeout the thread is in work nothing can interrupt (importing torch, one long
-# prefill). Destroying a running QThread aborts the process, so wait for it to end.
+# Past the timeout the thread is in work nothing can interrupt (importing torch, a forward
+# pass). Destroying a running QThread aborts the process, so wait for it to end.
 UNINTERRUPTIBLE_WAIT_MS = 120_000
+CANCELLED_MESSAGE = "Loading was cancelled."
 
 
 class InferenceWorker(QObject):
-    engine_ready = Signal()  # torch and transformers are imported: loading starts at once
-    engine_failed = Signal(str, str)  # message, details: torch or transformers cannot load
+    engine_ready = Signal()  # the default engine is imported: loading starts at once
+    engine_failed = Signal(str, str)  # message, details: the engine cannot start at all
+    model_state_changed = Signal(object)  # ModelState: the truth about the model
     load_progressed = Signal(float, str)  # fraction 0..1, what is happening
-    model_loaded = Signal(object)  # ModelInfo
-    model_load_failed = Signal(str, str, bool)  # message, details, needs consent to custom code
+    model_loaded = Signal(object, int)  # ModelInfo, load id
+    model_load_failed = Signal(object)  # LoadFailure
     chunk_received = Signal(str, str)  # kind ("reasoning" or "answer"), text
+    answer_was_reasoning = Signal()  # the answer streamed so far was reasoning after all
+    prefill_progressed = Signal(int, int)  # prompt tokens done, total
     generation_finished = Signal(object)  # GenerationResult
     generation_failed = Signal(str, object)  # message, GenerationResult with the partial text
+    server_models_listed = Signal(str, object, str)  # base URL, model names, error or ""
 
     _warm_up_requested = Signal()
-    _load_requested = Signal(object, object)
+    _load_requested = Signal(object, int, object)
     _generation_requested = Signal(object, object)
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         super().__init__()
         self._thread: QThread | None = None
-        self._loaded: LoadedModel | None = None
-        self._session: ChatSession | None = None
+        self._cache_dir = cache_dir
+        self._engine: ChatEngine | None = None
         self._generation_cancel = threading.Event()
         self._load_cancel = threading.Event()
+        self._lock = threading.Lock()  # guards _state (written by both threads)
+        self._state = ModelState()
+        self._next_load_id = 0
+        self._thread_end = _ThreadEndRelay(self._finish_stop)  # lives on the GUI thread
         self._warm_up_requested.connect(self._warm_up)
         self._load_requested.connect(self._load)
         self._generation_requested.connect(self._generate)
@@ -73,17 +102,43 @@ class InferenceWorker(QObject):
         thread = QThread()
         thread.setObjectName("InferenceWorkerThread")
         self.moveToThread(thread)
+        # Heard on the GUI thread: a slot run by the ending thread itself never returns.
+        thread.finished.connect(self._thread_end.on_finished)
         thread.start()
         self._thread = thread
         self._warm_up_requested.emit()
 
-    def request_load(self, request: LoadRequest) -> None:
-        self._load_cancel = threading.Event()
-        self._load_requested.emit(request, self._load_cancel)
+    @property
+    def stopped(self) -> SignalInstance:
+        """Emitted on the GUI thread once the worker thread has ended (stop, shutdown).
+
+        It belongs to a GUI-thread object: the worker's own signals, once its thread has
+        ended, would be queued to a thread that never runs them again."""
+        return self._thread_end.stopped
+
+    @property
+    def state(self) -> ModelState:
+        with self._lock:
+            return self._state
+
+    def request_load(self, request: LoadRequest) -> int:
+        """Load a model, cancelling any load still running; returns the load id."""
+        self._load_cancel.set()
+        self._load_cancel = cancel = threading.Event()
+        self._next_load_id += 1
+        load_id = self._next_load_id
+        self._update_state(phase=PHASE_LOADING, loading=request, load_id=load_id,
+                           failure=None)
+        self._load_requested.emit(request, load_id, cancel)
+        return load_id
 
     def request_generation(self, request: GenerationRequest) -> None:
         self._generation_cancel = threading.Event()
         self._generation_requested.emit(request, self._generation_cancel)
+
+    def request_server_models(self, base_url: str) -> None:
+        """Ask a server for its models, on a pool thread: the worker thread may be busy."""
+        QThreadPool.globalInstance().start(lambda: self._list_server_models(base_url))
 
     def cancel(self) -> None:
         """Stop the reply being generated (thread-safe; takes effect at the next token)."""
@@ -92,11 +147,26 @@ class InferenceWorker(QObject):
     def cancel_load(self) -> None:
         self._load_cancel.set()
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def stop(self) -> None:
+        """Cancel what runs and let the thread end; ``stopped`` is emitted when it has.
+
+        Never blocks: the window hides at once and the process exits once this is done."""
+        self.cancel()
+        self.cancel_load()
+        if self._thread is None or not self._thread.isRunning():
+            self._finish_stop()
+            return
+        self._thread.quit()
+
     def shutdown(self, timeout_ms: int = SHUTDOWN_TIMEOUT_MS) -> bool:
         """Cancel what runs, stop the thread and join it; True if it ended in time."""
         self.cancel()
         self.cancel_load()
-        thread, self._thread = self._thread, None
+        thread = self._thread
         if thread is None:
             return True
         thread.quit()
@@ -105,22 +175,49 @@ class InferenceWorker(QObject):
             log.warning("the inference thread is busy; waiting for it to finish")
             thread.wait(UNINTERRUPTIBLE_WAIT_MS)
         if thread.isFinished():
-            self._release_model()
+            self._finish_stop()
         else:
             _busy_threads.append(thread)  # never destroy a running QThread
         return finished
 
     @property
-    def session(self) -> ChatSession | None:
-        """The engine session, for tests and benchmarks (touch it only while idle)."""
-        return self._session
+    def engine(self) -> ChatEngine | None:
+        """The open engine, for tests and benchmarks (touch it only while idle)."""
+        return self._engine
+
+    # ----- the model lifecycle -------------------------------------------------------------
+
+    def _update_state(self, *, for_load: int | None = None, **changes: Any) -> bool:
+        """Change the state and announce it; with ``for_load``, only while that load is the
+        one in progress (a superseded load changes nothing). True if it changed."""
+        with self._lock:
+            state = self._state
+            if for_load is not None and (state.load_id != for_load
+                                         or state.phase != PHASE_LOADING):
+                return False
+            state = dataclasses.replace(state, revision=state.revision + 1, **changes)
+            self._state = state
+        self.model_state_changed.emit(state)
+        return True
+
+    def _is_latest(self, load_id: int) -> bool:
+        with self._lock:
+            return self._state.load_id == load_id and self._state.phase == PHASE_LOADING
+
+    def _finish_stop(self) -> None:
+        if self._thread is None:
+            return
+        self._thread = None
+        self._release_engine()
+        self._thread_end.stopped.emit()
 
     # ----- slots, run on the worker thread -------------------------------------------------
 
     @Slot()
     def _warm_up(self) -> None:
         try:
-            from desktop_chat.engine import chat, loader  # noqa: F401  torch, transformers
+            from desktop_chat.engine import registry  # noqa: F401
+            from desktop_chat.engine.transformers_engine import plan  # noqa: F401  torch
         except Exception as error:  # a broken install: say so instead of failing silently
             log.exception("the inference engine could not be imported")
             self.engine_failed.emit(
@@ -128,127 +225,196 @@ class InferenceWorker(QObject):
             return
         self.engine_ready.emit()
 
-    @Slot(object, object)
-    def _load(self, request: LoadRequest, cancel: threading.Event) -> None:
-        try:
-            from desktop_chat.engine.chat import ChatSession
-            from desktop_chat.engine.device import DeviceUnavailableError, choose_device
-            from desktop_chat.engine.loader import (
-                ModelLoadError,
-                RemoteCodeRequired,
-                check_memory,
-                inspect_model_folder,
-                load_model,
-            )
-        except Exception as error:
-            log.exception("the inference engine could not be imported")
-            self.model_load_failed.emit(f"The inference engine could not start: {error}",
-                                        traceback.format_exc(), False)
+    @Slot(object, int, object)
+    def _load(self, request: LoadRequest, load_id: int, cancel: threading.Event) -> None:
+        def fail(message: str, details: str = "", remedy: str | None = None,
+                 cancelled: bool = False) -> None:
+            self._end_load(load_id, LoadFailure(message, details, remedy, cancelled, request,
+                                                load_id))
+
+        if cancel.is_set():
+            fail(CANCELLED_MESSAGE, cancelled=True)
             return
         try:
-            folder = inspect_model_folder(request.path, request.allow_remote_code)
-            choice = choose_device(request.device, request.dtype, folder.model_type)
-            try:
-                check_memory(folder, choice)
-            except ModelLoadError:
-                if self._loaded is None:
-                    raise
-                self._release_model()  # not enough room for both: the old one must go first
-                check_memory(folder, choice)
-            loaded = load_model(folder, choice, self.load_progressed.emit, cancel)
-        except ModelLoadError as error:
-            log.info("could not load %s: %s", request.path, error)
-            self.model_load_failed.emit(str(error), error.details,
-                                        isinstance(error, RemoteCodeRequired))
+            from desktop_chat.engine import registry  # noqa: F401
+        except Exception as error:  # a broken install
+            fail(f"The inference engine could not start: {error}", traceback.format_exc())
             return
-        except DeviceUnavailableError as error:
-            self.model_load_failed.emit(str(error), "", False)
+        try:
+            engine = self._open(request, load_id, cancel)
+        except EngineError as error:
+            log.info("could not load %s: %s", request.source.location, error)
+            fail(str(error), error.details, error.remedy,
+                 cancelled=cancel.is_set() and str(error) == CANCELLED_MESSAGE)
             return
         except Exception as error:  # a bug or an unforeseen library error: report, never hang
             log.exception("loading failed")
-            self.model_load_failed.emit(f"The model could not be loaded: {error}",
-                                        traceback.format_exc(), False)
+            fail(f"The model could not be loaded: {error}", traceback.format_exc())
             return
-        self._release_model()
-        self._loaded = loaded
-        self._session = ChatSession(loaded)
-        log.info("loaded %s on %s in %s (%s)", folder.name, choice.device_name,
-                 choice.dtype_name, choice.reason)
-        self.model_loaded.emit(ModelInfo(
-            name=folder.name, path=str(request.path), device=choice.device,
-            device_name=choice.device_name, dtype=choice.dtype_name,
-            context_size=loaded.context_size, reason=choice.reason,
-            notices=tuple(loaded.notices), model_defaults=loaded.model_defaults,
-        ))
+        if cancel.is_set():  # cancelled (or superseded) just as it finished
+            engine.close()
+            fail(CANCELLED_MESSAGE, cancelled=True)
+            return
+        previous, self._engine = self._engine, engine
+        if previous is not None:
+            previous.close()
+        info = engine.info
+        log.info("loaded %s with %s on %s in %s (%s)", info.name, info.engine,
+                 info.device_name, info.precision, info.reason)
+        if not self._update_state(for_load=load_id, phase=PHASE_READY, current=info,
+                                  loading=None, failure=None):
+            self._update_state(current=info)  # a newer load began meanwhile: it follows
+        self.model_loaded.emit(info, load_id)
+
+    def _open(self, request: LoadRequest, load_id: int, cancel: threading.Event) -> ChatEngine:
+        from desktop_chat.engine.errors import ModelLoadError, ReleaseRequired
+        from desktop_chat.engine.registry import plan_load
+
+        plan = plan_load(request, self._cache_dir)
+        try:
+            plan.check_fits()
+        except ModelLoadError as too_big:
+            current = self._engine
+            if current is None:
+                raise
+            if not request.release_current:
+                raise ReleaseRequired(
+                    f"{plan.name} does not fit in memory while {current.info.name} is open. "
+                    f"Close {current.info.name} and open {plan.name}?",
+                    f"{too_big}\n{too_big.details}".strip()) from None
+            self._release_engine()  # the user agreed: the old model goes first
+            self._update_state(current=None)
+            plan.check_fits()
+
+        def progress(fraction: float, what: str) -> None:
+            if self._is_latest(load_id):
+                self.load_progressed.emit(fraction, what)
+
+        return plan.load(progress, cancel)
+
+    def _end_load(self, load_id: int, failure: LoadFailure) -> None:
+        """A load that did not produce a model: say so, unless a newer load replaced it."""
+        current = self._engine.info if self._engine is not None else None
+        phase = PHASE_READY if current else (PHASE_NO_MODEL if failure.cancelled
+                                             else PHASE_FAILED)
+        if self._update_state(for_load=load_id, phase=phase, current=current, loading=None,
+                              failure=failure):
+            self.model_load_failed.emit(failure)
 
     @Slot(object, object)
     def _generate(self, request: GenerationRequest, cancel: threading.Event) -> None:
-        if self._session is None:
-            self.generation_failed.emit("No model is loaded yet.",
-                                        _empty_result("error", request.request_id))
+        if self._engine is None:
+            result = empty_result("error", request.request_id)
+            result.error = "No model is loaded yet."
+            self.generation_failed.emit(result.error, result)
             return
         if cancel.is_set():  # cancelled while still queued
-            self.generation_finished.emit(_empty_result("cancelled", request.request_id))
+            self.generation_finished.emit(empty_result("cancelled", request.request_id))
             return
-
-        def emit_chunk(kind: str, text: str) -> None:
-            if not cancel.is_set():  # a stopped reply sends nothing more
-                self.chunk_received.emit(kind, text)
-
-        coalescer = _ChunkCoalescer(emit_chunk)
+        relay = _EventRelay(self, request.request_id, cancel)
         try:
-            result = self._session.generate(request.messages, request.settings,
-                                            coalescer.add, cancel)
-        except Exception as error:  # generate() reports its own errors; this is a last resort
+            self._engine.generate(request, cancel, relay.add)
+        except Exception as error:  # the contract says never; a last resort all the same
             log.exception("generation failed outside the model")
-            result = _empty_result("error")
-            result.error, result.error_details = str(error), traceback.format_exc()
-        coalescer.flush()
-        result.request_id = request.request_id
-        if result.error:
-            self.generation_failed.emit(result.error, result)
-        else:
-            self.generation_finished.emit(result)
+            relay.add(Failed(str(error), traceback.format_exc(), empty_result("error")))
+        relay.close()
 
-    def _release_model(self) -> None:
-        if self._loaded is None:
+    def _list_server_models(self, base_url: str) -> None:
+        try:
+            from desktop_chat.engine.server_engine import list_models
+
+            names = [model.id for model in list_models(base_url)]
+        except EngineError as error:
+            self.server_models_listed.emit(base_url, [], str(error))
             return
-        from desktop_chat.engine.loader import unload
+        except Exception as error:  # a missing client library, a bug: say it, never hang
+            log.exception("listing the server's models failed")
+            self.server_models_listed.emit(base_url, [], f"The models could not be listed: "
+                                                         f"{error}")
+            return
+        self.server_models_listed.emit(base_url, names, "")
 
-        self._session = None
-        loaded, self._loaded = self._loaded, None
-        unload(loaded)
+    def _release_engine(self) -> None:
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.close()
 
 
 _busy_threads: list[QThread] = []
 
 
-class _ChunkCoalescer:
-    """Joins text pieces of one kind and passes them on at most every CHUNK_INTERVAL_S."""
+class _ThreadEndRelay(QObject):
+    stopped = Signal()
 
-    def __init__(self, emit: Any) -> None:
-        self._emit = emit
+    def __init__(self, on_end: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_end = on_end
+
+    @Slot()
+    def on_finished(self) -> None:
+        self._on_end()
+
+
+class _EventRelay:
+    """Passes an engine's stream events on as the worker's signals.
+
+    Deltas of one kind are joined and sent at most every CHUNK_INTERVAL_S; a cancelled
+    reply sends no more text. The terminal event goes out once, with the request id."""
+
+    def __init__(self, worker: InferenceWorker, request_id: int,
+                 cancel: threading.Event) -> None:
+        self._worker = worker
+        self._request_id = request_id
+        self._cancel = cancel
         self._kind: str | None = None
         self._parts: list[str] = []
         self._last = 0.0
+        self._ended = False
 
-    def add(self, kind: str, text: str) -> None:
+    def add(self, event: StreamEvent) -> None:
+        if self._ended:
+            return
+        if isinstance(event, (ReasoningDelta, AnswerDelta)):
+            self._text("reasoning" if isinstance(event, ReasoningDelta) else "answer",
+                       event.text)
+            return
+        self.flush()
+        if isinstance(event, AnswerWasReasoning):
+            self._worker.answer_was_reasoning.emit()
+        elif isinstance(event, PrefillProgress):
+            self._worker.prefill_progressed.emit(event.done, event.total)
+        elif isinstance(event, (Finished, Failed)):
+            self._end(event)
+
+    def close(self) -> None:
+        """After ``generate`` returned: an engine that ended without a verdict failed."""
+        if not self._ended:
+            self.add(Failed("The engine ended the reply without a result.", "",
+                            empty_result("error")))
+
+    def flush(self) -> None:
+        if self._parts:
+            text, self._parts = "".join(self._parts), []
+            if not self._cancel.is_set():
+                self._worker.chunk_received.emit(self._kind, text)
+            self._last = time.monotonic()
+
+    def _text(self, kind: str, text: str) -> None:
         if self._kind != kind:
             self.flush()
             self._kind = kind
         self._parts.append(text)
-        now = time.monotonic()
-        if now - self._last >= CHUNK_INTERVAL_S:
+        if time.monotonic() - self._last >= CHUNK_INTERVAL_S:
             self.flush()
 
-    def flush(self) -> None:
-        if self._parts:
-            self._emit(self._kind, "".join(self._parts))
-            self._parts = []
-            self._last = time.monotonic()
+    def _end(self, event: Finished | Failed) -> None:
+        self._ended = True
+        result: GenerationResult = event.result
+        result.request_id = self._request_id
+        if isinstance(event, Failed):
+            result.error = result.error or event.message
+            result.error_details = result.error_details or event.details
+            self._worker.generation_failed.emit(event.message, result)
+        else:
+            self._worker.generation_finished.emit(result)
 
-
-def _empty_result(finish_reason: str, request_id: int = 0) -> GenerationResult:
-    return GenerationResult(reasoning="", answer="", reasoning_unfinished=False,
-                            stats=GenerationStats(finish_reason=finish_reason),
-                            request_id=request_id)

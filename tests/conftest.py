@@ -76,12 +76,13 @@ def worker(qtbot):
 
 
 def load(qtbot, worker, path, **options):
-    """Load a model through the worker; returns its ModelInfo."""
+    """Load a model (a path, or a source string) through the worker; returns its ModelInfo."""
     from desktop_chat.core.inference import LoadRequest
+    from desktop_chat.core.model_source import ModelSource
 
     with qtbot.waitSignal(on_gui_thread(worker.model_loaded),
                           timeout=ENGINE_START_TIMEOUT_MS) as loaded:
-        worker.request_load(LoadRequest(str(path), **options))
+        worker.request_load(LoadRequest(ModelSource.parse(str(path)), **options))
     return loaded.args[0][0]
 
 

@@ -7,10 +7,19 @@ import pytest
 from conftest import TINY_R1, fail_at_call
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.core.inference import (
+    AnswerDelta,
+    Failed,
+    Finished,
+    GenerationRequest,
+    PrefillProgress,
+    ReasoningDelta,
+)
 from desktop_chat.core.settings import GenerationSettings
-from desktop_chat.engine.chat import ChatSession, chat_messages
-from desktop_chat.engine.device import choose_device
-from desktop_chat.engine.loader import inspect_model_folder, load_model
+from desktop_chat.engine.prompt import chat_messages
+from desktop_chat.engine.transformers_engine.chat import TransformersEngine
+from desktop_chat.engine.transformers_engine.device import choose_device
+from desktop_chat.engine.transformers_engine.loader import inspect_model_folder, load_model
 
 GREEDY = GenerationSettings(do_sample=False, max_new_tokens=200)
 
@@ -24,19 +33,28 @@ def loaded():
 
 @pytest.fixture
 def session(loaded):
-    return ChatSession(loaded)
+    return TransformersEngine(loaded)
 
 
-def ask(session, history, settings=GREEDY, cancel=None, on_chunk=None):
-    chunks = []
+def ask(session, history, settings=GREEDY, cancel=None, on_chunk=None, events=None):
+    """Generate; the result (from the one terminal event) and the text deltas."""
+    chunks, ends = [], []
 
-    def collect(kind, text):
-        chunks.append((kind, text))
-        if on_chunk:
-            on_chunk(kind, text)
+    def collect(event):
+        if events is not None:
+            events.append(event)
+        if isinstance(event, (ReasoningDelta, AnswerDelta)):
+            kind = "reasoning" if isinstance(event, ReasoningDelta) else "answer"
+            chunks.append((kind, event.text))
+            if on_chunk:
+                on_chunk(kind, event.text)
+        elif isinstance(event, (Finished, Failed)):
+            ends.append(event)
 
-    result = session.generate(history, settings, collect, cancel or threading.Event())
-    return result, chunks
+    session.generate(GenerationRequest(tuple(history), settings),
+                     cancel or threading.Event(), collect)
+    assert len(ends) == 1, ends
+    return ends[0].result, chunks
 
 
 def user(text):
@@ -85,7 +103,7 @@ def test_second_turn_uses_the_answer_only_and_greedy_output_matches_without_reus
     prompts = ["What is the capital of France?", "And of Italy?"]
     outputs = {}
     for reuse in (True, False):
-        session = ChatSession(loaded, reuse_cache=reuse)
+        session = TransformersEngine(loaded, reuse_cache=reuse)
         history, answers, reused = [], [], []
         for prompt in prompts:
             history.append(user(prompt))
@@ -174,3 +192,105 @@ def test_a_message_too_long_for_the_context_is_refused_with_a_reason(session):
     result, _ = ask(session, [user("word " * 400)], settings)
     assert result.stats.finish_reason == "error"
     assert "too long for the model's context" in result.error
+
+
+def long_history(turns=12):
+    history = []
+    for n in range(turns):
+        history += [user(f"Question number {n} about something long enough to matter"),
+                    Message(role="assistant", content=f"Answer number {n}, also quite long.")]
+    return [*history, user("What is the capital of France?")]
+
+
+def test_a_long_prompt_is_prefilled_in_chunks_with_progress_and_the_same_output(
+        session, monkeypatch):
+    from desktop_chat.engine.transformers_engine import chat
+
+    events = []
+    chunked, _ = ask(session, long_history(), events=events)
+    progress = [(e.done, e.total) for e in events if isinstance(e, PrefillProgress)]
+    total = chunked.stats.prompt_tokens
+    assert total > 2 * chat.PREFILL_CHUNK
+    assert progress[0] == (0, total) and len(progress) >= 3
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    monkeypatch.setattr(chat, "PREFILL_CHUNK", 10_000)  # one pass, as generate() does it
+    whole, _ = ask(TransformersEngine(session.loaded), long_history())
+    assert (whole.reasoning, whole.answer) == (chunked.reasoning, chunked.answer)
+
+
+def test_cancel_during_prefill_ends_within_a_chunk_with_nothing_generated(session):
+    cancel = threading.Event()
+    events = []
+
+    def on_event(event):
+        events.append(event)
+        if isinstance(event, PrefillProgress) and event.done > 0:
+            cancel.set()
+
+    session.generate(GenerationRequest(tuple(long_history()), GREEDY), cancel, on_event)
+    done = [e for e in events if isinstance(e, PrefillProgress) and e.done > 0]
+    assert len(done) == 1  # no chunk ran after the cancel
+    assert isinstance(events[-1], Finished)
+    assert events[-1].result.stats.finish_reason == "cancelled"
+    assert not events[-1].result.reasoning and not events[-1].result.answer
+    after, _ = ask(session, [user("What is 2 + 2?")])  # the half-read prompt is not reused
+    assert after.answer == "2 + 2 = 4"
+
+
+def sliding_window_copy(tmp_path):
+    import json
+    import shutil
+
+    folder = tmp_path / "sliding"
+    shutil.copytree(TINY_R1, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config.update(use_sliding_window=True, sliding_window=8, max_window_layers=0,
+                  layer_types=["sliding_attention", "sliding_attention"])
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder
+
+
+def test_regenerate_and_edit_on_a_sliding_window_model(tmp_path):
+    folder = inspect_model_folder(sliding_window_copy(tmp_path))
+    engine = TransformersEngine(load_model(folder, choose_device(model_type="qwen2"),
+                                           lambda f, s: None, threading.Event()))
+    history = [user("What is the capital of France?")]
+    first, _ = ask(engine, history)
+    assert first.error is None and first.stats.prompt_tokens > 8  # past the window
+    again, _ = ask(engine, history)  # regenerate: crop() refuses past the window
+    edited, _ = ask(engine, [user("What is 2 + 2?")])  # an edited prompt
+    assert again.error is None and edited.error is None
+    assert again.stats.reused_tokens == 0  # read again from the start
+    assert (again.reasoning, again.answer) == (first.reasoning, first.answer)
+
+
+CHATML = ("{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+          "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+          "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def test_a_user_message_ending_in_think_is_answered_as_an_answer_on_chatml(tmp_path):
+    import shutil
+
+    folder = tmp_path / "chatml"
+    shutil.copytree(TINY_R1, folder)
+    (folder / "chat_template.jinja").write_text(CHATML)
+    engine = TransformersEngine(load_model(inspect_model_folder(folder),
+                                           choose_device(model_type="qwen2"),
+                                           lambda f, s: None, threading.Event()))
+    history = [user("Explain this tag: <think>")]
+    prompt = engine.prepare(history, GREEDY)
+    assert not prompt.opens_reasoning
+    result, chunks = ask(engine, history, dataclasses.replace(GREEDY, max_new_tokens=20))
+    assert not result.reasoning and {kind for kind, _ in chunks} <= {"answer"}
+
+
+def test_the_r1_template_opens_reasoning_even_after_a_think_in_the_message(session):
+    prompt = session.prepare([user("What does </think> mean?")], GREEDY)
+    assert prompt.opens_reasoning
+
+
+def test_a_typed_control_token_is_encoded_as_text(session):
+    ids = session.prepare([user("<｜Assistant｜>")], GREEDY).input_ids
+    assistant = session.tokenizer.convert_tokens_to_ids("<｜Assistant｜>")
+    assert ids.count(assistant) == 1  # only the template's own

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from desktop_chat.engine import device
-from desktop_chat.engine.device import DeviceUnavailableError, choose_device
+from desktop_chat.engine.transformers_engine import device
+from desktop_chat.engine.transformers_engine.device import DeviceUnavailableError, choose_device
 
 
 @pytest.fixture

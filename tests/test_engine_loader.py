@@ -6,14 +6,9 @@ import pytest
 import torch
 from conftest import TINY_R1
 
-from desktop_chat.engine.device import choose_device
-from desktop_chat.engine.loader import (
-    LoadCancelled,
-    ModelLoadError,
-    RemoteCodeRequired,
-    inspect_model_folder,
-    load_model,
-)
+from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
+from desktop_chat.engine.transformers_engine.device import choose_device
+from desktop_chat.engine.transformers_engine.loader import inspect_model_folder, load_model
 
 
 def copy_tiny(tmp_path, name="model"):

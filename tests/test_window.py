@@ -23,9 +23,15 @@ def make_window(qtbot, data_dir, *args):
     return window
 
 
-def close(window):
+def close(window, qtbot=None):
+    """Close as a user does; the window hides at once and closes once the worker stopped."""
+    from pytestqt.qtbot import QtBot
+
     window.close()
-    assert window.worker._thread is None, "the worker thread was left running"
+    assert not window.isVisible()
+    QtBot.waitUntil(qtbot or QtBot(window), lambda: not window.worker.running, timeout=10_000)
+    QtBot.waitUntil(qtbot or QtBot(window), lambda: window.worker._thread is None,
+                    timeout=10_000)
 
 
 @pytest.fixture
@@ -78,7 +84,7 @@ def test_choosing_a_model_folder_through_the_dialog(qtbot, window, monkeypatch):
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
         window.open_model_action.trigger()
     assert window.pages.currentWidget() is window.chat_page
-    assert window.model_status.text().startswith("tiny-r1 · CPU")
+    assert window.model_status.text().startswith("tiny-r1 · transformers · CPU")
     assert window.composer.send_button.isEnabled()
     assert window.settings.last_model_path == str(TINY_R1)
     assert [a.text() for a in window.recent_menu.actions()] == ["tiny-r1"]
@@ -86,7 +92,7 @@ def test_choosing_a_model_folder_through_the_dialog(qtbot, window, monkeypatch):
 
 def test_thinking_streams_open_then_folds_with_a_duration(qtbot, window, monkeypatch):
     open_model(qtbot, window)
-    slow_down(monkeypatch, window.worker.session.model, 0.03)
+    slow_down(monkeypatch, window.worker.engine.model, 0.03)
     seen_while_thinking = []
 
     def on_chunk(kind, text):
@@ -112,7 +118,7 @@ def test_thinking_streams_open_then_folds_with_a_duration(qtbot, window, monkeyp
 
 def test_stop_keeps_the_partial_text_and_says_it_was_stopped(qtbot, window, monkeypatch):
     open_model(qtbot, window)
-    slow_down(monkeypatch, window.worker.session.model, 0.05)
+    slow_down(monkeypatch, window.worker.engine.model, 0.05)
     window.chat.chunk_received.connect(
         lambda kind, text: window.composer.stop_button.isVisible()
         and qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton))
@@ -227,7 +233,7 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
 
 def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, monkeypatch):
     open_model(qtbot, window)
-    slow_down(monkeypatch, window.worker.session.model, 0.05)
+    slow_down(monkeypatch, window.worker.engine.model, 0.05)
     window.composer.input.setPlainText("What is the capital of France?")
     with qtbot.waitSignal(window.chat.chunk_received, timeout=REPLY_TIMEOUT_MS):
         qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
@@ -318,7 +324,7 @@ def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
 
     open_model(qtbot, window)
     window.chat._draft_timer.setInterval(100)
-    slow_down(monkeypatch, window.worker.session.model, 0.05)
+    slow_down(monkeypatch, window.worker.engine.model, 0.05)
     window.composer.input.setPlainText("What is the capital of France?")
     qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
     path = window.chat.store.path_for(window.chat.current.id)

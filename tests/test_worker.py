@@ -30,8 +30,9 @@ def generate(qtbot, worker, generation_request, signal="generation_finished"):
 
 def test_model_loaded_reports_name_device_dtype_and_context(r1_worker):
     info = r1_worker.info
-    assert info.name == "tiny-r1" and info.device == "cpu"
-    assert info.dtype in ("bfloat16", "float32") and info.context_size == 1024
+    assert info.name == "tiny-r1" and info.device == "cpu" and info.engine == "transformers"
+    assert info.precision in ("bfloat16", "float32") and info.context_size == 1024
+    assert info.memory_bytes > 100_000
     assert "CPU" in info.device_name and info.reason
 
 
@@ -56,10 +57,10 @@ def test_reasoning_chunks_then_answer_chunks_arrive_in_order(qtbot, r1_worker):
 def test_the_next_turn_sends_no_reasoning_to_the_model(qtbot, r1_worker, monkeypatch):
     (first,), _ = generate(qtbot, r1_worker, request("What is the capital of France?"))
     rendered = []
-    session = r1_worker.session
-    real_render = session.render
-    monkeypatch.setattr(session, "render",
-                        lambda messages: rendered.append(messages) or real_render(messages))
+    template = r1_worker.engine.template
+    real_encode = template.encode
+    monkeypatch.setattr(template, "encode",
+                        lambda messages: rendered.append(messages) or real_encode(messages))
     follow_up = GenerationRequest((
         Message(role="user", content="What is the capital of France?"),
         Message(role="assistant", content=first.answer, reasoning_content=first.reasoning),
@@ -80,7 +81,7 @@ def test_a_chinese_prompt_streams_without_replacement_characters(qtbot, r1_worke
 
 def test_cancel_mid_stream_finishes_as_cancelled_with_the_partial_text(
         qtbot, r1_worker, monkeypatch):
-    slow_down(monkeypatch, r1_worker.session.model)
+    slow_down(monkeypatch, r1_worker.engine.model)
     chunks = []
 
     def on_chunk(kind, text):
@@ -99,7 +100,7 @@ def test_cancel_mid_stream_finishes_as_cancelled_with_the_partial_text(
 
 
 def test_chunks_are_coalesced_to_about_thirty_a_second(qtbot, r1_worker, monkeypatch):
-    slow_down(monkeypatch, r1_worker.session.model, seconds=0.005)
+    slow_down(monkeypatch, r1_worker.engine.model, seconds=0.005)
     stamps = []
     r1_worker.chunk_received.connect(lambda kind, text: stamps.append((time.monotonic(), kind)))
     finished = on_gui_thread(r1_worker.generation_finished)
@@ -114,7 +115,7 @@ def test_chunks_are_coalesced_to_about_thirty_a_second(qtbot, r1_worker, monkeyp
 
 
 def test_an_exception_inside_generate_becomes_generation_failed(qtbot, r1_worker, monkeypatch):
-    heal = fail_at_call(monkeypatch, r1_worker.session.model, 8)
+    heal = fail_at_call(monkeypatch, r1_worker.engine.model, 8)
     (message, partial), chunks = generate(
         qtbot, r1_worker, request("What is the capital of France?"), "generation_failed")
     assert "injected failure" in message
@@ -138,8 +139,8 @@ def test_a_bad_folder_fails_with_its_message_and_the_old_model_keeps_working(
     breakage(broken)
     load_failed = on_gui_thread(r1_worker.model_load_failed)
     with qtbot.waitSignal(load_failed, timeout=30_000) as failed:
-        r1_worker.request_load(LoadRequest(str(broken)))
-    assert message in failed.args[0][0]
+        r1_worker.request_load(LoadRequest.for_path(str(broken)))
+    assert message in failed.args[0][0].message
     (result,), _ = generate(qtbot, r1_worker, request("What is the capital of France?"))
     assert result.answer == "The capital of France is **Paris**."
 
@@ -154,9 +155,10 @@ def test_custom_code_asks_for_consent(qtbot, worker, tmp_path):
     config.update(model_type="mystery", auto_map={"AutoModelForCausalLM": "m.MysteryLM"})
     (folder / "config.json").write_text(json.dumps(config))
     with qtbot.waitSignal(on_gui_thread(worker.model_load_failed), timeout=30_000) as failed:
-        worker.request_load(LoadRequest(str(folder)))
-    message, details, needs_consent = failed.args[0]
-    assert needs_consent and "trust" in message and "MysteryLM" in details
+        worker.request_load(LoadRequest.for_path(str(folder)))
+    (failure,) = failed.args[0]
+    assert failure.remedy == "allow_remote_code"
+    assert "trust" in failure.message and "MysteryLM" in failure.details
 
 
 def test_generating_without_a_model_fails_cleanly(qtbot, worker):
@@ -165,7 +167,7 @@ def test_generating_without_a_model_fails_cleanly(qtbot, worker):
 
 
 def test_shutdown_during_generation_joins_within_three_seconds(qtbot, r1_worker, monkeypatch):
-    slow_down(monkeypatch, r1_worker.session.model, seconds=0.05)
+    slow_down(monkeypatch, r1_worker.engine.model, seconds=0.05)
     with qtbot.waitSignal(on_gui_thread(r1_worker.chunk_received), timeout=30_000):
         r1_worker.request_generation(request("What is the capital of France?"))
     started = time.monotonic()
@@ -190,8 +192,8 @@ def test_smollm2_greedy_output_is_identical_with_and_without_cache_reuse(
                  "Name a famous painting in the Louvre.", "Who painted it?"]
     transcripts = {}
     for reuse in (True, False):
-        worker.session.reuse_cache = reuse
-        worker.session._drop_cache()
+        worker.engine.reuse_cache = reuse
+        worker.engine._drop_cache()
         messages, answers, reused = [], [], []
         for question in questions:
             messages.append(Message(role="user", content=question))
@@ -211,15 +213,15 @@ def test_a_broken_engine_install_is_reported_not_hung(qtbot, monkeypatch):
     import desktop_chat.engine
     from desktop_chat.worker import InferenceWorker
 
-    monkeypatch.setitem(sys.modules, "desktop_chat.engine.chat", None)  # import fails
-    monkeypatch.delattr(desktop_chat.engine, "chat", raising=False)
+    monkeypatch.setitem(sys.modules, "desktop_chat.engine.registry", None)  # import fails
+    monkeypatch.delattr(desktop_chat.engine, "registry", raising=False)
     worker = InferenceWorker()
     try:
         with qtbot.waitSignal(on_gui_thread(worker.engine_failed), timeout=60_000) as failed:
             worker.start()
         assert "could not start" in failed.args[0][0]
         with qtbot.waitSignal(on_gui_thread(worker.model_load_failed), timeout=60_000) as load:
-            worker.request_load(LoadRequest(str(TINY_R1)))
-        assert "could not start" in load.args[0][0]
+            worker.request_load(LoadRequest.for_path(str(TINY_R1)))
+        assert "could not start" in load.args[0][0].message
     finally:
         assert worker.shutdown()

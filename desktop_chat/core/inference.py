@@ -1,33 +1,79 @@
-"""What the window asks of the inference worker and what it gets back (plain data, no Qt)."""
+"""The engine contract: what the worker asks of a chat engine and what it reports (no Qt).
+
+An engine is opened from a ``LoadRequest`` (by ``desktop_chat.engine.registry``), describes
+itself with a ``ModelInfo``, and generates a reply from a ``GenerationRequest``, reporting
+through typed stream events: reasoning and answer deltas, prefill progress, and exactly one
+terminal event, ``Finished`` (with stats) or ``Failed`` (with message, details and the
+partial text). The worker drives every engine the same way; the ui sees only these types.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import GenerationSettings
+
+ENGINE_TRANSFORMERS = "transformers"
+ENGINE_LLAMA_CPP = "llama.cpp"
+ENGINE_SERVER = "server"
+
+
+class EngineError(Exception):
+    """A model could not be opened or used. ``str()`` is for the user; ``details`` for the
+    curious; ``remedy`` names what the user may allow to get past it (see LoadFailure)."""
+
+    remedy: str | None = None
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass(frozen=True)
 class LoadRequest:
-    path: str
+    source: ModelSource
     device: str = "auto"
-    dtype: str = "auto"
+    dtype: str = "auto"  # a torch dtype name, "int4" (CPU, transformers) or "auto"
     allow_remote_code: bool = False
+    release_current: bool = False  # the user agreed to close the open model first
+    context_limit: int = 0  # 0: the model's maximum (llama.cpp allocates its KV cache for it)
+
+    @classmethod
+    def for_path(cls, path: str, **options: Any) -> LoadRequest:
+        return cls(ModelSource.local(path), **options)
 
 
 @dataclass(frozen=True)
 class ModelInfo:
     name: str
-    path: str
-    device: str  # "cuda", "mps", "xpu" or "cpu"
-    device_name: str
-    dtype: str  # "bfloat16", "float16" or "float32"
-    context_size: int
-    reason: str  # why this device and precision
+    source: ModelSource
+    engine: str  # ENGINE_TRANSFORMERS, ENGINE_LLAMA_CPP or ENGINE_SERVER
+    device: str  # "cuda", "mps", "xpu", "metal", "cpu", or "server"
+    device_name: str  # for people: "CPU (2 threads)", "NVIDIA H200", "http://host:8000"
+    precision: str  # "bfloat16", "int4 (torchao)", "Q4_K_M", ... or "" when unknown
+    context_size: int  # 0 when the engine cannot tell (a server that does not say)
+    memory_bytes: int = 0  # what the loaded model takes, measured or from its files
+    reason: str = ""  # why this engine, device and precision
     notices: tuple[str, ...] = ()  # things the user should know (e.g. no chat template)
     model_defaults: dict[str, Any] = field(default_factory=dict)  # from generation_config
+
+    @property
+    def path(self) -> str:
+        """What identifies the model in settings and Recent Models."""
+        return self.source.to_string()
+
+    @property
+    def summary(self) -> str:
+        """One line for the status bar: model, engine, device, precision."""
+        parts = [self.name, self.engine, self.device_name]
+        if self.precision:
+            parts.append(self.precision)
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -42,7 +88,7 @@ class GenerationRequest:
 @dataclass
 class GenerationStats:
     prompt_tokens: int = 0
-    reused_tokens: int = 0  # of the prompt, served from the previous turn's KV cache
+    reused_tokens: int = 0  # of the prompt, served from a previous turn's KV cache
     reasoning_tokens: int = 0
     answer_tokens: int = 0
     time_to_first_token_s: float = 0.0
@@ -68,3 +114,105 @@ class GenerationResult:
     error: str | None = None  # for the user, when finish_reason is "error"
     error_details: str = ""
     request_id: int = 0
+
+
+def empty_result(finish_reason: str, request_id: int = 0) -> GenerationResult:
+    return GenerationResult(reasoning="", answer="", reasoning_unfinished=False,
+                            stats=GenerationStats(finish_reason=finish_reason),
+                            request_id=request_id)
+
+
+# ----- stream events ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReasoningDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerWasReasoning:
+    """The text streamed as answer so far was reasoning after all: a server's model closed a
+    think block (``</think>``) its chat template had opened in the prompt, out of our sight."""
+
+
+@dataclass(frozen=True)
+class PrefillProgress:
+    done: int  # prompt tokens processed
+    total: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    result: GenerationResult
+
+
+@dataclass(frozen=True)
+class Failed:
+    message: str  # for the user
+    details: str
+    result: GenerationResult  # the partial text, with finish_reason "error"
+
+
+StreamEvent = (ReasoningDelta | AnswerDelta | AnswerWasReasoning | PrefillProgress
+               | Finished | Failed)
+EventSink = Callable[[StreamEvent], None]
+ProgressCallback = Callable[[float, str], None]  # fraction 0..1, what is happening
+
+
+class ChatEngine(Protocol):
+    """One open model. Created on the worker thread, used only there."""
+
+    info: ModelInfo
+
+    def generate(self, request: GenerationRequest, cancel: threading.Event,
+                 emit: EventSink) -> None:
+        """Stream the reply through ``emit``: deltas and progress, then exactly one
+        ``Finished`` or ``Failed``. Never raises. A set ``cancel`` ends it as ``Finished``
+        with finish_reason "cancelled" and the text so far, within one token or one
+        prefill chunk."""
+
+    def close(self) -> None:
+        """Free the model's memory (or the connection). The engine is unusable after."""
+
+
+# ----- the model lifecycle, as the worker reports it -----------------------------------------
+
+PHASE_NO_MODEL = "no_model"
+PHASE_LOADING = "loading"
+PHASE_READY = "ready"
+PHASE_FAILED = "failed"
+
+REMEDY_REMOTE_CODE = "allow_remote_code"
+REMEDY_RELEASE_CURRENT = "release_current"
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    message: str
+    details: str = ""
+    remedy: str | None = None  # REMEDY_*: what the user may allow to try again
+    cancelled: bool = False
+    request: LoadRequest | None = None  # what failed to load
+    load_id: int = 0
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """The worker's model lifecycle: what is open now and what is happening.
+
+    ``current`` is the model that answers right now (it stays open while another loads);
+    ``loading`` is the request being loaded. ``revision`` grows with every change, so a
+    late state from the worker thread never overrides a newer one.
+    """
+
+    phase: str = PHASE_NO_MODEL
+    current: ModelInfo | None = None
+    loading: LoadRequest | None = None
+    load_id: int = 0
+    failure: LoadFailure | None = None
+    revision: int = 0

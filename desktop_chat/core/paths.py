@@ -2,7 +2,8 @@
 
 By default the platform's user directories (platformdirs). One folder can hold everything
 instead: ``--data-dir DIR`` on the command line, else the ``DESKTOP_CHAT_HOME`` variable.
-Then conversations live in DIR, settings in DIR/config and logs in DIR/logs.
+Then conversations live in DIR, settings in DIR/config, logs in DIR/logs and caches
+(quantized weights) in DIR/cache.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class AppPaths:
     data_dir: Path
     config_dir: Path
     log_dir: Path
+    cache_dir: Path
 
     @property
     def conversations_dir(self) -> Path:
@@ -38,11 +40,13 @@ class AppPaths:
         home = data_dir_override or os.environ.get(HOME_ENV)
         if home:
             root = Path(home).expanduser().resolve()
-            return cls(data_dir=root, config_dir=root / "config", log_dir=root / "logs")
+            return cls(data_dir=root, config_dir=root / "config", log_dir=root / "logs",
+                       cache_dir=root / "cache")
         return cls(
             data_dir=Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)),
             config_dir=Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)),
             log_dir=Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False)),
+            cache_dir=Path(platformdirs.user_cache_dir(APP_DIR_NAME, appauthor=False)),
         )
 
 

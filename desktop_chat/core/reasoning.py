@@ -12,7 +12,10 @@ Cases handled:
 - a ``<think>`` at the very start of the output opens reasoning (models that open it
   themselves);
 - no tags at all: everything is answer;
-- output that ends inside the think block: everything is reasoning, ``unfinished`` is set.
+- output that ends inside the think block: everything is reasoning, ``unfinished`` is set;
+- a server whose chat template we cannot see (``close_without_open=True``): when a
+  ``</think>`` arrives that no ``<think>`` opened, the template had opened it in the prompt,
+  so the answer so far was reasoning: ``RECLASSIFIED`` says so, then the rest follows.
 A ``<think>`` after the answer has begun is ordinary text.
 """
 
@@ -20,9 +23,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-Kind = Literal["reasoning", "answer"]
+Kind = Literal["reasoning", "answer", "reclassified"]
 REASONING: Kind = "reasoning"
 ANSWER: Kind = "answer"
+RECLASSIFIED: Kind = "reclassified"  # everything emitted as answer so far was reasoning
 OPEN_TAG = "<think>"
 CLOSE_TAG = "</think>"
 
@@ -33,9 +37,10 @@ def prompt_opens_reasoning(prompt_text: str) -> bool:
 
 
 class ReasoningSplitter:
-    def __init__(self, in_reasoning: bool = False) -> None:
+    def __init__(self, in_reasoning: bool = False, close_without_open: bool = False) -> None:
         self.kind: Kind = REASONING if in_reasoning else ANSWER
         self.reasoning_closed = False
+        self._late_close = close_without_open and not in_reasoning
         self._pending = ""  # undecided text: a possible tag prefix, or trailing whitespace
         self._started = False  # non-whitespace text emitted in the current part
         self._anything_emitted = False
@@ -59,6 +64,9 @@ class ReasoningSplitter:
             if stray_open:
                 self._pending = self._pending.lstrip()[len(OPEN_TAG):]
                 continue
+            if self._late_close and self.kind == ANSWER and CLOSE_TAG in self._pending:
+                self._reclassify(out)
+                continue
             if at >= 0 and (self.kind == REASONING or
                             (opening_allowed and not self._pending[:at].strip())):
                 self._emit(self._pending[:at], out, final=True)
@@ -67,6 +75,8 @@ class ReasoningSplitter:
                 continue
             # No tag here: keep back what could be the start of one, and trailing whitespace.
             keep = _partial_tag_suffix(self._pending, tag) if opening_allowed else 0
+            if self._late_close and self.kind == ANSWER:
+                keep = max(keep, _partial_tag_suffix(self._pending, CLOSE_TAG))
             if self.kind == REASONING and not self._started:
                 keep = max(keep, _partial_tag_suffix(self._pending, OPEN_TAG))
             decided = self._pending[: len(self._pending) - keep]
@@ -104,8 +114,18 @@ class ReasoningSplitter:
     def _switch(self) -> None:
         if self.kind == REASONING:
             self.reasoning_closed = True
+        else:
+            self._late_close = False  # a <think> opened: its </think> is an ordinary close
         self.kind = ANSWER if self.kind == REASONING else REASONING
         self._started = False
+
+    def _reclassify(self, out: list[tuple[Kind, str]]) -> None:
+        """A ``</think>`` that nothing opened: the answer so far becomes the reasoning."""
+        self._late_close = False
+        self.reasoning, self.answer = self.answer, ""
+        self.kind = REASONING
+        self._started = bool(self.reasoning)
+        out.append((RECLASSIFIED, ""))
 
 
 def _partial_tag_suffix(text: str, tag: str) -> int:

@@ -1,1 +1,3 @@
-"""torch + transformers: devices, model loading and generation. No Qt (tests enforce it)."""
+"""Chat engines: transformers (torch), llama.cpp (GGUF files) and OpenAI-compatible servers,
+each behind the contract in ``desktop_chat.core.inference``. No Qt (tests enforce it).
+``registry.open_engine`` decides which engine opens a model."""

@@ -37,6 +37,8 @@ class ChatController(QObject):
     last_reply_removed = Signal()  # regenerate: the answer being replaced
     reply_started = Signal()
     chunk_received = Signal(str, str)
+    answer_was_reasoning = Signal()  # the answer streamed so far moves to the thinking
+    prefill_progressed = Signal(int, int)  # prompt tokens read, total
     reply_finished = Signal(object, object)  # Message saved, GenerationResult
     generating_changed = Signal(bool)
     problem = Signal(str)  # something the user should read (a damaged file, a failed save)
@@ -58,6 +60,8 @@ class ChatController(QObject):
         self._draft_timer.setInterval(DRAFT_SAVE_INTERVAL_MS)
         self._draft_timer.timeout.connect(self._save_draft)
         worker.chunk_received.connect(self._on_chunk_received)
+        worker.answer_was_reasoning.connect(self._on_answer_was_reasoning)
+        worker.prefill_progressed.connect(self._on_prefill_progressed)
         worker.generation_finished.connect(self._on_generation_finished)
         worker.generation_failed.connect(self._on_generation_failed)
 
@@ -201,6 +205,16 @@ class ChatController(QObject):
             return  # a late chunk of a reply already stopped and saved
         self._partial[kind].append(text)
         self.chunk_received.emit(kind, text)
+
+    def _on_answer_was_reasoning(self) -> None:
+        if self.generating:
+            self._partial = {REASONING: self._partial[REASONING] + self._partial[ANSWER],
+                             ANSWER: []}
+            self.answer_was_reasoning.emit()
+
+    def _on_prefill_progressed(self, done: int, total: int) -> None:
+        if self.generating:
+            self.prefill_progressed.emit(done, total)
 
     def _on_generation_finished(self, result: GenerationResult) -> None:
         if self.generating and result.request_id == self._request_id:

@@ -85,6 +85,10 @@ class ConversationView(QScrollArea):
         if self.live is not None:
             self.live.append(kind, text)
 
+    def answer_was_reasoning(self) -> None:
+        if self.live is not None:
+            self.live.answer_was_reasoning()
+
     def finish_live_message(self, message: Message) -> None:
         """The streamed reply is complete: show its final state."""
         widget = self.live

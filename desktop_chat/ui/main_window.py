@@ -7,7 +7,6 @@ knows the worker only as an object with signals and request methods, handed in b
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -29,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import APP_NAME
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.core.inference import GenerationResult, ModelInfo
+from desktop_chat.core.inference import GenerationResult, ModelInfo, ModelState
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings, SettingsFile
 from desktop_chat.core.store import ConversationStore
 from desktop_chat.ui import theme as themes
@@ -38,6 +38,8 @@ from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.model_controller import ModelController
+from desktop_chat.ui.model_picker import ModelPicker
+from desktop_chat.ui.server_dialog import ServerDialog
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.sidebar import Sidebar
 
@@ -49,6 +51,7 @@ class EmptyState(QWidget):
     """What a first start shows: where to get a model folder, and a button to open one."""
 
     open_model_requested = Signal()
+    connect_server_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +66,8 @@ class EmptyState(QWidget):
             "Desktop Chat runs language models on this computer; nothing leaves it.<br><br>"
             "Download a model folder, for example "
             "<a href=\"{url}\">DeepSeek-R1-Distill-Qwen-1.5B</a> from Hugging Face "
-            "(all of its files in one folder), then choose that folder here."
+            "(all of its files in one folder) or a single .gguf file, then choose it here. "
+            "A model on a server works too: anything that speaks the OpenAI API."
         ).format(url=MODEL_PAGE_URL))
         body.setObjectName("emptyStateText")
         body.setWordWrap(True)
@@ -74,6 +78,11 @@ class EmptyState(QWidget):
         button.setObjectName("emptyStateOpenButton")
         button.setAccessibleName(self.tr("Open model folder"))
         button.clicked.connect(self.open_model_requested)
+        server = QPushButton(self.tr("Connect to a server…"))
+        server.setObjectName("emptyStateServerButton")
+        server.setAccessibleName(self.tr("Connect to a server"))
+        server.setFlat(True)
+        server.clicked.connect(self.connect_server_requested)
         # A fixed-width column: word-wrapped labels get their full height only when the
         # layout hands them a width, not when aligned inside a wider one.
         column = QWidget()
@@ -85,6 +94,7 @@ class EmptyState(QWidget):
         inner.addWidget(title)
         inner.addWidget(body)
         inner.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        inner.addWidget(server, 0, Qt.AlignmentFlag.AlignHCenter)
         inner.addStretch(3)
         layout = QHBoxLayout(self)
         layout.addStretch(1)
@@ -107,6 +117,7 @@ class MainWindow(QMainWindow):
         self.chat = ChatController(store, worker, settings_file, self)
         self._search_filter: list[str] | None = None
         self._pending_undo: str | None = None
+        self._closing = False
 
         self._build_widgets()
         self._build_actions()
@@ -165,12 +176,18 @@ class MainWindow(QMainWindow):
         self.new_conversation_action = self._action(
             "newConversationAction", self.tr("&New Chat"), standard.New,
             self.chat.new_conversation)
+        self.choose_model_action = self._action(
+            "chooseModelAction", self.tr("&Choose Model…"), standard.Open,
+            self.choose_model)
         self.open_model_action = self._action(
-            "openModelAction", self.tr("&Open Model Folder…"), standard.Open,
+            "openModelAction", self.tr("Open Model &Folder…"),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_O),
             self.models.choose_and_open)
         self.open_gguf_action = self._action(
             "openGgufAction", self.tr("Open &GGUF File…"), None,
             self.models.choose_gguf_and_open)
+        self.connect_server_action = self._action(
+            "connectServerAction", self.tr("Connect to &Server…"), None, self.connect_server)
         self.settings_action = self._action(
             "settingsAction", self.tr("&Settings…"), preferences, self.open_settings)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -193,8 +210,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.new_conversation_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.choose_model_action)
         file_menu.addAction(self.open_model_action)
         file_menu.addAction(self.open_gguf_action)
+        file_menu.addAction(self.connect_server_action)
         self.recent_menu = file_menu.addMenu(self.tr("Recent &Models"))
         self.recent_menu.setObjectName("recentModelsMenu")
         file_menu.addSeparator()
@@ -225,8 +244,11 @@ class MainWindow(QMainWindow):
         self.undo_button.clicked.connect(self._undo_delete)
         self.reply_stats = QLabel()
         self.reply_stats.setObjectName("replyStats")
-        self.model_status = QLabel(self.tr("No model"))
+        self.model_status = QPushButton(self.tr("No model"))
         self.model_status.setObjectName("modelStatus")
+        self.model_status.setFlat(True)
+        self.model_status.setAccessibleName(self.tr("Model: choose another"))
+        self.model_status.clicked.connect(self.choose_model)
         for widget in (self.undo_button, self.load_progress, self.cancel_load_button,
                        self.reply_stats, self.model_status):
             bar.addPermanentWidget(widget)
@@ -238,10 +260,10 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.empty_state.open_model_requested.connect(self.models.choose_and_open)
-        self.models.loading_started.connect(self._on_loading_started)
+        self.empty_state.connect_server_requested.connect(self.connect_server)
+        self.models.state_changed.connect(self._on_model_state_changed)
         self.models.loading_progressed.connect(self._on_loading_progressed)
         self.models.model_ready.connect(self._on_model_ready)
-        self.models.loading_failed.connect(self._on_loading_failed)
         self.composer.send_requested.connect(self.chat.send)
         self.composer.stop_requested.connect(self.chat.stop)
         self.view.regenerate_requested.connect(self.chat.regenerate)
@@ -251,6 +273,8 @@ class MainWindow(QMainWindow):
         self.chat.last_reply_removed.connect(self.view.remove_last_assistant_message)
         self.chat.reply_started.connect(self._on_reply_started)
         self.chat.chunk_received.connect(self.view.append_chunk)
+        self.chat.answer_was_reasoning.connect(self.view.answer_was_reasoning)
+        self.chat.prefill_progressed.connect(self._on_prefill_progressed)
         self.chat.reply_finished.connect(self._on_reply_finished)
         self.chat.generating_changed.connect(self._on_generating_changed)
         self.chat.problem.connect(self.show_problem)
@@ -307,17 +331,59 @@ class MainWindow(QMainWindow):
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        for path in self.settings.recent_models:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
-            action.triggered.connect(lambda checked=False, p=path: self.models.open(p))
+        for entry in self.settings.recent_models:
+            source = ModelSource.parse(entry)
+            action = self.recent_menu.addAction(source.display_name)
+            action.setToolTip(source.location)
+            action.triggered.connect(lambda checked=False, e=entry: self.models.open(e))
         self.recent_menu.setEnabled(bool(self.settings.recent_models))
 
-    def _on_loading_started(self, name: str) -> None:
-        self.model_status.setText(self.tr("Loading {name}…").format(name=name))
-        self.load_progress.setValue(0)
-        self.load_progress.show()
-        self.cancel_load_button.show()
+    def choose_model(self) -> ModelPicker:
+        """The one place that lists folders, GGUF files and servers used before."""
+        current = self.models.model.path if self.models.model else None
+        picker = ModelPicker(self.settings.recent_models, current, self)
+        picker.open_requested.connect(self.models.open)
+        picker.open_folder_requested.connect(self.models.choose_and_open)
+        picker.open_gguf_requested.connect(self.models.choose_gguf_and_open)
+        picker.connect_server_requested.connect(self.connect_server)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.open()
+        return picker
+
+    def connect_server(self) -> ServerDialog:
+        current = self.models.model.source if self.models.model else None
+        initial = current if current is not None and current.is_server else next(
+            (ModelSource.parse(e) for e in self.settings.recent_models
+             if ModelSource.parse(e).is_server), None)
+        dialog = ServerDialog(self.worker, initial, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_server_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_server_chosen(self, dialog: ServerDialog) -> None:
+        if dialog.key_notice:
+            self.statusBar().showMessage(dialog.key_notice, 15000)
+        if dialog.source is not None:
+            self.models.open(dialog.source)
+
+    def _on_model_state_changed(self, state: ModelState) -> None:
+        """Show what the worker says: the model open now, and the one loading."""
+        loading = state.loading
+        current = state.current
+        self.chat.model_path = current.path if current else None
+        if loading is not None:
+            self.model_status.setText(self.tr("Loading {name}…").format(
+                name=loading.source.display_name))
+            if not self.load_progress.isVisible():
+                self.load_progress.setValue(0)
+        elif current is not None:
+            self.model_status.setText(current.summary)
+        else:
+            self.model_status.setText(self.tr("No model"))
+        self.model_status.setToolTip(current.reason if current else "")
+        self.load_progress.setVisible(loading is not None)
+        self.cancel_load_button.setVisible(loading is not None)
         self._update_page()
         self._update_composer()
 
@@ -326,26 +392,16 @@ class MainWindow(QMainWindow):
         self.load_progress.setToolTip(what)
 
     def _on_model_ready(self, info: ModelInfo) -> None:
-        self.load_progress.hide()
-        self.cancel_load_button.hide()
-        self.chat.model_path = info.path
-        self.model_status.setText(f"{info.name} · {info.device_name} · {info.dtype}")
-        self.model_status.setToolTip(info.reason)
         for notice in info.notices:
             self.statusBar().showMessage(notice, 15000)
         self._fill_recent_menu()
-        self._update_page()
-        self._update_composer()
 
-    def _on_loading_failed(self, message: str) -> None:
-        self.load_progress.hide()
-        self.cancel_load_button.hide()
-        model = self.models.model
-        self.model_status.setText(
-            f"{model.name} · {model.device_name} · {model.dtype}" if model
-            else self.tr("No model"))
-        self._update_page()
-        self._update_composer()
+    def _on_prefill_progressed(self, done: int, total: int) -> None:
+        if done >= total:
+            self.statusBar().clearMessage()
+            return
+        self.statusBar().showMessage(self.tr("Reading the prompt: {done} of {total} tokens")
+                                     .format(done=f"{done:,}", total=f"{total:,}"), 10000)
 
     # ----- conversations -------------------------------------------------------------------
 
@@ -423,10 +479,10 @@ class MainWindow(QMainWindow):
         self._update_composer()
 
     def _update_composer(self) -> None:
-        if self.models.model is None:
-            reason = self.tr("Loading the model…") if self.models.loading else self.tr(
-                "Open a model first.")
-            self.composer.set_can_send(False, reason)
+        if self.models.loading is not None:
+            self.composer.set_can_send(False, self.tr("Loading the model…"))
+        elif self.models.model is None:
+            self.composer.set_can_send(False, self.tr("Open a model first."))
         else:
             self.composer.set_can_send(True)
         self.stop_action.setEnabled(self.chat.generating)
@@ -445,9 +501,24 @@ class MainWindow(QMainWindow):
     # ----- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.chat.stop_and_keep()  # the partial reply is saved, never lost
+        """Save, hide at once, and close for good once the worker has stopped: a long
+        prefill or the engine's import never keeps a frozen window on screen."""
+        if self.worker.running:
+            if not self._closing:
+                self._closing = True
+                self.chat.stop_and_keep()  # the partial reply is saved, never lost
+                self._save_geometry()
+                self.worker.stopped.connect(self.close)
+                self.worker.stop()
+            self.hide()
+            event.ignore()
+            return
+        if not self._closing:
+            self.chat.stop_and_keep()
+            self._save_geometry()
+        super().closeEvent(event)
+
+    def _save_geometry(self) -> None:
         geometry = bytes(self.saveGeometry().toBase64()).decode()
         self.settings_file.update_settings(
             dataclasses.replace(self.settings, window_geometry=geometry))
-        self.worker.shutdown()
-        super().closeEvent(event)

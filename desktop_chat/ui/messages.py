@@ -240,6 +240,7 @@ class AssistantMessageWidget(QWidget):
         self._answer = ""
         self._last_render = 0.0
         self.streaming = False
+        self._stream_started = time.monotonic()
 
         self.body = SegmentedText("answerText", renderer)
         self.body.link_activated.connect(self._on_link)
@@ -289,7 +290,16 @@ class AssistantMessageWidget(QWidget):
 
     def start_streaming(self) -> None:
         self.streaming = True
+        self._stream_started = time.monotonic()
         self.footer.hide()
+
+    def answer_was_reasoning(self) -> None:
+        """What streamed as the answer was thinking (a server's template opened it)."""
+        if self._answer:
+            self._thinking_panel().append(self._answer)
+            self._thinking_started = self._stream_started  # it began with the reply
+        self._answer = ""
+        self._render()
 
     def append(self, kind: str, text: str) -> None:
         if kind == "reasoning":

@@ -1,7 +1,10 @@
-"""Opening models: which one at start, the folder dialog, progress, errors, consent.
+"""Opening models: which one at start, the file dialogs, servers, errors, consent.
 
-Talks to the inference worker only through its signals and request methods (the worker
-module itself is never imported here: it is handed in by app.py).
+The window shows what the worker says is true: its ``ModelState`` (what is open, what is
+loading). The worker's facts (a model loaded, a load failed) drive what happens next:
+remembering the model in the settings, an error dialog, a question to the user.
+Talks to the worker only through its signals and request methods (the worker module
+itself is never imported here: it is handed in by app.py).
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop_chat.core.inference import LoadRequest, ModelInfo
+from desktop_chat.core.inference import (
+    REMEDY_RELEASE_CURRENT,
+    REMEDY_REMOTE_CODE,
+    LoadFailure,
+    LoadRequest,
+    ModelInfo,
+    ModelState,
+)
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings
 
 
@@ -26,36 +37,47 @@ class SettingsHolder(Protocol):
 class ModelController(QObject):
     """Loads models through the worker and keeps the window and settings informed."""
 
-    loading_started = Signal(str)  # model name
+    state_changed = Signal(object)  # ModelState, the newest only
     loading_progressed = Signal(float, str)
-    model_ready = Signal(object)  # ModelInfo
-    loading_failed = Signal(str)  # message (the dialog has been shown)
+    model_ready = Signal(object)  # ModelInfo: a load finished
+    loading_failed = Signal(object)  # LoadFailure (any dialog has been shown)
 
     def __init__(self, worker: Any, holder: SettingsHolder, parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
         self.worker = worker
         self.holder = holder
         self.parent_widget = parent_widget
-        self.model: ModelInfo | None = None
-        self.loading: LoadRequest | None = None
-        self._remember = True
+        self.state = ModelState()
+        self._remember: dict[int, bool] = {}  # load id -> remember in Recent Models
+        worker.model_state_changed.connect(self._on_model_state_changed)
         worker.load_progressed.connect(self.loading_progressed)
         worker.model_loaded.connect(self._on_model_loaded)
         worker.model_load_failed.connect(self._on_model_load_failed)
         worker.engine_failed.connect(self._on_engine_failed)  # a bound slot: queued here
 
+    @property
+    def model(self) -> ModelInfo | None:
+        """The model that answers now (it stays open while another loads)."""
+        return self.state.current
+
+    @property
+    def loading(self) -> LoadRequest | None:
+        return self.state.loading
+
+    # ----- opening -------------------------------------------------------------------------
+
     def open_initial(self, cli_model: str | None, demo_model: str | None) -> None:
-        """At start: --model, else the last model, else the demo model (not remembered)."""
+        """At start: --model (or --server), else the last model, else the demo model."""
         last = self.holder.settings.last_model_path
         if cli_model:
             self.open(cli_model)
-        elif last and Path(last).exists():
+        elif last and (ModelSource.parse(last).is_server or Path(last).exists()):
             self.open(last)
         elif demo_model and Path(demo_model).exists():
             self.open(demo_model, remember=False)
 
     def choose_and_open(self) -> None:
-        start = self.holder.settings.last_model_path or str(Path.home())
+        start = self._last_local_folder()
         folder = QFileDialog.getExistingDirectory(
             self.parent_widget, self.tr("Open Model Folder"), start)
         if folder:
@@ -63,67 +85,96 @@ class ModelController(QObject):
 
     def choose_gguf_and_open(self) -> None:
         file, _ = QFileDialog.getOpenFileName(
-            self.parent_widget, self.tr("Open GGUF Model File"),
-            self.holder.settings.last_model_path or str(Path.home()),
+            self.parent_widget, self.tr("Open GGUF Model File"), self._last_local_folder(),
             self.tr("GGUF models (*.gguf)"))
         if file:
             self.open(file)
 
-    def open(self, path: str, *, remember: bool = True, allow_remote_code: bool = False) -> None:
+    def open(self, source: str | ModelSource, *, remember: bool = True,
+             allow_remote_code: bool = False, release_current: bool = False) -> None:
+        if isinstance(source, str):
+            source = ModelSource.parse(source)
         settings = self.holder.settings
-        self.loading = LoadRequest(path, settings.device, settings.dtype, allow_remote_code)
-        self._remember = remember
-        self.loading_started.emit(Path(path).name)
-        self.worker.request_load(self.loading)
+        request = LoadRequest(source, settings.device, settings.dtype, allow_remote_code,
+                              release_current, settings.generation.context_limit)
+        load_id = self.worker.request_load(request)
+        self._remember[load_id] = remember
 
     def reload_with_settings(self) -> None:
-        """Device or precision changed in the settings: load the same model again."""
+        """Device, precision or context changed in the settings: load the same model again."""
         if self.model is not None:
-            self.open(self.model.path, remember=False)
+            self.open(self.model.source, remember=False)
 
     def cancel(self) -> None:
         self.worker.cancel_load()
 
-    def _on_model_loaded(self, info: ModelInfo) -> None:
-        self.model = info
-        self.loading = None
+    def _last_local_folder(self) -> str:
+        for entry in (self.holder.settings.last_model_path,
+                      *self.holder.settings.recent_models):
+            if entry and not ModelSource.parse(entry).is_server:
+                return entry
+        return str(Path.home())
+
+    # ----- what the worker says ------------------------------------------------------------
+
+    def _on_model_state_changed(self, state: ModelState) -> None:
+        if state.revision <= self.state.revision:
+            return  # a late state from the worker thread, already overtaken
+        self.state = state
+        self.state_changed.emit(state)
+
+    def _on_model_loaded(self, info: ModelInfo, load_id: int) -> None:
+        remember = self._remember.pop(load_id, True)
         settings = self.holder.settings
         if info.path not in settings.recent_models and info.model_defaults:
             # A model opened for the first time samples as its authors recommend
             # (generation_config.json); later changes in the settings are the user's.
             settings = dataclasses.replace(
                 settings, generation=settings.generation.with_model_defaults(info.model_defaults))
-        if self._remember:
+        if remember:
             settings = settings.with_model_opened(info.path)
         if settings != self.holder.settings:
             self.holder.update_settings(settings)
         self.model_ready.emit(info)
 
     def _on_engine_failed(self, message: str, details: str) -> None:
-        self._on_model_load_failed(message, details, False)
+        self._show_failure(LoadFailure(message, details))
+        self.loading_failed.emit(LoadFailure(message, details))
 
-    def _on_model_load_failed(self, message: str, details: str, needs_consent: bool) -> None:
-        request, self.loading = self.loading, None
-        if needs_consent and request is not None and self._ask_consent(message, details):
-            self.open(request.path, remember=self._remember, allow_remote_code=True)
+    def _on_model_load_failed(self, failure: LoadFailure) -> None:
+        request = failure.request
+        remember = self._remember.pop(failure.load_id, True)
+        if request is not None and failure.remedy == REMEDY_REMOTE_CODE \
+                and self._ask(self.tr("Run the model's own code?"), failure, "remoteCodeDialog"):
+            self.open(request.source, remember=remember, allow_remote_code=True)
             return
-        self.loading_failed.emit(message)
-        if message == "Loading was cancelled.":
+        if request is not None and failure.remedy == REMEDY_RELEASE_CURRENT \
+                and self._ask(self.tr("Close the open model?"), failure, "releaseModelDialog"):
+            self.open(request.source, remember=remember,
+                      allow_remote_code=request.allow_remote_code, release_current=True)
             return
+        self.loading_failed.emit(failure)
+        if not failure.cancelled and failure.remedy is None:
+            self._show_failure(failure)
+
+    def _show_failure(self, failure: LoadFailure) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("The model could not be opened"),
-                          message, QMessageBox.StandardButton.Ok, self.parent_widget)
+                          failure.message, QMessageBox.StandardButton.Ok, self.parent_widget)
         box.setObjectName("modelErrorDialog")
         if self.model is not None:
             box.setInformativeText(self.tr("{name} is still open.").format(name=self.model.name))
-        if details:
-            box.setDetailedText(details)
+        else:
+            box.setInformativeText(self.tr("No model is open."))
+        if failure.details:
+            box.setDetailedText(failure.details)
         box.open()
 
-    def _ask_consent(self, message: str, details: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Run the model's own code?"),
-                          message, QMessageBox.StandardButton.Yes
-                          | QMessageBox.StandardButton.No, self.parent_widget)
-        box.setObjectName("remoteCodeDialog")
+    def _ask(self, title: str, failure: LoadFailure, name: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, failure.message,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.parent_widget)
+        box.setObjectName(name)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setDetailedText(details)
+        if failure.details:
+            box.setDetailedText(failure.details)
         return box.exec() == QMessageBox.StandardButton.Yes

@@ -7,7 +7,9 @@ Precision policy (each choice can be overridden by the user):
 - CUDA and XPU: bfloat16 where the device supports it;
 - Apple MPS: bfloat16 on macOS 14 and newer, else float32;
 - CPU: bfloat16 where the processor computes it natively (AVX512-BF16 or AMX on x86,
-  the BF16 extension on Arm), else float32: emulated bfloat16 is slower than float32.
+  the BF16 extension on Arm), else float32: emulated bfloat16 is slower than float32;
+- CPU, on request: int4 weight-only (torchao), loaded in bfloat16 and then quantized:
+  about 3x the decode speed of bfloat16, for a small loss in quality.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from pathlib import Path
 
 import torch
 
+from desktop_chat.engine.errors import ModelLoadError
+
 FP16_UNSAFE_MODEL_TYPES = frozenset({"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
                                      "gemma2", "gemma3", "gemma3_text", "t5"})
 DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
+INT4 = "int4"  # weight-only quantization after loading; the CPU only
 
 
-class DeviceUnavailableError(RuntimeError):
-    pass
+class DeviceUnavailableError(ModelLoadError):
+    """The device or precision chosen in the settings cannot run here."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,15 @@ class DeviceChoice:
     dtype: torch.dtype
     device_name: str  # for people: "NVIDIA H200", "Apple M2", "CPU (16 threads)"
     reason: str  # why this device and precision, in words
+    quantization: str | None = None  # INT4: weights quantized after loading in ``dtype``
 
     @property
     def dtype_name(self) -> str:
         return str(self.dtype).removeprefix("torch.")
+
+    @property
+    def precision(self) -> str:
+        return "int4 (torchao)" if self.quantization == INT4 else self.dtype_name
 
 
 def detect_accelerator() -> str:
@@ -71,6 +81,8 @@ def choose_device(device: str = "auto", dtype: str = "auto",
                 f"on this computer. Choose Automatic or CPU."
             )
         device_reason = f"{_describe(device)} was chosen in the settings"
+    if dtype == INT4:
+        return _int4_choice(device, device_reason)
     if dtype == "auto":
         chosen, dtype_reason = _default_dtype(device, model_type)
     else:
@@ -79,6 +91,20 @@ def choose_device(device: str = "auto", dtype: str = "auto",
         if chosen is torch.float16 and model_type in FP16_UNSAFE_MODEL_TYPES:
             dtype_reason += f" (float16 can overflow with {model_type} models)"
     return DeviceChoice(device, chosen, device_name(device), f"{device_reason}; {dtype_reason}")
+
+
+def _int4_choice(device: str, device_reason: str) -> DeviceChoice:
+    from desktop_chat.engine.transformers_engine.quantize import int4_available
+
+    if device != "cpu":
+        raise DeviceUnavailableError(
+            "int4 (torchao) runs on the CPU only. Choose the CPU as the device, or another "
+            "precision.")
+    if (missing := int4_available()) is not None:
+        raise DeviceUnavailableError(f"int4 precision is not available here: {missing}")
+    return DeviceChoice(device, torch.bfloat16, device_name(device),
+                        f"{device_reason}; int4 weight-only was chosen in the settings",
+                        quantization=INT4)
 
 
 def _default_dtype(device: str, model_type: str | None) -> tuple[torch.dtype, str]:

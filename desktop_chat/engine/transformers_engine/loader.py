@@ -27,9 +27,14 @@ from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
 from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
 from transformers.utils import logging as hf_logging
 
-from desktop_chat.engine.device import DeviceChoice, empty_accelerator_cache
-
-ProgressCallback = Callable[[float, str], None]  # (fraction 0..1, what is happening)
+from desktop_chat.core.inference import ProgressCallback
+from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
+from desktop_chat.engine.model_files import gguf_file_of
+from desktop_chat.engine.transformers_engine.device import (
+    INT4,
+    DeviceChoice,
+    empty_accelerator_cache,
+)
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "spiece.model")
 CHAT_TEMPLATE_FILES = ("chat_template.jinja", "chat_template.json")
@@ -43,23 +48,6 @@ PLAIN_CHAT_TEMPLATE = (
 )
 SAFETENSORS_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4,
                            "I16": 2, "I8": 1, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1}
-
-
-class ModelLoadError(Exception):
-    """A model could not be opened. ``str()`` is for the user; ``details`` for the curious."""
-
-    def __init__(self, message: str, details: str = "") -> None:
-        super().__init__(message)
-        self.details = details
-
-
-class RemoteCodeRequired(ModelLoadError):
-    """The model runs Python code from its folder; allowed only with the user's consent."""
-
-
-class LoadCancelled(ModelLoadError):
-    def __init__(self) -> None:
-        super().__init__("Loading was cancelled.")
 
 
 @dataclass
@@ -87,38 +75,32 @@ class LoadedModel:
 
     @property
     def weights_bytes(self) -> int:
-        return sum(p.numel() * p.element_size() for p in self.model.parameters())
+        """Bytes of the weights as they are held (packed, for a quantized model)."""
+        return sum(_tensor_bytes(t) for t in self.model.state_dict().values())
+
+    @property
+    def precision(self) -> str:
+        if self.folder.gguf_file:  # transformers dequantizes GGUF weights on load
+            return f"{self.choice.precision} (from GGUF)"
+        return self.choice.precision
+
+
+def _tensor_bytes(tensor: Any) -> int:
+    """Storage of a tensor; tensor subclasses (torchao's packed int4) count their parts."""
+    inner = getattr(tensor, "__tensor_flatten__", None)
+    if inner is not None and type(tensor) is not torch.Tensor:
+        names, _ = inner()
+        return sum(_tensor_bytes(getattr(tensor, name)) for name in names)
+    return tensor.numel() * tensor.element_size()
 
 
 def inspect_model_folder(path: str | Path, allow_remote_code: bool = False) -> ModelFolder:
     """Check a model folder without loading weights; raise ModelLoadError saying what's wrong."""
     path = Path(path).expanduser()
-    if not path.exists():
-        raise ModelLoadError(f"“{path}” does not exist.")
-    if path.is_file():
-        if path.suffix.lower() != ".gguf":
-            raise ModelLoadError(
-                f"“{path.name}” is a file. Choose the model's folder (the one holding "
-                f"config.json), or a .gguf file."
-            )
-        return _inspect_gguf(path.parent, path.name)
-    if not path.is_dir():
-        raise ModelLoadError(f"“{path}” is not a folder.")
+    gguf_file = gguf_file_of(path)
+    if gguf_file is not None:
+        return _inspect_gguf(gguf_file)
     config_path = path / "config.json"
-    if not config_path.exists():
-        ggufs = sorted(p.name for p in path.glob("*.gguf"))
-        if len(ggufs) == 1:
-            return _inspect_gguf(path, ggufs[0])
-        if len(ggufs) > 1:
-            raise ModelLoadError(
-                f"“{path.name}” holds several .gguf files; choose the one you want to open.",
-                "\n".join(ggufs),
-            )
-        raise ModelLoadError(
-            f"“{path.name}” is not a model folder: it has no config.json.",
-            "A Hugging Face model folder holds config.json, tokenizer files and weights "
-            "(*.safetensors). Download every file of the model into one folder.",
-        )
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         if not isinstance(config, dict):
@@ -134,16 +116,12 @@ def inspect_model_folder(path: str | Path, allow_remote_code: bool = False) -> M
     return folder
 
 
-def _inspect_gguf(path: Path, gguf_file: str) -> ModelFolder:
+def _inspect_gguf(file: Path) -> ModelFolder:
     try:
         import gguf  # noqa: F401  transformers' GGUF reader needs it
     except ImportError:
         raise ModelLoadError("Opening .gguf files needs the 'gguf' package.") from None
-    file = path / gguf_file
-    with file.open("rb") as handle:
-        if handle.read(4) != b"GGUF":
-            raise ModelLoadError(f"“{gguf_file}” is not a GGUF file, or it is damaged.")
-    return ModelFolder(path=path, name=Path(gguf_file).stem, gguf_file=gguf_file,
+    return ModelFolder(path=file.parent, name=file.stem, gguf_file=file.name,
                        weight_files=[file])
 
 
@@ -294,10 +272,11 @@ class _ProgressBar:
 
 
 def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCallback,
-               cancel: threading.Event) -> LoadedModel:
+               cancel: threading.Event, cache_dir: Path | None = None) -> LoadedModel:
     """Load tokenizer and weights onto ``choice.device``; raises ModelLoadError.
 
     Call ``check_memory`` first: it refuses a model that cannot fit before any weight is read.
+    A quantized choice (int4) keeps its quantized weights in ``cache_dir`` for the next load.
     """
     progress(0.0, "Reading the tokenizer")
     # local_files_only: a model folder is opened, never downloaded; nothing leaves the machine.
@@ -345,12 +324,42 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
     finally:
         hf_logging.set_tqdm_hook(previous_hook)
     model.eval()
+    if choice.quantization == INT4:
+        _quantize(model, folder, progress, cancel, cache_dir)
     progress(1.0, "Ready")
     return LoadedModel(
         model=model, tokenizer=tokenizer, folder=folder, choice=choice,
         context_size=_context_size(model, tokenizer), notices=notices,
         model_defaults=_model_defaults(folder),
     )
+
+
+def _quantize(model: Any, folder: ModelFolder, progress: ProgressCallback,
+              cancel: threading.Event, cache_dir: Path | None) -> None:
+    from desktop_chat.engine.transformers_engine.quantize import quantize_int4
+
+    try:
+        quantize_int4(model, progress, cancel, cache_dir=cache_dir,
+                      cache_key=_weights_fingerprint(folder) if cache_dir else None)
+    except LoadCancelled:
+        raise
+    except (torch.OutOfMemoryError, MemoryError) as error:
+        raise ModelLoadError("There is not enough memory to quantize this model to int4.",
+                             str(error)) from None
+    except Exception as error:  # a kernel missing on this CPU, a layer torchao refuses
+        raise ModelLoadError(f"The model could not be quantized to int4: {error}",
+                             repr(error)) from None
+
+
+def _weights_fingerprint(folder: ModelFolder) -> str:
+    """Names the quantized weights of exactly these files (their paths, sizes and times)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in folder.weight_files:
+        stat = file.stat()
+        digest.update(f"{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
 
 
 def unload(loaded: LoadedModel | None) -> None:

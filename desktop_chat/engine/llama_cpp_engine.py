@@ -1,0 +1,243 @@
+"""The llama.cpp engine (llama-cpp-python): GGUF files run as they are, quantized or not.
+
+Metal on macOS and CUDA where the installed build has them, the CPU elsewhere. The prompt
+is the model's own chat template from the GGUF metadata, rendered by the same Jinja path
+as transformers (``engine.prompt``), so the pre-filled ``<think>`` and the reasoning
+splitter behave the same in both engines. Token ids are compared with what the context
+holds from the previous turn: the common prefix stays in the KV cache. A long prompt is
+evaluated in chunks, so cancel and close take effect within one chunk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from desktop_chat.core.inference import (
+    ENGINE_LLAMA_CPP,
+    EventSink,
+    GenerationRequest,
+    LoadRequest,
+    ModelInfo,
+    ProgressCallback,
+)
+from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.reply import ReplyStream
+from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, PromptTooLongError
+from desktop_chat.engine.gguf_info import GGUFInfo, read_gguf_info
+from desktop_chat.engine.prompt import ChatMessages, common_prefix_length, fit_prompt
+
+log = logging.getLogger(__name__)
+
+PREFILL_CHUNK = 256  # prompt tokens per decode call while reading a long prompt
+DEFAULT_MAX_CONTEXT = 32_768  # unless the settings ask for more: the KV cache is allocated
+MEMORY_SHARE = 0.9  # of the available memory a model may plan to use
+
+
+class LlamaTemplate:
+    """The GGUF's chat template, rendered by transformers' Jinja renderer."""
+
+    def __init__(self, llm: Any, template: str, special: dict[str, str]) -> None:
+        self.llm = llm
+        self.template = template
+        self.special = special  # bos_token, eos_token: the template refers to them
+
+    def render(self, messages: ChatMessages, add_generation_prompt: bool) -> str:
+        from transformers.utils.chat_template_utils import render_jinja_template
+
+        rendered, _ = render_jinja_template(
+            conversations=[messages], chat_template=self.template,
+            add_generation_prompt=add_generation_prompt, **self.special)
+        return rendered[0]
+
+    def encode(self, messages: ChatMessages) -> list[int]:
+        # The template writes BOS itself when the model wants one, as with transformers.
+        text = self.render(messages, True)
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+
+class LlamaCppPlan:
+    def __init__(self, request: LoadRequest, gguf: Path) -> None:
+        self.request = request
+        self.file = gguf
+        self.gguf = read_gguf_info(gguf)
+        self.name = gguf.stem
+        self.gpu = _gpu_offload(request.device)
+        self.context = _context_size(self.gguf, request.context_limit)
+
+    def check_fits(self) -> None:
+        needed = self.gguf.file_size + self.gguf.kv_bytes(self.context)
+        free = psutil.virtual_memory().available
+        if needed > free * MEMORY_SHARE:
+            raise ModelLoadError(
+                f"This model needs about {needed / 2**30:.1f} GB of memory with a context of "
+                f"{self.context:,} tokens, but only {free / 2**30:.1f} GB is free.",
+                "Close other programs, set a smaller context limit in the settings, or "
+                "choose a smaller or more quantized model.")
+
+    def load(self, progress: ProgressCallback, cancel: threading.Event) -> LlamaCppEngine:
+        from llama_cpp import Llama
+
+        progress(0.05, "Loading weights")
+        threads = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+        try:
+            llm = Llama(model_path=str(self.file), n_ctx=self.context, n_batch=512,
+                        n_gpu_layers=-1 if self.gpu else 0, n_threads=threads,
+                        n_threads_batch=os.cpu_count() or threads, verbose=False)
+        except (ValueError, RuntimeError, OSError) as error:
+            raise ModelLoadError("llama.cpp could not load this GGUF file (it may be damaged, "
+                                 "or of an architecture this version does not know).",
+                                 str(error)) from None
+        if cancel.is_set():
+            llm.close()
+            raise LoadCancelled()
+        progress(1.0, "Ready")
+        return LlamaCppEngine(llm, self, threads)
+
+
+class LlamaCppEngine:
+    def __init__(self, llm: Any, plan: LlamaCppPlan, threads: int) -> None:
+        self.llm = llm
+        gguf = plan.gguf
+        notices = []
+        template = llm.metadata.get("tokenizer.chat_template") or gguf.chat_template
+        if not template:
+            from desktop_chat.engine.transformers_engine.loader import PLAIN_CHAT_TEMPLATE
+
+            template = PLAIN_CHAT_TEMPLATE
+            notices.append("This model has no chat template; a plain “User: / Assistant:” "
+                           "format is used, and answers may be weaker.")
+        self.template = LlamaTemplate(llm, template, {
+            "bos_token": self._token_text(llm.token_bos()),
+            "eos_token": self._token_text(llm.token_eos())})
+        device, device_name = _device_names(plan.gpu, threads)
+        self.info = ModelInfo(
+            name=plan.name, source=plan.request.source if plan.request.source.is_gguf
+            else ModelSource.local(plan.file), engine=ENGINE_LLAMA_CPP, device=device,
+            device_name=device_name, precision=gguf.file_type, context_size=llm.n_ctx(),
+            memory_bytes=gguf.file_size + gguf.kv_bytes(llm.n_ctx()),
+            reason=f"llama.cpp runs GGUF files as they are ({gguf.file_type}); "
+                   f"context {llm.n_ctx():,} tokens",
+            notices=tuple(notices), model_defaults={})
+
+    def generate(self, request: GenerationRequest, cancel: threading.Event,
+                 emit: EventSink) -> None:
+        reply = ReplyStream(emit, context_size=self.llm.n_ctx())
+        try:
+            prompt = fit_prompt(self.template, request.messages, request.settings,
+                                self.llm.n_ctx())
+        except PromptTooLongError as too_long:
+            reply.fail(str(too_long))
+            return
+        except Exception as failure:  # a template that raises
+            log.exception("the prompt could not be built")
+            reply.fail(f"The prompt could not be built: {failure}", traceback.format_exc())
+            return
+        reply.begin(opens_reasoning=prompt.opens_reasoning)
+        reply.stats.prompt_tokens = len(prompt.input_ids)
+        reply.stats.dropped_messages = prompt.dropped_messages
+        try:
+            reply.stats.reused_tokens = self._prefill(prompt.input_ids, cancel, reply)
+            if cancel.is_set():
+                reply.finish("cancelled")
+                return
+            reason = self._decode(prompt.input_ids, prompt.max_new_tokens, request.settings,
+                                  cancel, reply)
+        except Exception as failure:
+            log.exception("generation failed")
+            self.llm.reset()  # the context may hold a half-evaluated batch
+            reply.fail(f"The model stopped with an error: {failure}", traceback.format_exc())
+            return
+        reply.finish(reason)
+
+    def close(self) -> None:
+        self.llm.close()
+
+    # ----- inside --------------------------------------------------------------------------
+
+    def _prefill(self, ids: list[int], cancel: threading.Event, reply: ReplyStream) -> int:
+        """Keep the cached prefix, evaluate the rest but the last token in chunks; returns
+        how many prompt tokens came from the cache."""
+        llm = self.llm
+        shared = min(common_prefix_length(llm.input_ids[:llm.n_tokens].tolist(), ids),
+                     len(ids) - 1)
+        if shared < llm.n_tokens:
+            if shared == 0 or not llm._ctx.kv_cache_seq_rm(-1, shared, -1):
+                llm.reset()  # a cache that cannot be cut (sliding window, recurrent)
+                shared = 0
+            llm.n_tokens = shared
+        end = len(ids) - 1
+        if end - shared > PREFILL_CHUNK:
+            reply.prefill(shared, len(ids))
+        for at in range(shared, end, PREFILL_CHUNK):
+            if cancel.is_set():
+                return shared
+            chunk = ids[at:min(at + PREFILL_CHUNK, end)]
+            llm.eval(chunk)
+            if end - shared > PREFILL_CHUNK:
+                reply.prefill(at + len(chunk), len(ids))
+        return shared
+
+    def _decode(self, ids: list[int], max_new_tokens: int, settings: GenerationSettings,
+                cancel: threading.Event, reply: ReplyStream) -> str:
+        """Sample until end of turn, cancel or the length limit; the finish reason."""
+        import llama_cpp
+
+        llm = self.llm
+        if settings.seed is not None:
+            llm.set_seed(settings.seed)
+        sampling = dict(top_k=settings.top_k, top_p=settings.top_p, min_p=0.0,
+                        temp=settings.temperature, repeat_penalty=settings.repetition_penalty)
+        if not settings.do_sample:
+            sampling.update(temp=0.0, top_k=1, top_p=1.0)
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated = 0
+        reason = "stop"
+        for token in llm.generate(ids, **sampling):
+            if cancel.is_set():
+                reason = "cancelled"
+                break
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
+                break
+            generated += 1
+            reply.tokens(decoder.decode(llm.detokenize([token], special=False)))
+            if generated >= max_new_tokens or llm.n_tokens + 1 >= llm.n_ctx():
+                reason = "length"
+                break
+        reply.tokens(decoder.decode(b"", final=True), count=0)
+        return reason
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+
+def _context_size(gguf: GGUFInfo, limit: int) -> int:
+    trained = gguf.context_length or DEFAULT_MAX_CONTEXT
+    return min(limit or DEFAULT_MAX_CONTEXT, trained)
+
+
+def _gpu_offload(device: str) -> bool:
+    """Offload all layers to the GPU when this build of llama.cpp has one (Metal, CUDA)."""
+    import llama_cpp
+
+    return device != "cpu" and bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def _device_names(gpu: bool, threads: int) -> tuple[str, str]:
+    if not gpu:
+        return "cpu", f"CPU ({threads} threads)"
+    if sys.platform == "darwin":
+        return "metal", "Apple GPU (Metal)"
+    return "cuda", "GPU (llama.cpp)"

@@ -1,0 +1,102 @@
+"""The prompt: history to chat-template messages, fitted to the context, and whether the
+template's generation prompt opens a think block. Shared by the engines that render
+templates themselves (transformers and llama.cpp), through the same Jinja renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from desktop_chat.core.conversation import Message
+from desktop_chat.core.reasoning import CLOSE_TAG, prompt_opens_reasoning
+from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.engine.errors import PromptTooLongError
+
+ChatMessages = list[dict[str, str]]
+
+
+class ChatTemplate(Protocol):
+    """A model's chat template and tokenizer, as an engine supplies them."""
+
+    def render(self, messages: ChatMessages, add_generation_prompt: bool) -> str: ...
+
+    def encode(self, messages: ChatMessages) -> list[int]:
+        """Token ids of the prompt, generation prompt included."""
+
+
+@dataclass
+class PreparedPrompt:
+    input_ids: list[int]
+    opens_reasoning: bool  # the template pre-fills <think>: output starts as reasoning
+    dropped_messages: int
+    max_new_tokens: int
+
+
+def chat_messages(history: Sequence[Message], system_prompt: str) -> ChatMessages:
+    """Messages for the chat template: answers only, never the model's earlier reasoning."""
+    messages = []
+    if system_prompt.strip():
+        messages.append({"role": "system", "content": system_prompt})
+    for message in history:
+        if message.role == "system":
+            continue  # the settings' system prompt is the one in force
+        content = message.content
+        if message.role == "assistant" and CLOSE_TAG in content:
+            content = content.rsplit(CLOSE_TAG, 1)[1].lstrip()
+        messages.append({"role": message.role, "content": content})
+    return messages
+
+
+def generation_prompt_opens_reasoning(template: ChatTemplate, messages: ChatMessages) -> bool:
+    """Does the generation prompt leave a think block open (R1's ``<｜Assistant｜><think>``)?
+
+    Only what the generation prompt adds is looked at: the same messages rendered without
+    it are the reference, so a ``<think>`` the user typed never counts.
+    """
+    with_prompt = template.render(messages, True)
+    without = template.render(messages, False)
+    shared = common_prefix_length(with_prompt, without)
+    return prompt_opens_reasoning(with_prompt[shared:])
+
+
+def fit_prompt(template: ChatTemplate, history: Sequence[Message],
+               settings: GenerationSettings, context_size: int) -> PreparedPrompt:
+    """The prompt's token ids, dropping the oldest exchanges if it exceeds the context."""
+    limit = context_size
+    if settings.context_limit:
+        limit = min(limit, settings.context_limit)
+    reserve = min(settings.max_new_tokens, limit // 2)  # room left for the reply
+    messages = chat_messages(history, settings.system_prompt)
+    first = 1 if messages and messages[0]["role"] == "system" else 0
+    dropped = 0
+    while True:
+        ids = template.encode(messages)
+        if len(ids) <= limit - reserve:
+            break
+        last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
+        if first >= last_user:
+            raise PromptTooLongError(
+                f"The message is too long for the model's context: the prompt needs "
+                f"{len(ids)} tokens, and {limit - reserve} of the {limit} are available "
+                f"with room for the reply. Shorten the message or the system prompt, or "
+                f"raise the context limit in the settings.")
+        # Drop the oldest exchange: a user message and the replies that follow it.
+        end = first + 1
+        while end < last_user and messages[end]["role"] != "user":
+            end += 1
+        dropped += end - first
+        del messages[first:end]
+    return PreparedPrompt(
+        input_ids=ids, opens_reasoning=generation_prompt_opens_reasoning(template, messages),
+        dropped_messages=dropped, max_new_tokens=min(settings.max_new_tokens, limit - len(ids)),
+    )
+
+
+def common_prefix_length(a: Sequence[Any], b: Sequence[Any]) -> int:
+    n = min(len(a), len(b))
+    for i in range(n):
+        if a[i] != b[i]:
+            return i
+    return n

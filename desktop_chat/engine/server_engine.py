@@ -1,0 +1,267 @@
+"""The OpenAI-compatible server engine: vLLM, SGLang, TGI, Ollama, LM Studio, llama.cpp's
+server, ``transformers serve``... anything that speaks ``/v1/chat/completions``.
+
+The stream is read on a reader thread that hands chunks over a queue, so Stop takes effect
+at once even while the server is still reading a long prompt (a blocked socket read
+cannot be interrupted portably): the reply ends as cancelled and the reader closes the
+stream behind it.
+
+Reasoning arrives as ``reasoning_content`` (DeepSeek, llama.cpp) or ``reasoning`` (vLLM,
+Ollama) deltas, or as ``<think>`` tags in the content, which go through the shared
+splitter. A server whose template opens the think block in the prompt sends only its
+``</think>``: the text before it turns out to be reasoning (``AnswerWasReasoning``), and
+later replies from that server start as reasoning.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_chat.core.inference import (
+    ENGINE_SERVER,
+    EventSink,
+    GenerationRequest,
+    LoadRequest,
+    ModelInfo,
+    ProgressCallback,
+)
+from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.reply import ReplyStream
+from desktop_chat.core.secrets import api_key_for
+from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.engine.errors import LoadCancelled
+from desktop_chat.engine.prompt import chat_messages
+from desktop_chat.engine.server_errors import ServerError, describe
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 600.0  # a slow server may read a long prompt for minutes before a token
+CANCEL_POLL_S = 0.05
+CONTEXT_KEYS = ("max_model_len", "context_length", "context_window", "max_context_length",
+                "n_ctx")
+FINISH_REASONS = {"stop": "stop", "length": "length", "eos": "stop", "tool_calls": "stop"}
+
+
+def make_client(base_url: str) -> Any:
+    import httpx
+    import openai
+
+    # Servers on this computer need no key, but the client insists on one.
+    return openai.OpenAI(base_url=base_url, api_key=api_key_for(base_url) or "none",
+                         max_retries=0, timeout=httpx.Timeout(READ_TIMEOUT_S,
+                                                              connect=CONNECT_TIMEOUT_S))
+
+
+@dataclass(frozen=True)
+class ServerModel:
+    id: str
+    context_size: int = 0
+
+
+def list_models(base_url: str) -> list[ServerModel]:
+    """The models a server offers (``/v1/models``); raises ServerError."""
+    client = make_client(base_url)
+    try:
+        page = client.models.list()
+        return [ServerModel(m.id, _context_size(m)) for m in page.data]
+    except Exception as error:
+        raise describe(error, base_url) from None
+    finally:
+        client.close()
+
+
+def _context_size(model: Any) -> int:
+    extra = dict(getattr(model, "model_extra", None) or {})
+    extra.update(extra.get("meta") or {})  # llama.cpp's server nests n_ctx_train here
+    for key in (*CONTEXT_KEYS, "n_ctx_train"):
+        value = extra.get(key)
+        if isinstance(value, int) and value > 0:
+            return value
+    return 0
+
+
+class ServerPlan:
+    def __init__(self, request: LoadRequest) -> None:
+        self.source = request.source
+        self.name = self.source.display_name
+
+    def check_fits(self) -> None:
+        pass  # the server's memory is the server's business
+
+    def load(self, progress: ProgressCallback, cancel: threading.Event) -> ServerEngine:
+        base_url = self.source.location
+        progress(0.2, "Connecting to the server")
+        try:
+            offered = list_models(base_url)
+        except ServerError as error:
+            if not self.source.model or "(404)" not in str(error):
+                raise
+            offered = []  # no model list here; the model was named, so try it
+        if cancel.is_set():
+            raise LoadCancelled()
+        model = self._choose(offered)
+        context = next((m.context_size for m in offered if m.id == model), 0)
+        source = ModelSource.server(base_url, model)
+        progress(1.0, "Ready")
+        return ServerEngine(source, context)
+
+    def _choose(self, offered: list[ServerModel]) -> str:
+        wanted = self.source.model
+        names = [m.id for m in offered]
+        if wanted and (not names or wanted in names):
+            return wanted
+        if wanted:
+            raise ServerError(
+                f"The server does not offer the model “{wanted}”.",
+                "It offers: " + ", ".join(names))
+        if not names:
+            raise ServerError("The server lists no models. Type the name of the model to use "
+                              "in Connect to Server….")
+        return names[0]
+
+
+class ServerEngine:
+    def __init__(self, source: ModelSource, context_size: int) -> None:
+        self.source = source
+        self.client = make_client(source.location)
+        self._template_opens_think = False  # learned from a reply that only closed it
+        self.info = ModelInfo(
+            name=source.model, source=source, engine=ENGINE_SERVER, device="server",
+            device_name=source.location, precision="", context_size=context_size,
+            reason=f"an OpenAI-compatible server at {source.location}")
+
+    def generate(self, request: GenerationRequest, cancel: threading.Event,
+                 emit: EventSink) -> None:
+        reply = ReplyStream(emit, context_size=self.info.context_size)
+        reply.begin(opens_reasoning=self._template_opens_think,
+                    late_reasoning=not self._template_opens_think)
+        messages = chat_messages(request.messages, request.settings.system_prompt)
+        reader = _StreamReader(self.client, self._parameters(messages, request.settings))
+        reader.start()
+        midway = False
+        usage: Any = None
+        finish_reason = "stop"
+        while True:
+            if cancel.is_set():
+                reader.abandon()
+                reply.finish("cancelled")
+                return
+            try:
+                kind, item = reader.chunks.get(timeout=CANCEL_POLL_S)
+            except queue.Empty:
+                continue
+            if kind == "error":
+                reply.fail(*_error_text(describe(item, self.source.location,
+                                                 self.source.model, midway)))
+                return
+            if kind == "end":
+                break
+            midway = True
+            usage = getattr(item, "usage", None) or usage
+            finish_reason = self._take(item, reply) or finish_reason
+        if reply.reclassified:
+            self._template_opens_think = True
+        _apply_usage(reply, usage)
+        reply.finish(finish_reason)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _parameters(self, messages: list[dict[str, str]],
+                    settings: GenerationSettings) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.source.model, "messages": messages, "stream": True,
+            "stream_options": {"include_usage": True},
+            "max_tokens": settings.max_new_tokens,
+        }
+        if settings.do_sample:
+            params.update(temperature=settings.temperature, top_p=settings.top_p)
+        else:
+            params["temperature"] = 0.0
+        if settings.seed is not None:
+            params["seed"] = settings.seed
+        extra = {}  # not in OpenAI's API: sent only when set, as vLLM and others read them
+        if settings.do_sample and settings.top_k:
+            extra["top_k"] = settings.top_k
+        if settings.repetition_penalty != 1.0:
+            extra["repetition_penalty"] = settings.repetition_penalty
+        if extra:
+            params["extra_body"] = extra
+        return params
+
+    @staticmethod
+    def _take(chunk: Any, reply: ReplyStream) -> str | None:
+        """Hand one chunk's deltas to the reply; its finish reason, if it has one."""
+        finish = None
+        for choice in getattr(chunk, "choices", None) or []:
+            delta = choice.delta
+            extra = getattr(delta, "model_extra", None) or {}
+            reasoning = extra.get("reasoning_content") or extra.get("reasoning")
+            if reasoning:
+                reply.reasoning_text(reasoning)
+            if delta.content:
+                reply.tokens(delta.content)
+            if choice.finish_reason:
+                finish = FINISH_REASONS.get(choice.finish_reason, "stop")
+        return finish
+
+
+def _apply_usage(reply: ReplyStream, usage: Any) -> None:
+    """The server's own token counts replace ours (we count chunks) when it sends them."""
+    if usage is None:
+        return
+    stats = reply.stats
+    stats.prompt_tokens = getattr(usage, "prompt_tokens", 0) or stats.prompt_tokens
+    completion = getattr(usage, "completion_tokens", 0) or 0
+    details = getattr(usage, "completion_tokens_details", None)
+    reasoning = getattr(details, "reasoning_tokens", None) if details else None
+    if completion:
+        counted = stats.reasoning_tokens + stats.answer_tokens
+        if reasoning is None and counted:  # split the server's total as we saw it split
+            reasoning = round(completion * stats.reasoning_tokens / counted)
+        stats.reasoning_tokens = min(reasoning or 0, completion)
+        stats.answer_tokens = completion - stats.reasoning_tokens
+
+
+def _error_text(error: ServerError) -> tuple[str, str]:
+    return str(error), error.details
+
+
+class _StreamReader(threading.Thread):
+    """Reads one streamed completion into ``chunks``: ("chunk", c)..., then ("end", None)
+    or ("error", exception). ``abandon`` makes it close the stream and stop."""
+
+    def __init__(self, client: Any, params: dict[str, Any]) -> None:
+        super().__init__(name="ServerStreamReader", daemon=True)
+        self.client = client
+        self.params = params
+        self.chunks: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._abandoned = threading.Event()
+        self._stream: Any = None
+
+    def abandon(self) -> None:
+        self._abandoned.set()
+        stream = self._stream
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # closing from this thread is best effort; the reader ends too
+                log.debug("closing the stream from the worker thread failed", exc_info=True)
+
+    def run(self) -> None:
+        try:
+            self._stream = self.client.chat.completions.create(**self.params)
+            with self._stream as stream:
+                for chunk in stream:
+                    if self._abandoned.is_set():
+                        return
+                    self.chunks.put(("chunk", chunk))
+            self.chunks.put(("end", None))
+        except Exception as error:
+            if not self._abandoned.is_set():
+                self.chunks.put(("error", error))

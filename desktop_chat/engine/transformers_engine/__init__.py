@@ -1,0 +1,1 @@
+"""The Hugging Face transformers engine: model folders (and GGUF files, dequantized) on torch."""

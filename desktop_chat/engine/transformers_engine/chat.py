@@ -1,0 +1,284 @@
+"""The transformers chat engine: prompt, chunked prefill, streaming generation, KV-cache reuse.
+
+Generation runs in the calling thread (the worker's); every failure becomes a ``Failed``
+event, never an exception or a hang. Cancel is a ``threading.Event`` read between prefill
+chunks and, by a StoppingCriteria, between generated tokens.
+
+A long prompt is prefilled here in chunks of PREFILL_CHUNK tokens before ``generate`` runs,
+so cancel (and closing the window) take effect within one chunk, and progress is reported.
+``generate`` then finds everything but the last prompt token in the cache.
+
+Across turns the KV cache of the last generation is kept with the token ids it covers. The
+next prompt is compared id by id; the cache is cropped to the longest common prefix
+(leaving at least one new token to run) when the cache can be cropped (sliding-window and
+linear-attention caches cannot: they get a fresh cache). R1's template drops earlier
+reasoning, so the shared prefix ends where the previous answer's reasoning began.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from typing import Any
+
+import torch
+from transformers import DynamicCache, StoppingCriteria, StoppingCriteriaList
+from transformers.generation.streamers import BaseStreamer
+
+from desktop_chat.core.inference import (
+    ENGINE_TRANSFORMERS,
+    EventSink,
+    GenerationRequest,
+    ModelInfo,
+)
+from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.reply import ReplyStream
+from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.engine.errors import PromptTooLongError
+from desktop_chat.engine.prompt import (
+    ChatMessages,
+    PreparedPrompt,
+    common_prefix_length,
+    fit_prompt,
+)
+from desktop_chat.engine.transformers_engine.loader import LoadedModel, unload
+
+log = logging.getLogger(__name__)
+
+PREFILL_CHUNK = 256  # prompt tokens per forward pass when prefilling a long prompt
+
+
+class HFChatTemplate:
+    """A transformers tokenizer's chat template (the ``engine.prompt.ChatTemplate`` protocol)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self._sanitize = True
+
+    def render(self, messages: ChatMessages, add_generation_prompt: bool) -> str:
+        return self.tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+
+    def encode(self, messages: ChatMessages) -> list[int]:
+        # sanitize_control_tokens: a control token the user typed ("<｜Assistant｜>",
+        # "<think>") is encoded as the plain text it is, never as the token itself.
+        if self._sanitize:
+            try:
+                return self._encode(messages, sanitize_control_tokens=True)
+            except (TypeError, ValueError, AttributeError, NotImplementedError):
+                log.info("this tokenizer cannot sanitize control tokens; encoding as is")
+                self._sanitize = False
+        return self._encode(messages)
+
+    def _encode(self, messages: ChatMessages, **options: Any) -> list[int]:
+        encoded = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_dict=True, **options)
+        return list(encoded["input_ids"])
+
+
+class _CancelCriteria(StoppingCriteria):
+    def __init__(self, cancel: threading.Event) -> None:
+        self.cancel = cancel
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
+        return torch.full((input_ids.shape[0],), self.cancel.is_set(), dtype=torch.bool,
+                          device=input_ids.device)
+
+
+class _IncrementalDecoder:
+    """Token ids to text as they come, never splitting a UTF-8 character."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        if backend is not None:
+            from tokenizers.decoders import DecodeStream
+
+            self._backend = backend
+            self._stream = DecodeStream(skip_special_tokens=True)
+        else:
+            self._stream = None
+            self._ids: list[int] = []
+            self._emitted = ""
+
+    def step(self, token_id: int) -> str:
+        if self._stream is not None:
+            return self._stream.step(self._backend, token_id) or ""
+        # Slow tokenizers: decode the whole reply, emit once no character is left half-done.
+        self._ids.append(token_id)
+        text = self.tokenizer.decode(self._ids, skip_special_tokens=True)
+        if text.endswith("\ufffd"):
+            return ""
+        new, self._emitted = text[len(self._emitted):], text
+        return new
+
+
+class _Streamer(BaseStreamer):
+    """Receives tokens from ``generate`` and hands their text to the reply."""
+
+    def __init__(self, tokenizer: Any, reply: ReplyStream, special_ids: set[int]) -> None:
+        self.decoder = _IncrementalDecoder(tokenizer)
+        self.reply = reply
+        self.special_ids = special_ids
+        self.prompt_skipped = False
+        self.last_token: int | None = None
+
+    def put(self, value: torch.Tensor) -> None:
+        if not self.prompt_skipped:  # generate() first hands over the prompt itself
+            self.prompt_skipped = True
+            return
+        for token_id in value.flatten().tolist():
+            self.last_token = token_id
+            if token_id in self.special_ids:
+                continue
+            self.reply.tokens(self.decoder.step(token_id))
+
+    def end(self) -> None:
+        pass
+
+
+class TransformersEngine:
+    """Generates replies with one loaded model, reusing the KV cache between turns."""
+
+    def __init__(self, loaded: LoadedModel, source: ModelSource | None = None,
+                 reuse_cache: bool = True) -> None:
+        self.loaded = loaded
+        self.model = loaded.model
+        self.tokenizer = loaded.tokenizer
+        self.template = HFChatTemplate(self.tokenizer)
+        self.reuse_cache = reuse_cache
+        self._cache: Any = None
+        self._cache_ids: list[int] = []
+        eos = self.model.generation_config.eos_token_id
+        eos_ids = set(eos) if isinstance(eos, list) else {eos} if eos is not None else set()
+        if self.tokenizer.eos_token_id is not None:
+            eos_ids.add(self.tokenizer.eos_token_id)
+        self.eos_ids = sorted(eos_ids)
+        self.special_ids = set(self.tokenizer.all_special_ids) | set(self.eos_ids)
+        choice = loaded.choice
+        self.info = ModelInfo(
+            name=loaded.folder.name,
+            source=source or ModelSource.local(loaded.folder.path),
+            engine=ENGINE_TRANSFORMERS, device=choice.device, device_name=choice.device_name,
+            precision=loaded.precision, context_size=loaded.context_size,
+            memory_bytes=loaded.weights_bytes, reason=choice.reason,
+            notices=tuple(loaded.notices), model_defaults=loaded.model_defaults,
+        )
+
+    # ----- prompt ------------------------------------------------------------------------
+
+    def prepare(self, history: Any, settings: GenerationSettings) -> PreparedPrompt:
+        return fit_prompt(self.template, history, settings, self.loaded.context_size)
+
+    # ----- generation --------------------------------------------------------------------
+
+    def generate(self, request: GenerationRequest, cancel: threading.Event,
+                 emit: EventSink) -> None:
+        reply = ReplyStream(emit, context_size=self.loaded.context_size)
+        try:
+            prompt = self.prepare(request.messages, request.settings)
+        except PromptTooLongError as too_long:
+            reply.fail(str(too_long))
+            return
+        except Exception as failure:  # a template that raises, a tokenizer error
+            log.exception("the prompt could not be built")
+            reply.fail(f"The prompt could not be built: {failure}", traceback.format_exc())
+            return
+        reply.begin(opens_reasoning=prompt.opens_reasoning)
+        stats = reply.stats
+        stats.prompt_tokens = len(prompt.input_ids)
+        stats.dropped_messages = prompt.dropped_messages
+        try:
+            cache, stats.reused_tokens = self._take_cache(prompt.input_ids)
+            if not self._prefill(prompt.input_ids, cache, stats.reused_tokens, cancel, reply):
+                reply.finish("cancelled")  # the cache holds a partial prompt: not kept
+                return
+            streamer = _Streamer(self.tokenizer, reply, self.special_ids)
+            output = self.model.generate(
+                input_ids=torch.tensor([prompt.input_ids], device=self.model.device),
+                attention_mask=torch.ones((1, len(prompt.input_ids)), dtype=torch.long,
+                                          device=self.model.device),
+                cache=cache,
+                streamer=streamer,
+                stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
+                **self._sampling(request.settings, prompt.max_new_tokens),
+            )
+        except Exception as failure:  # anything from inside generate(): report, don't hang
+            log.exception("generation failed")
+            self._drop_cache()
+            reply.fail(f"The model stopped with an error: {failure}", traceback.format_exc())
+            return
+        all_ids = output[0].tolist()
+        self._cache, self._cache_ids = cache, all_ids[: cache.get_seq_length()]
+        generated = len(all_ids) - len(prompt.input_ids)
+        if cancel.is_set():
+            reply.finish("cancelled")
+        elif generated >= prompt.max_new_tokens and streamer.last_token not in self.eos_ids:
+            reply.finish("length")
+        else:
+            reply.finish("stop")
+
+    def close(self) -> None:
+        self._drop_cache()
+        unload(self.loaded)
+
+    def _prefill(self, ids: list[int], cache: Any, start: int, cancel: threading.Event,
+                 reply: ReplyStream) -> bool:
+        """Run the prompt but its last token through the model in chunks; False if cancelled.
+
+        Short prompts are left to ``generate``: one forward pass, nothing to report."""
+        end = len(ids) - 1
+        if end - start <= PREFILL_CHUNK:
+            return not cancel.is_set()
+        reply.prefill(start, len(ids))
+        with torch.inference_mode():
+            for at in range(start, end, PREFILL_CHUNK):
+                if cancel.is_set():
+                    return False
+                chunk = ids[at:min(at + PREFILL_CHUNK, end)]
+                self.model(input_ids=torch.tensor([chunk], device=self.model.device),
+                           cache=cache, use_cache=True, logits_to_keep=1)
+                reply.prefill(at + len(chunk), len(ids))
+        return not cancel.is_set()
+
+    def _sampling(self, settings: GenerationSettings, max_new_tokens: int) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": max(1, max_new_tokens),
+            "do_sample": settings.do_sample,
+            "repetition_penalty": settings.repetition_penalty,
+            "eos_token_id": self.eos_ids or None,
+            "pad_token_id": self.tokenizer.pad_token_id if self.tokenizer.pad_token_id
+            is not None else (self.eos_ids[0] if self.eos_ids else None),
+        }
+        if settings.do_sample:
+            kwargs.update(temperature=max(settings.temperature, 1e-5), top_p=settings.top_p,
+                          top_k=settings.top_k or None)
+            if settings.seed is not None:
+                torch.manual_seed(settings.seed)
+        else:  # greedy: neutral values, so the model's own sampling defaults don't warn
+            kwargs.update(temperature=None, top_p=None, top_k=None)
+        return kwargs
+
+    def _take_cache(self, input_ids: list[int]) -> tuple[Any, int]:
+        """The previous turn's cache cropped to what this prompt shares with it, or a new one.
+
+        Caches that cannot be cropped (linear attention, recurrent state; sliding-window
+        layers once they have dropped old tokens) are reused only when the new prompt
+        extends them exactly; otherwise the prompt is read again from the start."""
+        cache, self._cache = self._cache, None  # never left half-updated if generate fails
+        if cache is not None and self.reuse_cache:
+            shared = min(common_prefix_length(self._cache_ids, input_ids), len(input_ids) - 1)
+            cached = cache.get_seq_length()
+            if shared > 0 and shared == cached:
+                return cache, shared
+            if shared > 0 and getattr(cache, "is_croppable", False):
+                try:
+                    cache.crop(shared - cached)  # a negative count removes from the end
+                    return cache, shared
+                except (RuntimeError, ValueError, NotImplementedError) as refused:
+                    log.debug("the cache cannot be cropped here (%s): a fresh one", refused)
+        return DynamicCache(config=self.model.config), 0
+
+    def _drop_cache(self) -> None:
+        self._cache, self._cache_ids = None, []

@@ -1,0 +1,205 @@
+"""The model lifecycle as the window sees it: the worker's state is the truth, loads that
+overlap or fail after the old model was closed leave the window right, and closing the
+window mid-prefill ends within one chunk."""
+
+import shutil
+import threading
+
+import pytest
+from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, on_gui_thread
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from test_window import REPLY_TIMEOUT_MS, close, make_window, open_model
+
+from desktop_chat.core.inference import PHASE_FAILED, PHASE_LOADING, PHASE_READY
+from desktop_chat.engine.errors import ModelLoadError
+from desktop_chat.engine.transformers_engine import chat, plan
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path / "data")
+    with qtbot.waitSignal(on_gui_thread(window.worker.engine_ready),
+                          timeout=ENGINE_START_TIMEOUT_MS):
+        window.start_engine()
+    yield window
+    if window.isVisible():
+        close(window, qtbot)
+
+
+def copy_model(tmp_path, name):
+    target = tmp_path / name
+    shutil.copytree(TINY_R1, target)
+    return target
+
+
+def answer_dialogs(monkeypatch, answer, asked):
+    def exec_(box):
+        asked.append((box.objectName(), box.text()))
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+
+
+def test_a_load_failing_after_the_old_model_was_closed_leaves_no_model(
+        qtbot, window, tmp_path, monkeypatch):
+    open_model(qtbot, window)
+    big = copy_model(tmp_path, "big-model")
+    released = threading.Event()
+    real_close = chat.TransformersEngine.close
+    monkeypatch.setattr(chat.TransformersEngine, "close",
+                        lambda self: (released.set(), real_close(self)))
+
+    def check_memory(folder, choice):  # the machine has room for one model only
+        if folder.name == "big-model" and not released.is_set():
+            raise ModelLoadError("This model needs about 9.9 GB of memory.")
+
+    def load_model(*args, **kwargs):
+        raise ModelLoadError("The model's weights could not be loaded.")
+
+    monkeypatch.setattr(plan, "check_memory", check_memory)
+    monkeypatch.setattr(plan, "load_model", load_model)
+    asked = []
+    answer_dialogs(monkeypatch, QMessageBox.StandardButton.Yes, asked)
+    with qtbot.waitSignal(window.models.loading_failed, timeout=30_000) as failed:
+        window.models.open(str(big))
+    assert asked[0][0] == "releaseModelDialog"
+    assert "does not fit in memory while tiny-r1 is open" in asked[0][1]
+    assert "weights could not be loaded" in failed.args[0].message
+    state = window.models.state
+    assert state.phase == PHASE_FAILED and state.current is None
+    assert window.model_status.text() == "No model"
+    assert not window.composer.send_button.isEnabled()
+    box = window.findChild(QMessageBox, "modelErrorDialog")
+    assert box is not None and box.informativeText() == "No model is open."
+    box.close()
+
+
+def test_declining_to_close_the_open_model_keeps_it(qtbot, window, tmp_path, monkeypatch):
+    open_model(qtbot, window)
+    big = copy_model(tmp_path, "big-model")
+
+    def check_memory(folder, choice):
+        if folder.name == "big-model":
+            raise ModelLoadError("This model needs about 9.9 GB of memory.")
+
+    monkeypatch.setattr(plan, "check_memory", check_memory)
+    asked = []
+    answer_dialogs(monkeypatch, QMessageBox.StandardButton.No, asked)
+    with qtbot.waitSignal(window.models.loading_failed, timeout=30_000):
+        window.models.open(str(big))
+    assert [name for name, _ in asked] == ["releaseModelDialog"]
+    assert window.models.state.phase == PHASE_READY
+    assert window.models.model.name == "tiny-r1"
+    assert window.model_status.text().startswith("tiny-r1")
+    assert window.composer.send_button.isEnabled()
+
+
+def slow_loads(monkeypatch, names, gate):
+    """Loads of the folders in ``names`` wait at their first progress report for ``gate``."""
+    real_load_model = plan.load_model
+
+    def load_model(folder, choice, progress, cancel, cache_dir=None):
+        if folder.name in names:
+            def waiting(fraction, what):
+                while not gate.is_set() and not cancel.is_set():
+                    gate.wait(0.01)
+                progress(fraction, what)
+            return real_load_model(folder, choice, waiting, cancel, cache_dir)
+        return real_load_model(folder, choice, progress, cancel, cache_dir)
+
+    monkeypatch.setattr(plan, "load_model", load_model)
+
+
+def test_overlapping_loads_the_first_is_cancelled_and_the_second_wins(
+        qtbot, window, tmp_path, monkeypatch):
+    first, second = copy_model(tmp_path, "first"), copy_model(tmp_path, "second")
+    gate = threading.Event()
+    slow_loads(monkeypatch, {"first"}, gate)
+    loaded, failed = [], []
+    window.worker.model_loaded.connect(lambda info, load_id: loaded.append(info.name))
+    window.worker.model_load_failed.connect(lambda failure: failed.append(failure))
+    window.models.open(str(first))
+    assert window.model_status.text() == "Loading first…"
+    qtbot.waitUntil(lambda: window.load_progress.isVisible(), timeout=5000)
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.models.open(str(second))
+        assert window.model_status.text() == "Loading second…"
+    assert loaded == ["second"] and failed == []  # the first never reports: superseded
+    assert window.models.model.name == "second"
+    assert window.model_status.text().startswith("second · transformers")
+    assert window.settings.recent_models[0] == str(second)
+    assert str(first) not in window.settings.recent_models
+
+
+def test_cancel_ends_a_load_and_the_open_model_stays(qtbot, window, tmp_path, monkeypatch):
+    open_model(qtbot, window)
+    other = copy_model(tmp_path, "other")
+    slow_loads(monkeypatch, {"other"}, threading.Event())  # never opens by itself
+    window.models.open(str(other))
+    qtbot.waitUntil(lambda: window.cancel_load_button.isVisible(), timeout=5000)
+    assert not window.composer.send_button.isEnabled()  # the worker is busy loading
+    with qtbot.waitSignal(window.models.loading_failed, timeout=30_000) as failed:
+        qtbot.mouseClick(window.cancel_load_button, Qt.MouseButton.LeftButton)
+    assert failed.args[0].cancelled
+    assert window.findChild(QMessageBox, "modelErrorDialog") is None  # no error for a cancel
+    assert window.models.state.phase == PHASE_READY and window.models.model.name == "tiny-r1"
+    assert not window.cancel_load_button.isVisible()
+    assert window.composer.send_button.isEnabled()
+
+
+def test_the_state_says_loading_at_once_and_ready_with_the_model(qtbot, window):
+    states = []
+    window.models.state_changed.connect(states.append)
+    open_model(qtbot, window)
+    phases = [s.phase for s in states]
+    assert phases[0] == PHASE_LOADING and phases[-1] == PHASE_READY
+    assert [s.revision for s in states] == sorted(s.revision for s in states)
+
+
+def long_prompt_messages(turns=12):
+    text = []
+    for n in range(turns):
+        text += [f"Question number {n} about something long enough to matter",
+                 f"Answer number {n}, also quite long."]
+    return text
+
+
+def test_closing_during_a_long_prefill_stops_within_one_chunk(
+        qtbot, window, monkeypatch):
+    from desktop_chat.core.conversation import Conversation, Message
+
+    open_model(qtbot, window)
+    monkeypatch.setattr(chat, "PREFILL_CHUNK", 64)
+    model = window.worker.engine.model
+    real_forward = model.forward
+    calls = {"n": 0, "at_close": None}
+
+    def slow_forward(*args, **kwargs):
+        calls["n"] += 1
+        threading.Event().wait(0.3)
+        return real_forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", slow_forward)
+    conversation = Conversation(title="long")
+    for n, text in enumerate(long_prompt_messages()):
+        conversation.add(Message(role="user" if n % 2 == 0 else "assistant", content=text))
+    window.chat.store.save(conversation)
+    window.refresh_sidebar()
+    window.chat.open_conversation(conversation.id)
+    window.composer.input.setPlainText("What is the capital of France?")
+    with qtbot.waitSignal(window.chat.prefill_progressed, timeout=REPLY_TIMEOUT_MS,
+                          check_params_cb=lambda done, total: done > 0) as progress:
+        qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
+    done, total = progress.args
+    chunks = -(-(total - 1) // 64)
+    assert chunks >= 6
+    with qtbot.waitSignal(on_gui_thread(window.worker.stopped), timeout=10_000):
+        window.close()
+        calls["at_close"] = calls["n"]
+        assert not window.isVisible()  # hidden at once, before the worker has stopped
+    assert calls["n"] - calls["at_close"] <= 1  # at most the chunk that was running
+    assert calls["n"] < chunks
+    saved = window.chat.store.load(conversation.id)
+    assert saved.messages[-1].finish_reason == "cancelled"  # saved as stopped, not lost
+    assert saved.messages[-2].content == "What is the capital of France?"
