@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the app sets it (desktop_chat.app)
 
 from pathlib import Path  # noqa: E402
 
@@ -119,3 +120,54 @@ def fail_at_call(monkeypatch, model, call):
 
     monkeypatch.setattr(model, "forward", failing_forward)
     return lambda: monkeypatch.setattr(model, "forward", real_forward)
+
+
+def _convert(source: Path, out: Path, outtype: str) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from hf_to_gguf import convert
+
+    return convert(source, out, outtype)
+
+
+@pytest.fixture(scope="session")
+def tiny_r1_gguf(tmp_path_factory) -> Path:
+    """tiny-r1 as a GGUF file (f32), made here by scripts/hf_to_gguf.py."""
+    return _convert(TINY_R1, tmp_path_factory.mktemp("gguf") / "tiny-r1.gguf", "f32")
+
+
+@pytest.fixture(scope="session")
+def smollm2_gguf(tmp_path_factory) -> Path:
+    """The demo model as a GGUF file (f16)."""
+    if not (DEMO_MODEL / "config.json").exists():
+        pytest.skip("the demo model is not prepared: run `python dev.py test`")
+    return _convert(DEMO_MODEL, tmp_path_factory.mktemp("gguf") / "SmolLM2-135M.gguf", "f16")
+
+
+# How `transformers serve` must be told to parse DeepSeek-R1's replies. Without it,
+# transformers 5.24 parses every qwen2 model's output with Qwen's ChatML template: an R1
+# distill's reply then starts with the prompt echoed back and ends with its end token.
+R1_RESPONSE_TEMPLATE = {
+    "defaults": {"role": "assistant"},
+    "start_anchor": "<｜Assistant｜>",
+    "fields": {
+        "reasoning_content": {"open": "<think>", "close": "</think>", "content": "text"},
+        "content": {"close_pattern": r"\s*<｜end▁of▁sentence｜>", "content": "text"},
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def tiny_r1_for_serving(tmp_path_factory) -> Path:
+    """tiny-r1 with the response template `transformers serve` needs for R1's format."""
+    import json
+    import shutil
+
+    folder = tmp_path_factory.mktemp("served") / "tiny-r1"
+    shutil.copytree(TINY_R1, folder)
+    config_path = folder / "tokenizer_config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["response_template"] = R1_RESPONSE_TEMPLATE
+    config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    return folder

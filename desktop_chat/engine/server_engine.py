@@ -48,13 +48,12 @@ FINISH_REASONS = {"stop": "stop", "length": "length", "eos": "stop", "tool_calls
 
 
 def make_client(base_url: str) -> Any:
-    import httpx
     import openai
 
     # Servers on this computer need no key, but the client insists on one.
     return openai.OpenAI(base_url=base_url, api_key=api_key_for(base_url) or "none",
-                         max_retries=0, timeout=httpx.Timeout(READ_TIMEOUT_S,
-                                                              connect=CONNECT_TIMEOUT_S))
+                         max_retries=0, timeout=openai.Timeout(READ_TIMEOUT_S,
+                                                               connect=CONNECT_TIMEOUT_S))
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,7 @@ class ServerEngine:
         self.source = source
         self.client = make_client(source.location)
         self._template_opens_think = False  # learned from a reply that only closed it
+        self._send_extras = True  # top_k and repetition_penalty, until the server refuses
         self.info = ModelInfo(
             name=source.model, source=source, engine=ENGINE_SERVER, device="server",
             device_name=source.location, precision="", context_size=context_size,
@@ -141,33 +141,60 @@ class ServerEngine:
         reply.begin(opens_reasoning=self._template_opens_think,
                     late_reasoning=not self._template_opens_think)
         messages = chat_messages(request.messages, request.settings.system_prompt)
-        reader = _StreamReader(self.client, self._parameters(messages, request.settings))
+        params = self._parameters(messages, request.settings)
+        outcome = self._stream(params, reply, cancel)
+        if isinstance(outcome, BaseException) and "extra_body" in params \
+                and _refuses_extras(outcome):
+            # transformers serve refuses fields outside OpenAI's API (top_k,
+            # repetition_penalty): ask again without them, and stop sending them.
+            log.info("the server refuses top_k / repetition_penalty; sent without them")
+            self._send_extras = False
+            outcome = self._stream(self._parameters(messages, request.settings), reply, cancel)
+        if isinstance(outcome, BaseException):
+            error = describe(outcome, self.source.location, self.source.model,
+                             midway=reply.token_count > 0)
+            reply.fail(str(error), error.details)
+        elif outcome == "cancelled":
+            reply.finish("cancelled")
+        elif outcome == "empty":
+            reply.fail("The server ended the reply without sending anything. The prompt may "
+                       "be longer than the server's context.")
+        elif outcome == "cut":  # the stream ended without saying why: cut off
+            reply.fail(f"The connection to {self.source.display_name} was lost in the "
+                       f"middle of the reply. What arrived is kept.")
+        else:
+            reply.finish(outcome)
+        if reply.reclassified:
+            self._template_opens_think = True
+
+    def _stream(self, params: dict[str, Any], reply: ReplyStream,
+                cancel: threading.Event) -> str | BaseException:
+        """Read one streamed completion into ``reply``: its finish reason, "cancelled",
+        "empty" or "cut" (ended without a finish reason), or the error that ended it."""
+        reader = _StreamReader(self.client, params)
         reader.start()
-        midway = False
         usage: Any = None
-        finish_reason = "stop"
+        finish_reason: str | None = None
+        chunks = 0
         while True:
             if cancel.is_set():
                 reader.abandon()
-                reply.finish("cancelled")
-                return
+                return "cancelled"
             try:
                 kind, item = reader.chunks.get(timeout=CANCEL_POLL_S)
             except queue.Empty:
                 continue
             if kind == "error":
-                reply.fail(*_error_text(describe(item, self.source.location,
-                                                 self.source.model, midway)))
-                return
+                return item
             if kind == "end":
                 break
-            midway = True
+            chunks += 1
             usage = getattr(item, "usage", None) or usage
             finish_reason = self._take(item, reply) or finish_reason
-        if reply.reclassified:
-            self._template_opens_think = True
         _apply_usage(reply, usage)
-        reply.finish(finish_reason)
+        if finish_reason is None:
+            return "empty" if not chunks else "cut"
+        return finish_reason
 
     def close(self) -> None:
         self.client.close()
@@ -190,7 +217,7 @@ class ServerEngine:
             extra["top_k"] = settings.top_k
         if settings.repetition_penalty != 1.0:
             extra["repetition_penalty"] = settings.repetition_penalty
-        if extra:
+        if extra and self._send_extras:
             params["extra_body"] = extra
         return params
 
@@ -211,6 +238,13 @@ class ServerEngine:
         return finish
 
 
+def _refuses_extras(error: BaseException) -> bool:
+    status = getattr(error, "status_code", 0)
+    text = str(getattr(error, "body", "") or error)
+    return status in (400, 422) and any(
+        word in text for word in ("top_k", "repetition_penalty", "Unexpected field", "extra"))
+
+
 def _apply_usage(reply: ReplyStream, usage: Any) -> None:
     """The server's own token counts replace ours (we count chunks) when it sends them."""
     if usage is None:
@@ -226,10 +260,6 @@ def _apply_usage(reply: ReplyStream, usage: Any) -> None:
             reasoning = round(completion * stats.reasoning_tokens / counted)
         stats.reasoning_tokens = min(reasoning or 0, completion)
         stats.answer_tokens = completion - stats.reasoning_tokens
-
-
-def _error_text(error: ServerError) -> tuple[str, str]:
-    return str(error), error.details
 
 
 class _StreamReader(threading.Thread):

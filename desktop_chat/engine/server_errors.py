@@ -16,25 +16,32 @@ class ServerError(EngineError):
 
 def describe(error: BaseException, base_url: str, model: str = "",
              midway: bool = False) -> ServerError:
-    """A ServerError for any exception raised by the OpenAI client or httpx."""
-    import httpx
+    """A ServerError for any exception raised by the OpenAI client or its HTTP library."""
     import openai
 
     host = urlsplit(base_url).netloc or base_url
     details = f"{type(error).__name__}: {error}"
-    if midway and isinstance(error, (httpx.TransportError, openai.APIConnectionError)) \
-            and not isinstance(error, (httpx.TimeoutException, openai.APITimeoutError)):
+    timeout = isinstance(error, openai.APITimeoutError) or _is_transport(error, "Timeout")
+    transport = isinstance(error, openai.APIConnectionError) or _is_transport(error)
+    if midway and transport and not timeout:
         return ServerError(f"The connection to {host} was lost in the middle of the reply. "
                            f"What arrived is kept.", details)
-    if isinstance(error, (openai.APITimeoutError, httpx.TimeoutException)):
+    if timeout:
         return ServerError(f"The server at {host} did not answer in time.", details)
     if isinstance(error, openai.APIStatusError):
         return _status_error(error.status_code, _server_message(error), host, model, details)
-    if isinstance(error, (openai.APIConnectionError, httpx.TransportError)):
+    if transport:
         return _connection_error(error, host, details)
     if isinstance(error, openai.APIError):  # an error event inside the stream
         return ServerError(f"The server reported an error: {error.message}", details)
     return ServerError(f"Talking to the server failed: {error}", details)
+
+
+def _is_transport(error: BaseException, name_part: str = "") -> bool:
+    """An error of the HTTP library under the client (httpx, or httpx2 in openai 3), told
+    apart by module so that neither has to be imported here."""
+    return any(kind.__module__.split(".")[0] in ("httpx", "httpx2", "httpcore")
+               and name_part in kind.__name__ for kind in type(error).__mro__)
 
 
 def _connection_error(error: BaseException, host: str, details: str) -> ServerError:
