@@ -79,6 +79,25 @@ def seed_conversation(data_dir: Path) -> None:
     store.save(older)
 
 
+def save_model_dialogs(window, app: QApplication, out: Path) -> None:
+    """picker.png (Choose Model…, with a folder, a GGUF file and a server) and server.png."""
+    recent = (str(TINY_R1), "http://localhost:11434/v1#deepseek-r1:1.5b",
+              str(Path.home() / "Models" / "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf"))
+    window.apply_settings(dataclasses.replace(window.settings, theme="light",
+                                              recent_models=recent))
+    picker = window.choose_model()
+    app.processEvents()
+    picker.grab().save(str(out / "picker.png"))
+    picker.reject()
+    dialog = window.connect_server()
+    dialog.url.setText("http://localhost:11434/v1")
+    dialog.model.addItems(["deepseek-r1:1.5b", "qwen2.5:7b"])
+    dialog.status.setText("The server offers 2 models.")
+    app.processEvents()
+    dialog.grab().save(str(out / "server.png"))
+    dialog.reject()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
@@ -113,6 +132,7 @@ def main() -> None:
             window.view.scroll_to_bottom()
             app.processEvents()
             window.grab().save(str(out / f"{theme}.png"))
+        save_model_dialogs(window, app, out)
         window.close()
     print(f"saved {', '.join(p.name for p in sorted(out.glob('*.png')))} in {out}")
 

@@ -55,6 +55,16 @@ def test_the_frozen_app_answers_through_its_worker(executable, tmp_path):
     assert listing(BUNDLE) == before, "the app wrote next to itself"
 
 
+def test_the_frozen_app_runs_a_gguf_file_with_llama_cpp(executable, tiny_r1_gguf, tmp_path):
+    result = subprocess.run([str(executable), "--self-test", str(tiny_r1_gguf)],
+                            env=fresh_user_env(tmp_path), capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["engine"] == "llama.cpp" and all(outcome["checks"].values()), outcome
+    assert outcome["answer"] == "The capital of France is **Paris**."
+
+
 def test_a_fresh_home_gets_platform_dirs_and_a_crash_leaves_a_log(executable, tmp_path):
     before = listing(BUNDLE)
     result = subprocess.run([str(executable), "--crash-for-test"],

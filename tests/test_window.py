@@ -342,3 +342,43 @@ def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
     assert len(final) == 2 and final[1]["id"] == draft["id"] == done.args[0].id
     assert final[1]["finish_reason"] == "stop"
     assert chat_controller.DRAFT_SAVE_INTERVAL_MS >= 1000  # the real interval stays calm
+
+
+def test_the_model_picker_lists_recent_models_of_every_kind_and_opens_one(
+        qtbot, window, tmp_path):
+    import dataclasses
+
+    from PySide6.QtWidgets import QListWidget, QPushButton
+
+    other = tmp_path / "other-model"
+    shutil.copytree(TINY_R1, other)
+    recent = (str(TINY_R1), "http://localhost:11434/v1#deepseek-r1:1.5b", str(other))
+    window.apply_settings(dataclasses.replace(window.settings, recent_models=recent))
+    picker = window.choose_model()
+    assert picker.objectName() == "modelPickerDialog" and picker.isVisible()
+    items = picker.findChild(QListWidget, "modelList")
+    texts = [items.item(n).text() for n in range(items.count())]
+    assert texts[0].startswith("tiny-r1\nModel folder · transformers")
+    assert texts[1] == "deepseek-r1:1.5b @ localhost:11434\nServer · http://localhost:11434/v1"
+    items.setCurrentRow(2)
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        qtbot.mouseClick(picker.findChild(QPushButton, "openSelectedModelButton"),
+                         Qt.MouseButton.LeftButton)
+    assert window.models.model.name == "other-model"
+    assert window.findChild(type(picker), "modelPickerDialog") is None  # closed, deleted
+
+
+def test_the_server_dialog_says_when_nothing_answers(qtbot, window):
+    from fake_openai import unused_port
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    dialog = window.connect_server()
+    dialog.findChild(QLineEdit, "serverUrlInput").setText(f"127.0.0.1:{unused_port()}")
+    with qtbot.waitSignal(on_gui_thread(window.worker.server_models_listed), timeout=30_000):
+        dialog.list_models()
+    status = dialog.findChild(QLabel, "serverStatus")
+    qtbot.waitUntil(lambda: "connection refused" in status.text(), timeout=5000)
+    dialog.findChild(QLineEdit, "serverUrlInput").setText("ftp://nowhere")
+    dialog.accept()
+    assert dialog.isVisible() and "is not a server address" in status.text()
+    dialog.reject()

@@ -11,6 +11,8 @@ evaluated in chunks, so cancel and close take effect within one chunk.
 from __future__ import annotations
 
 import codecs
+import ctypes
+import functools
 import logging
 import os
 import sys
@@ -232,7 +234,29 @@ def _gpu_offload(device: str) -> bool:
     """Offload all layers to the GPU when this build of llama.cpp has one (Metal, CUDA)."""
     import llama_cpp
 
+    load_backends()
     return device != "cpu" and bool(llama_cpp.llama_supports_gpu_offload())
+
+
+@functools.cache
+def load_backends() -> None:
+    """Builds with GGML_BACKEND_DL (the packaged apps) keep the CPU code for each
+    instruction set in a library of its own beside libllama (ggml-cpu-haswell,
+    ggml-cpu-skylakex...), and llama.cpp looks for those only next to the executable.
+    Point it at them once, before anything asks for a backend; llama.cpp picks the best
+    one this processor runs. A plain build has its CPU code linked in: nothing to do."""
+    import llama_cpp
+
+    lib_dir = Path(llama_cpp.__file__).parent / "lib"
+    if not any(lib_dir.glob("*ggml-cpu-*")):
+        return
+    for name in ("libggml.so", "libggml.dylib", "ggml.dll"):
+        if (lib_dir / name).exists():
+            ggml = ctypes.CDLL(str(lib_dir / name))
+            ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
+            ggml.ggml_backend_load_all_from_path(str(lib_dir).encode())
+            log.info("llama.cpp CPU backends loaded from %s", lib_dir)
+            return
 
 
 def _device_names(gpu: bool, threads: int) -> tuple[str, str]:

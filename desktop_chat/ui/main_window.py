@@ -51,6 +51,7 @@ class EmptyState(QWidget):
     """What a first start shows: where to get a model folder, and a button to open one."""
 
     open_model_requested = Signal()
+    open_gguf_requested = Signal()
     connect_server_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -78,11 +79,21 @@ class EmptyState(QWidget):
         button.setObjectName("emptyStateOpenButton")
         button.setAccessibleName(self.tr("Open model folder"))
         button.clicked.connect(self.open_model_requested)
+        gguf = QPushButton(self.tr("Open a GGUF file…"))
+        gguf.setObjectName("emptyStateGgufButton")
+        gguf.setAccessibleName(self.tr("Open a GGUF file"))
+        gguf.setFlat(True)
+        gguf.clicked.connect(self.open_gguf_requested)
         server = QPushButton(self.tr("Connect to a server…"))
         server.setObjectName("emptyStateServerButton")
         server.setAccessibleName(self.tr("Connect to a server"))
         server.setFlat(True)
         server.clicked.connect(self.connect_server_requested)
+        others = QHBoxLayout()
+        others.addStretch(1)
+        others.addWidget(gguf)
+        others.addWidget(server)
+        others.addStretch(1)
         # A fixed-width column: word-wrapped labels get their full height only when the
         # layout hands them a width, not when aligned inside a wider one.
         column = QWidget()
@@ -94,7 +105,7 @@ class EmptyState(QWidget):
         inner.addWidget(title)
         inner.addWidget(body)
         inner.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
-        inner.addWidget(server, 0, Qt.AlignmentFlag.AlignHCenter)
+        inner.addLayout(others)
         inner.addStretch(3)
         layout = QHBoxLayout(self)
         layout.addStretch(1)
@@ -260,6 +271,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.empty_state.open_model_requested.connect(self.models.choose_and_open)
+        self.empty_state.open_gguf_requested.connect(self.models.choose_gguf_and_open)
         self.empty_state.connect_server_requested.connect(self.connect_server)
         self.models.state_changed.connect(self._on_model_state_changed)
         self.models.loading_progressed.connect(self._on_loading_progressed)
