@@ -18,7 +18,7 @@ from typing import Any
 from desktop_chat.core.store import write_atomic
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
-DTYPES = ("auto", "bfloat16", "float16", "float32")
+DTYPES = ("auto", "bfloat16", "float16", "float32", "int4")  # int4: CPU, transformers
 THEMES = ("system", "light", "dark")
 MAX_RECENT_MODELS = 10
 

@@ -84,10 +84,13 @@ class SettingsDialog(QDialog):
             ("cpu", self.tr("CPU"))])
         self.dtype = self._combo("dtypeInput", [
             ("auto", self.tr("Automatic")), ("bfloat16", "bfloat16"), ("float16", "float16"),
-            ("float32", "float32")])
+            ("float32", "float32"),
+            ("int4", self.tr("int4 (CPU only, about 3x faster than bfloat16)"))])
         model_form.addRow(self.tr("Device"), self.device)
         model_form.addRow(self.tr("Precision"), self.dtype)
-        note = QLabel(self.tr("Changing these reloads the model."))
+        note = QLabel(self.tr("Changing these reloads the model. They apply to model "
+                              "folders (transformers); GGUF files run as they are."))
+        note.setWordWrap(True)
         note.setObjectName("reloadNote")
         model_form.addRow("", note)
 
