@@ -36,8 +36,8 @@ FILLER = ("The history of the river valley is long and full of small events that
 
 
 def load_direct(path: str, dtype: str):
-    from desktop_chat.engine.device import choose_device
-    from desktop_chat.engine.loader import inspect_model_folder, load_model
+    from desktop_chat.engine.transformers_engine.device import choose_device
+    from desktop_chat.engine.transformers_engine.loader import inspect_model_folder, load_model
 
     folder = inspect_model_folder(path)
     choice = choose_device("cpu", dtype, folder.model_type)
@@ -73,15 +73,16 @@ def worker_rates(path: str, tokens: int, runs: int) -> tuple[list[float], list[f
     loop = QEventLoop()
     results = []
     chunks = []
-    worker.model_loaded.connect(lambda info: loop.quit())
-    worker.model_load_failed.connect(lambda *a: (print("load failed:", a), loop.quit()))
+    worker.model_loaded.connect(lambda info, load_id: loop.quit())
+    worker.model_load_failed.connect(lambda failure: (print("load failed:", failure.message),
+                                                      loop.quit()))
     worker.generation_finished.connect(lambda result: (results.append(result), loop.quit()))
     worker.generation_failed.connect(lambda *a: (print("failed:", a[0]), loop.quit()))
     worker.chunk_received.connect(lambda kind, text: chunks.append(text))
     worker.start()
-    worker.request_load(LoadRequest(path, device="cpu"))
+    worker.request_load(LoadRequest.for_path(path, device="cpu"))
     loop.exec()
-    session = worker.session
+    session = worker.engine
     settings = GenerationSettings(do_sample=False, max_new_tokens=tokens)
     messages = (Message(role="user", content=STORY),)
     prompt_ids = session.prepare(messages, settings).input_ids
@@ -97,34 +98,42 @@ def worker_rates(path: str, tokens: int, runs: int) -> tuple[list[float], list[f
     return through, bare, signals
 
 
+def reply(engine, history: list[Message], settings: GenerationSettings):
+    """The result of one generation through the engine contract."""
+    events: list = []
+    engine.generate(GenerationRequest(tuple(history), settings), threading.Event(),
+                    events.append)
+    return events[-1].result
+
+
 def long_conversation_ttft(path: str) -> tuple[float, float, int]:
     """TTFT of turn six with reuse, and with a full re-prefill of the same prompt."""
-    from desktop_chat.engine.chat import ChatSession
+    from desktop_chat.engine.transformers_engine.chat import TransformersEngine
 
     loaded = load_direct(path, "auto")
     settings = GenerationSettings(do_sample=False, max_new_tokens=24)
-    session = ChatSession(loaded, reuse_cache=True)
+    session = TransformersEngine(loaded, reuse_cache=True)
     history: list[Message] = []
     for turn in range(6):
         history.append(Message(role="user", content=f"Part {turn + 1}. " + FILLER * 10
                                + "Summarise this part in one sentence."))
-        result = session.generate(history, settings, lambda k, t: None, threading.Event())
+        result = reply(session, history, settings)
         history.append(Message(role="assistant", content=result.answer))
     reuse_ttft = result.stats.time_to_first_token_s
     prompt_tokens = result.stats.prompt_tokens
-    fresh = ChatSession(loaded, reuse_cache=False)
-    full = fresh.generate(history[:-1], settings, lambda k, t: None, threading.Event())
+    fresh = TransformersEngine(loaded, reuse_cache=False)
+    full = reply(fresh, history[:-1], settings)
     return reuse_ttft, full.stats.time_to_first_token_s, prompt_tokens
 
 
 def dtype_rates(path: str, tokens: int) -> dict[str, float]:
-    from desktop_chat.engine.chat import ChatSession
+    from desktop_chat.engine.transformers_engine.chat import TransformersEngine
 
     rates = {}
     for dtype in ("auto", "float32"):
         loaded = load_direct(path, dtype)
-        prompt = ChatSession(loaded).prepare((Message(role="user", content=STORY),),
-                                             GenerationSettings()).input_ids
+        prompt = TransformersEngine(loaded).prepare((Message(role="user", content=STORY),),
+                                                    GenerationSettings()).input_ids
         rates[loaded.choice.dtype_name if dtype == "auto" else dtype] = statistics.median(
             bare_decode_rate(loaded, prompt, tokens) for _ in range(2))
     return rates
@@ -133,8 +142,8 @@ def dtype_rates(path: str, tokens: int) -> dict[str, float]:
 MEMORY_PROBE = """
 import sys, threading, psutil
 sys.path.insert(0, sys.argv[2])
-from desktop_chat.engine.device import choose_device
-from desktop_chat.engine.loader import inspect_model_folder, load_model
+from desktop_chat.engine.transformers_engine.device import choose_device
+from desktop_chat.engine.transformers_engine.loader import inspect_model_folder, load_model
 
 def peak_rss():
     # Not ru_maxrss: Linux carries it across exec, so it would include the parent's size.

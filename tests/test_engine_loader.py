@@ -165,3 +165,13 @@ def test_a_folder_with_one_gguf_file_loads_through_transformers(tmp_path):
     loaded = load(folder)
     assert loaded.model.config.model_type == "llama"
     assert loaded.tokenizer.chat_template
+
+
+def test_a_gguf_whose_tokenizer_transformers_misreads_is_refused_at_load(tiny_r1_gguf):
+    """Without llama-cpp-python, GGUF files go through transformers, which appends R1's
+    control tokens past the vocabulary: refused with the way out, not an IndexError later."""
+    folder = inspect_model_folder(tiny_r1_gguf)
+    assert folder.gguf_file == "tiny-r1.gguf"
+    with pytest.raises(ModelLoadError, match="Install llama-cpp-python") as error:
+        load(tiny_r1_gguf)
+    assert "embedding rows 403" in error.value.details

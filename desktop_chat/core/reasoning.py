@@ -64,7 +64,8 @@ class ReasoningSplitter:
             if stray_open:
                 self._pending = self._pending.lstrip()[len(OPEN_TAG):]
                 continue
-            if self._late_close and self.kind == ANSWER and CLOSE_TAG in self._pending:
+            if self._late_close and self.kind == ANSWER and self._closes_unopened(
+                    opening_allowed):
                 self._reclassify(out)
                 continue
             if at >= 0 and (self.kind == REASONING or
@@ -118,6 +119,12 @@ class ReasoningSplitter:
             self._late_close = False  # a <think> opened: its </think> is an ordinary close
         self.kind = ANSWER if self.kind == REASONING else REASONING
         self._started = False
+
+    def _closes_unopened(self, opening_allowed: bool) -> bool:
+        """A ``</think>`` is pending that no ``<think>`` before it opens."""
+        close_at = self._pending.find(CLOSE_TAG)
+        open_at = self._pending.find(OPEN_TAG) if opening_allowed else -1
+        return close_at >= 0 and not 0 <= open_at < close_at
 
     def _reclassify(self, out: list[tuple[Kind, str]]) -> None:
         """A ``</think>`` that nothing opened: the answer so far becomes the reasoning."""

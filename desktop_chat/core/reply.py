@@ -59,15 +59,20 @@ class ReplyStream:
     def tokens(self, text: str, count: int = 1) -> None:
         """Raw output of ``count`` tokens (text may be "" while a character is incomplete,
         or for a special token); the splitter decides what is reasoning."""
-        was_reasoning = self.in_reasoning
+        was_reasoning, was_closed = self.in_reasoning, self.splitter.reasoning_closed
         pieces = self.splitter.feed(text) if text else []
         if self._separate_reasoning and self.reasoning_closed_at is None and pieces:
             self.reasoning_closed_at = time.perf_counter()  # the content has begun
         self._deliver(pieces)
         # A token (or a server's chunk) that closes the thinking counts as thinking, unless
         # answer text came out of it too.
-        gave_answer = any(kind == ANSWER for kind, _ in pieces)
-        self._count(count, reasoning=(was_reasoning or self.in_reasoning) and not gave_answer)
+        closes = self.splitter.reasoning_closed and not was_closed
+        after = [kind for kind, _ in pieces]
+        if RECLASSIFIED in after:
+            after = after[len(after) - after[::-1].index(RECLASSIFIED):]
+        gave_answer = ANSWER in after
+        self._count(count, reasoning=(was_reasoning or self.in_reasoning or closes)
+                    and not gave_answer)
 
     def reasoning_text(self, text: str, count: int = 1) -> None:
         """Reasoning the engine received as such (a server's ``reasoning_content``).

@@ -324,6 +324,8 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
     finally:
         hf_logging.set_tqdm_hook(previous_hook)
     model.eval()
+    if folder.gguf_file:
+        _check_gguf_vocabulary(model, tokenizer)
     if choice.quantization == INT4:
         _quantize(model, folder, progress, cancel, cache_dir)
     progress(1.0, "Ready")
@@ -332,6 +334,23 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         context_size=_context_size(model, tokenizer), notices=notices,
         model_defaults=_model_defaults(folder),
     )
+
+
+def _check_gguf_vocabulary(model: Any, tokenizer: Any) -> None:
+    """transformers rebuilds a GGUF file's tokenizer itself, and for some (DeepSeek-R1's
+    among them) it byte-encodes the control tokens and appends them again past the model's
+    vocabulary: the first message then fails deep in the embedding. Refuse at load, with
+    the way out, instead."""
+    rows = model.get_input_embeddings().weight.shape[0]
+    beyond = sorted(i for i in tokenizer.all_special_ids if i >= rows)
+    if len(tokenizer) > rows or beyond:
+        raise ModelLoadError(
+            "transformers cannot read this GGUF file's tokenizer correctly: its special "
+            "tokens land outside the model's vocabulary. Install llama-cpp-python, which "
+            "runs GGUF files as they are (pip install \"desktop-chat[llama-cpp]\"), or open "
+            "the model's Hugging Face folder instead.",
+            f"tokenizer size {len(tokenizer)}, embedding rows {rows}, special ids past "
+            f"them: {beyond}")
 
 
 def _quantize(model: Any, folder: ModelFolder, progress: ProgressCallback,
