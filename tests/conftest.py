@@ -171,3 +171,43 @@ def tiny_r1_for_serving(tmp_path_factory) -> Path:
     config["response_template"] = R1_RESPONSE_TEMPLATE
     config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder
+
+
+# ----- the real window -------------------------------------------------------------------
+
+REPLY_TIMEOUT_MS = 60_000
+
+
+def make_window(qtbot, data_dir, *args):
+    """The window desktop-chat shows, with its data in ``data_dir``; the engine not started."""
+    from desktop_chat.app import create_main_window
+
+    window = create_main_window(["--data-dir", str(data_dir), *args])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def close(qtbot, window):
+    """Close as a user does; the window hides at once and closes once the worker stopped."""
+    window.close()
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: window.worker._thread is None, timeout=10_000)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def window(qtbot, data_dir):
+    """The real window with its worker started (torch imported), closed afterwards."""
+    window = make_window(qtbot, data_dir)
+    with qtbot.waitSignal(on_gui_thread(window.worker.engine_ready),
+                          timeout=ENGINE_START_TIMEOUT_MS):
+        window.start_engine()
+    yield window
+    if window.isVisible():
+        close(qtbot, window)

@@ -5,26 +5,14 @@ window mid-prefill ends within one chunk."""
 import shutil
 import threading
 
-import pytest
-from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, on_gui_thread
+from conftest import ENGINE_START_TIMEOUT_MS, REPLY_TIMEOUT_MS, TINY_R1, on_gui_thread
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from test_window import REPLY_TIMEOUT_MS, close, make_window, open_model
+from test_window import open_model
 
 from desktop_chat.core.inference import PHASE_FAILED, PHASE_LOADING, PHASE_READY
 from desktop_chat.engine.errors import ModelLoadError
 from desktop_chat.engine.transformers_engine import chat, plan
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = make_window(qtbot, tmp_path / "data")
-    with qtbot.waitSignal(on_gui_thread(window.worker.engine_ready),
-                          timeout=ENGINE_START_TIMEOUT_MS):
-        window.start_engine()
-    yield window
-    if window.isVisible():
-        close(window, qtbot)
 
 
 def copy_model(tmp_path, name):

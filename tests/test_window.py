@@ -4,50 +4,20 @@ import json
 import shutil
 
 import pytest
-from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, on_gui_thread, slow_down
+from conftest import (
+    ENGINE_START_TIMEOUT_MS,
+    REPLY_TIMEOUT_MS,
+    TINY_R1,
+    close,
+    make_window,
+    on_gui_thread,
+    slow_down,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
-from desktop_chat.app import create_main_window
 from desktop_chat.ui.messages import ThinkingPanel
 from desktop_chat.ui.settings_dialog import SettingsDialog
-
-REPLY_TIMEOUT_MS = 60_000
-
-
-def make_window(qtbot, data_dir, *args):
-    window = create_main_window(["--data-dir", str(data_dir), *args])
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def close(window, qtbot=None):
-    """Close as a user does; the window hides at once and closes once the worker stopped."""
-    from pytestqt.qtbot import QtBot
-
-    window.close()
-    assert not window.isVisible()
-    QtBot.waitUntil(qtbot or QtBot(window), lambda: not window.worker.running, timeout=10_000)
-    QtBot.waitUntil(qtbot or QtBot(window), lambda: window.worker._thread is None,
-                    timeout=10_000)
-
-
-@pytest.fixture
-def data_dir(tmp_path):
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def window(qtbot, data_dir):
-    window = make_window(qtbot, data_dir)
-    with qtbot.waitSignal(on_gui_thread(window.worker.engine_ready),
-                          timeout=ENGINE_START_TIMEOUT_MS):
-        window.start_engine()
-    yield window
-    if window.isVisible():
-        close(window)
 
 
 def open_model(qtbot, window, path=TINY_R1):
@@ -161,7 +131,7 @@ def test_a_reopened_window_shows_the_conversation_with_its_reasoning(qtbot, wind
     open_model(qtbot, window)
     first = send(qtbot, window, "法国的首都是哪里？")
     conversation_id = window.chat.current.id
-    close(window)
+    close(qtbot, window)
 
     again = make_window(qtbot, data_dir)
     assert again.sidebar.ids() == [conversation_id]
@@ -171,7 +141,7 @@ def test_a_reopened_window_shows_the_conversation_with_its_reasoning(qtbot, wind
     assert panel.reasoning() == first.reasoning_content == "用户在问法国的首都。答案是巴黎。"
     assert panel.header.text().startswith("Thought for ")
     assert "法国的首都是巴黎。🗼" in again.view.findChildren(QLabel, "answerText")[-1].text()
-    close(again)
+    close(qtbot, again)
 
 
 def test_a_folder_that_fails_to_load_shows_the_error_and_keeps_the_model(
@@ -238,7 +208,7 @@ def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, mo
     with qtbot.waitSignal(window.chat.chunk_received, timeout=REPLY_TIMEOUT_MS):
         qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
     conversation_id = window.chat.current.id
-    close(window)
+    close(qtbot, window)
     saved = window.chat.store.load(conversation_id)
     assert [m.role for m in saved.messages] == ["user", "assistant"]
     assert saved.messages[1].finish_reason == "cancelled"
@@ -282,7 +252,7 @@ def test_the_demo_model_opens_when_none_was_chosen_and_is_not_remembered(qtbot, 
         window.start_engine()
     assert window.models.model.name == "tiny-r1"
     assert window.settings.last_model_path is None
-    close(window)
+    close(qtbot, window)
 
 
 def test_the_last_model_reloads_at_start_and_model_flag_wins(qtbot, data_dir, tmp_path):
@@ -292,12 +262,12 @@ def test_the_last_model_reloads_at_start_and_model_flag_wins(qtbot, data_dir, tm
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
         window.start_engine()
     assert window.models.model.name == "other-model"
-    close(window)
+    close(qtbot, window)
     again = make_window(qtbot, data_dir, "--demo-model", str(TINY_R1))
     with qtbot.waitSignal(again.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
         again.start_engine()
     assert again.models.model.name == "other-model"  # the user's choice beats the demo
-    close(again)
+    close(qtbot, again)
 
 
 def test_a_new_model_brings_its_sampling_defaults_once(qtbot, window, tmp_path):

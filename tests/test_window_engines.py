@@ -2,24 +2,13 @@
 (llama.cpp's and transformers') through Connect to Server… and --server."""
 
 import pytest
-from conftest import ENGINE_START_TIMEOUT_MS, on_gui_thread
+from conftest import ENGINE_START_TIMEOUT_MS, close, make_window, on_gui_thread
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushButton
 from servers import start_llama_cpp_server, start_transformers_server
-from test_window import close, make_window, panels, send
+from test_window import panels, send
 
 from desktop_chat.core.model_source import ModelSource
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    window = make_window(qtbot, tmp_path / "data")
-    with qtbot.waitSignal(on_gui_thread(window.worker.engine_ready),
-                          timeout=ENGINE_START_TIMEOUT_MS):
-        window.start_engine()
-    yield window
-    if window.isVisible():
-        close(window, qtbot)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +92,7 @@ def test_the_server_flag_opens_the_server_and_a_dead_server_keeps_the_text(
         assert "Nothing answers" in message.extra["error"]
         error = window.view.findChildren(QLabel, "messageError")[-1]
         assert error.isVisible() and "Nothing answers" in error.text()
-        close(window, qtbot)
+        close(qtbot, window)
     finally:
         server.kill()
 

@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import APP_NAME
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.core.inference import GenerationResult, ModelInfo, ModelState
+from desktop_chat.core.inference import (
+    ENGINE_LLAMA_CPP,
+    GenerationResult,
+    ModelInfo,
+    ModelState,
+)
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings, SettingsFile
 from desktop_chat.core.store import ConversationStore
@@ -313,7 +318,11 @@ class MainWindow(QMainWindow):
         old = self.settings
         self.settings_file.update_settings(new)
         self._apply_display_settings(new)
-        if (new.device, new.dtype) != (old.device, old.dtype):
+        model = self.models.model
+        # llama.cpp allocates its KV cache for the context when it opens a file.
+        context_changed = (model is not None and model.engine == ENGINE_LLAMA_CPP
+                           and new.generation.context_limit != old.generation.context_limit)
+        if (new.device, new.dtype) != (old.device, old.dtype) or context_changed:
             self.models.reload_with_settings()
 
     def _apply_display_settings(self, settings: AppSettings) -> None:
