@@ -46,9 +46,12 @@ def ensure_environment() -> Path:
     if not STAMP.exists() or STAMP.read_text().strip() != fingerprint:
         print("Installing Desktop Chat and its dependencies ...", flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
+        # llama-cpp-python compiles llama.cpp here (about ten minutes); its multimodal
+        # library is of no use to the app, and skipping it saves a good part of that.
+        env = {**os.environ, "CMAKE_ARGS": os.environ.get("CMAKE_ARGS", "-DLLAVA_BUILD=OFF")}
         subprocess.run(
             [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[test]"],
-            check=True,
+            check=True, env=env,
         )
         STAMP.write_text(fingerprint)
     return python

@@ -196,22 +196,30 @@ def measure(name: str, model: Path, gguf_dir: Path, tokens: int, runs: int,
 
 
 def print_quality(model: Path, answers: dict[str, list[str]]) -> None:
+    """Greedy agreement with bfloat16 (the target's reference) and with float32 (the
+    highest precision: bfloat16 differs from it as much as the quantized paths may)."""
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(model)
-    reference_ids = [tokenizer(a, add_special_tokens=False).input_ids[:QUALITY_TOKENS]
-                     for a in answers["transformers bfloat16"]]
-    for path_name in ("transformers int4", "llama.cpp Q4_K_M", "llama.cpp F16",
-                      "transformers float32"):
-        shares = []
-        for ids, answer in zip(reference_ids, answers[path_name], strict=True):
-            other = tokenizer(answer, add_special_tokens=False).input_ids[:QUALITY_TOKENS]
-            same = next((i for i, (a, b) in enumerate(zip(ids, other, strict=False))
-                         if a != b), min(len(ids), len(other)))
-            shares.append(same / max(1, min(len(ids), QUALITY_TOKENS)))
-        print(f"  same greedy tokens as bfloat16 (first {QUALITY_TOKENS}, 5 prompts), "
-              f"{path_name}: {sum(shares) / len(shares):.2f} "
-              f"({', '.join(f'{s:.2f}' for s in shares)})")
+
+    def ids(answer: str) -> list[int]:
+        return tokenizer(answer, add_special_tokens=False).input_ids[:QUALITY_TOKENS]
+
+    for reference in ("transformers bfloat16", "transformers float32"):
+        expected = [ids(a) for a in answers[reference]]
+        for path_name in ("transformers int4", "llama.cpp Q4_K_M", "llama.cpp F16",
+                          "transformers float32", "transformers bfloat16"):
+            if path_name == reference:
+                continue
+            shares = []
+            for want, answer in zip(expected, answers[path_name], strict=True):
+                got = ids(answer)
+                same = next((i for i, (a, b) in enumerate(zip(want, got, strict=False))
+                             if a != b), min(len(want), len(got)))
+                shares.append(same / max(1, len(want)))
+            print(f"  same greedy tokens as {reference.split()[-1]} (first {QUALITY_TOKENS}, "
+                  f"5 prompts), {path_name}: {sum(shares) / len(shares):.2f} "
+                  f"({', '.join(f'{s:.2f}' for s in shares)})")
 
 
 def main() -> None:

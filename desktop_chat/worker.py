@@ -63,7 +63,7 @@ CANCELLED_MESSAGE = "Loading was cancelled."
 
 
 class InferenceWorker(QObject):
-    engine_ready = Signal()  # the default engine is imported: loading starts at once
+    engine_ready = Signal()  # the worker thread runs and the engine registry is imported
     engine_failed = Signal(str, str)  # message, details: the engine cannot start at all
     model_state_changed = Signal(object)  # ModelState: the truth about the model
     load_progressed = Signal(float, str)  # fraction 0..1, what is happening
@@ -116,11 +116,6 @@ class InferenceWorker(QObject):
         ended, would be queued to a thread that never runs them again."""
         return self._thread_end.stopped
 
-    @property
-    def state(self) -> ModelState:
-        with self._lock:
-            return self._state
-
     def request_load(self, request: LoadRequest) -> int:
         """Load a model, cancelling any load still running; returns the load id."""
         self._load_cancel.set()
@@ -136,9 +131,10 @@ class InferenceWorker(QObject):
         self._generation_cancel = threading.Event()
         self._generation_requested.emit(request, self._generation_cancel)
 
-    def request_server_models(self, base_url: str) -> None:
+    def request_server_models(self, base_url: str, api_key: str = "") -> None:
         """Ask a server for its models, on a pool thread: the worker thread may be busy."""
-        QThreadPool.globalInstance().start(lambda: self._list_server_models(base_url))
+        QThreadPool.globalInstance().start(
+            lambda: self._list_server_models(base_url, api_key or None))
 
     def cancel(self) -> None:
         """Stop the reply being generated (thread-safe; takes effect at the next token)."""
@@ -215,9 +211,10 @@ class InferenceWorker(QObject):
 
     @Slot()
     def _warm_up(self) -> None:
+        # The engines themselves (torch, llama.cpp, the HTTP client) load with the first
+        # model that needs them: a GGUF file or a server never waits for torch.
         try:
             from desktop_chat.engine import registry  # noqa: F401
-            from desktop_chat.engine.transformers_engine import plan  # noqa: F401  torch
         except Exception as error:  # a broken install: say so instead of failing silently
             log.exception("the inference engine could not be imported")
             self.engine_failed.emit(
@@ -244,8 +241,10 @@ class InferenceWorker(QObject):
             engine = self._open(request, load_id, cancel)
         except EngineError as error:
             log.info("could not load %s: %s", request.source.location, error)
-            fail(str(error), error.details, error.remedy,
-                 cancelled=cancel.is_set() and str(error) == CANCELLED_MESSAGE)
+            if cancel.is_set():  # whatever the error says, the user (or a newer load) ended it
+                fail(CANCELLED_MESSAGE, cancelled=True)
+            else:
+                fail(str(error), error.details, error.remedy)
             return
         except Exception as error:  # a bug or an unforeseen library error: report, never hang
             log.exception("loading failed")
@@ -319,11 +318,11 @@ class InferenceWorker(QObject):
             relay.add(Failed(str(error), traceback.format_exc(), empty_result("error")))
         relay.close()
 
-    def _list_server_models(self, base_url: str) -> None:
+    def _list_server_models(self, base_url: str, api_key: str | None) -> None:
         try:
             from desktop_chat.engine.server_engine import list_models
 
-            names = [model.id for model in list_models(base_url)]
+            names = [model.id for model in list_models(base_url, api_key)]
         except EngineError as error:
             self.server_models_listed.emit(base_url, [], str(error))
             return

@@ -22,24 +22,30 @@ def copy_model(tmp_path, name):
 
 
 def answer_dialogs(monkeypatch, answer, asked):
-    def exec_(box):
-        asked.append((box.objectName(), box.text()))
-        return answer
+    """Questions are answered at once, with ``answer``, as a user clicking it would."""
+    real_open = QMessageBox.open
 
-    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    def open_(box):
+        real_open(box)
+        if box.objectName() != "modelErrorDialog":
+            asked.append((box.objectName(), box.text()))
+            box.button(answer).click()
+
+    monkeypatch.setattr(QMessageBox, "open", open_)
 
 
 def test_a_load_failing_after_the_old_model_was_closed_leaves_no_model(
         qtbot, window, tmp_path, monkeypatch):
+    import gc
+    import weakref
+
     open_model(qtbot, window)
     big = copy_model(tmp_path, "big-model")
-    released = threading.Event()
-    real_close = chat.TransformersEngine.close
-    monkeypatch.setattr(chat.TransformersEngine, "close",
-                        lambda self: (released.set(), real_close(self)))
+    old_model = weakref.ref(window.worker.engine.model)
 
     def check_memory(folder, choice):  # the machine has room for one model only
-        if folder.name == "big-model" and not released.is_set():
+        gc.collect()
+        if folder.name == "big-model" and old_model() is not None:
             raise ModelLoadError("This model needs about 9.9 GB of memory.")
 
     def load_model(*args, **kwargs):
@@ -49,7 +55,8 @@ def test_a_load_failing_after_the_old_model_was_closed_leaves_no_model(
     monkeypatch.setattr(plan, "load_model", load_model)
     asked = []
     answer_dialogs(monkeypatch, QMessageBox.StandardButton.Yes, asked)
-    with qtbot.waitSignal(window.models.loading_failed, timeout=30_000) as failed:
+    with qtbot.waitSignal(window.models.loading_failed, timeout=30_000,
+                          check_params_cb=lambda failure: failure.remedy is None) as failed:
         window.models.open(str(big))
     assert asked[0][0] == "releaseModelDialog"
     assert "does not fit in memory while tiny-r1 is open" in asked[0][1]
@@ -127,6 +134,7 @@ def test_cancel_ends_a_load_and_the_open_model_stays(qtbot, window, tmp_path, mo
     window.models.open(str(other))
     qtbot.waitUntil(lambda: window.cancel_load_button.isVisible(), timeout=5000)
     assert not window.composer.send_button.isEnabled()  # the worker is busy loading
+    assert not window.regenerate_action.isEnabled()
     with qtbot.waitSignal(window.models.loading_failed, timeout=30_000) as failed:
         qtbot.mouseClick(window.cancel_load_button, Qt.MouseButton.LeftButton)
     assert failed.args[0].cancelled
@@ -136,13 +144,19 @@ def test_cancel_ends_a_load_and_the_open_model_stays(qtbot, window, tmp_path, mo
     assert window.composer.send_button.isEnabled()
 
 
-def test_the_state_says_loading_at_once_and_ready_with_the_model(qtbot, window):
+def test_the_state_says_loading_at_once_and_a_late_state_never_wins(qtbot, window):
+    import dataclasses
+
     states = []
     window.models.state_changed.connect(states.append)
     open_model(qtbot, window)
     phases = [s.phase for s in states]
     assert phases[0] == PHASE_LOADING and phases[-1] == PHASE_READY
-    assert [s.revision for s in states] == sorted(s.revision for s in states)
+    ready = window.models.state
+    stale = dataclasses.replace(states[0], revision=ready.revision - 1)
+    window.models._on_model_state_changed(stale)  # as a queued state arriving late
+    assert window.models.state is ready
+    assert window.model_status.text().startswith("tiny-r1 · transformers")
 
 
 def long_prompt_messages(turns=12):
@@ -191,3 +205,26 @@ def test_closing_during_a_long_prefill_stops_within_one_chunk(
     saved = window.chat.store.load(conversation.id)
     assert saved.messages[-1].finish_reason == "cancelled"  # saved as stopped, not lost
     assert saved.messages[-2].content == "What is the capital of France?"
+
+
+def test_a_long_prompt_shows_its_progress_and_the_message_goes_with_the_first_word(
+        qtbot, window, monkeypatch):
+    from desktop_chat.core.conversation import Conversation, Message
+
+    open_model(qtbot, window)
+    monkeypatch.setattr(chat, "PREFILL_CHUNK", 64)
+    conversation = Conversation(title="long")
+    for n, text in enumerate(long_prompt_messages()):
+        conversation.add(Message(role="user" if n % 2 == 0 else "assistant", content=text))
+    window.chat.store.save(conversation)
+    window.refresh_sidebar()
+    window.chat.open_conversation(conversation.id)
+    shown = []
+    window.chat.prefill_progressed.connect(
+        lambda done, total: shown.append(window.statusBar().currentMessage()))
+    window.composer.input.setPlainText("What is the capital of France?")
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS):
+        qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
+    assert any(m.startswith("Reading the prompt: ") for m in shown)
+    assert shown[-1] == ""  # all read: cleared as the first word came
+    assert not window.statusBar().currentMessage().startswith("Reading the prompt")

@@ -80,3 +80,15 @@ def test_the_splitter_reclassifies_only_a_close_nothing_opened():
     held = ReasoningSplitter(close_without_open=True)
     assert held.feed("plan</thi") == [("answer", "plan")]  # the tag's start is held back
     assert held.feed("nk>x") == [("reclassified", ""), ("answer", "x")]
+
+
+def test_presumed_reasoning_that_ends_unclosed_was_the_answer():
+    reply, _ = stream(opens_reasoning=True, tentative=True)
+    reply.tokens("Just")
+    reply.tokens(" this.")
+    result = reply.finish("stop")
+    assert (result.reasoning, result.answer) == ("", "Just this.") and reply.reverted
+    assert (result.stats.reasoning_tokens, result.stats.answer_tokens) == (0, 2)
+    cut, _ = stream(opens_reasoning=True, tentative=True)
+    cut.tokens("Still thinking")
+    assert cut.finish("length").reasoning == "Still thinking"  # cut short: still thinking

@@ -135,12 +135,24 @@ def test_a_close_tag_nothing_opened_turns_the_text_before_it_into_reasoning(fake
     result = events[-1].result
     assert (result.reasoning, result.answer) == ("Two and two.", "Four.")
     assert result.stats.reasoning_tokens == 2 and result.stats.answer_tokens == 1
-    # Learned: this server's template opens the think block, so the next reply streams
-    # into the thinking from its first word.
+    # Learned: this server's template opens the thinking, so the next reply streams into
+    # the thinking from its first word...
+    script.say("Plan", " more.</think>", "Five.")
     events = ask(engine)
     assert not any(isinstance(e, AnswerWasReasoning) for e in events)
     assert isinstance(next(e for e in events if isinstance(e, (ReasoningDelta, AnswerDelta))),
                       ReasoningDelta)
+    assert events[-1].result.reasoning == "Plan more." and events[-1].result.answer == "Five."
+    # ...presumed only: a reply that ends by itself without closing it was an answer.
+    script.say("Just an", " answer.")
+    result = ask(engine)[-1].result
+    assert (result.reasoning, result.answer) == ("", "Just an answer.")
+    assert result.stats.answer_tokens == 2 and result.stats.reasoning_tokens == 0
+    # And the guess is dropped: the next reply is an answer until a </think> says otherwise.
+    script.say("Plain.")
+    events = ask(engine)
+    assert isinstance(next(e for e in events if isinstance(e, (ReasoningDelta, AnswerDelta))),
+                      AnswerDelta)
 
 
 def test_a_stream_that_ends_without_a_finish_is_a_dropped_connection(fake):

@@ -41,7 +41,9 @@ class LoadRequest:
     dtype: str = "auto"  # a torch dtype name, "int4" (CPU, transformers) or "auto"
     allow_remote_code: bool = False
     release_current: bool = False  # the user agreed to close the open model first
-    context_limit: int = 0  # 0: the model's maximum (llama.cpp allocates its KV cache for it)
+    # 0: the model's maximum; llama.cpp allocates its KV cache up front, so there it means
+    # the model's maximum up to 32,768 tokens.
+    context_limit: int = 0
 
     @classmethod
     def for_path(cls, path: str, **options: Any) -> LoadRequest:

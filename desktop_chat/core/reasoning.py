@@ -129,7 +129,7 @@ class ReasoningSplitter:
     def _reclassify(self, out: list[tuple[Kind, str]]) -> None:
         """A ``</think>`` that nothing opened: the answer so far becomes the reasoning."""
         self._late_close = False
-        self.reasoning, self.answer = self.answer, ""
+        self.reasoning, self.answer = self.reasoning + self.answer, ""
         self.kind = REASONING
         self._started = bool(self.reasoning)
         out.append((RECLASSIFIED, ""))

@@ -37,15 +37,22 @@ class ReplyStream:
         self.token_count = 0
         self._closed = False
         self.reclassified = False  # the text first taken for the answer was reasoning
+        self.reverted = False  # the text presumed to be reasoning was the answer
+        self._tentative = False
         self._separate_reasoning = False  # reasoning came apart from the content (a server)
+        self._prefill_total = 0  # prompt tokens, once reading the prompt was reported
         self._reasoning_space = ""  # trailing whitespace of separate reasoning, held back
 
-    def begin(self, *, opens_reasoning: bool, late_reasoning: bool = False) -> None:
+    def begin(self, *, opens_reasoning: bool, late_reasoning: bool = False,
+              tentative: bool = False) -> None:
         """Before the first text: whether the prompt left a think block open (the output
         starts as reasoning), or, when it is not known (a server), whether a ``</think>``
-        that nothing opened turns the text so far into reasoning."""
+        that nothing opened turns the text so far into reasoning. ``tentative``: the
+        reasoning was only presumed open; a reply that ends by itself without closing it
+        was an answer after all (``reverted``)."""
         self.splitter = ReasoningSplitter(in_reasoning=opens_reasoning,
                                           close_without_open=late_reasoning)
+        self._tentative = tentative and opens_reasoning
 
     @property
     def in_reasoning(self) -> bool:
@@ -54,6 +61,7 @@ class ReplyStream:
     # ----- what the engine reports ---------------------------------------------------------
 
     def prefill(self, done: int, total: int) -> None:
+        self._prefill_total = total
         self._emit(PrefillProgress(done, total))
 
     def tokens(self, text: str, count: int = 1) -> None:
@@ -107,6 +115,8 @@ class ReplyStream:
         if count <= 0:
             return
         now = time.perf_counter()
+        if self.first_token_at is None and self._prefill_total:
+            self._emit(PrefillProgress(self._prefill_total, self._prefill_total))  # all read
         self.first_token_at = self.first_token_at or now
         self.last_token_at = now
         self.token_count += count
@@ -129,10 +139,23 @@ class ReplyStream:
         if self.reasoning_closed_at is None and self.splitter.reasoning_closed:
             self.reasoning_closed_at = time.perf_counter()
 
+    def _revert_unclosed_reasoning(self) -> None:
+        splitter = self.splitter
+        if splitter.reasoning_closed or splitter.answer or not splitter.reasoning:
+            return
+        splitter.answer, splitter.reasoning = splitter.reasoning, ""
+        splitter.kind = ANSWER
+        self.stats.answer_tokens += self.stats.reasoning_tokens
+        self.stats.reasoning_tokens = 0
+        self.reasoning_closed_at = None
+        self.reverted = True
+
     def _close(self, finish_reason: str) -> GenerationResult:
         if not self._closed:
             self._closed = True
             self._deliver(self.splitter.finish())
+            if self._tentative and finish_reason == "stop":
+                self._revert_unclosed_reasoning()
         stats = self.stats
         stats.finish_reason = finish_reason
         stats.total_s = time.perf_counter() - self.started

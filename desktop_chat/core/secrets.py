@@ -1,8 +1,9 @@
 """API keys for servers: the OS keyring (Keychain, Credential Manager, Secret Service),
 or the environment variable DESKTOP_CHAT_API_KEY; never settings.json.
 
-Where no keyring works (a Linux session without a Secret Service), a key is kept in this
-process only, for this session, and ``save_api_key`` says so.
+A key the user gives for a server (``remember_api_key``) is used at once, for this session,
+and then stored in the keyring (``store_api_key``, which may block on the keyring: call it
+off the GUI thread). Where no keyring works, the key stays for this session only.
 """
 
 from __future__ import annotations
@@ -20,31 +21,31 @@ _lock = threading.Lock()
 
 
 def api_key_for(base_url: str) -> str | None:
-    """The key for a server: the environment variable wins, then the keyring, then a key
-    given earlier in this session."""
-    if key := os.environ.get(API_KEY_ENV, "").strip():
-        return key
+    """The key for a server: one given in this session, else the keyring's for it, else
+    the environment variable (one key for any server)."""
     with _lock:
         if base_url in _session_keys:
-            return _session_keys[base_url]
+            return _session_keys[base_url] or None
     try:
         import keyring
 
-        return keyring.get_password(KEYRING_SERVICE, base_url) or None
+        if key := keyring.get_password(KEYRING_SERVICE, base_url):
+            return key
     except Exception as error:  # no backend, a locked keyring, a broken D-Bus: no key
         log.info("the keyring could not be read: %s", error)
-        return None
+    return os.environ.get(API_KEY_ENV, "").strip() or None
 
 
-def save_api_key(base_url: str, key: str) -> str | None:
-    """Remember ``key`` for ``base_url`` (an empty key forgets it). Returns None when the
-    keyring has it, else why it is kept for this session only."""
-    key = key.strip()
+def remember_api_key(base_url: str, key: str) -> None:
+    """Use ``key`` for ``base_url`` from now on in this session ("" forgets it). Instant."""
     with _lock:
-        if key:
-            _session_keys[base_url] = key
-        else:
-            _session_keys.pop(base_url, None)
+        _session_keys[base_url] = key.strip()
+
+
+def store_api_key(base_url: str, key: str) -> str | None:
+    """Keep ``key`` in the keyring (an empty key removes it). Returns None when stored,
+    else why it is kept for this session only. May block: not on the GUI thread."""
+    key = key.strip()
     try:
         import keyring
 
@@ -57,6 +58,6 @@ def save_api_key(base_url: str, key: str) -> str | None:
                 pass
     except Exception as error:
         log.info("the keyring could not be written: %s", error)
-        return f"The system keyring is not available ({error}); the key is kept until " \
+        return f"The system keyring is not available ({error}); the API key is kept until " \
                f"Desktop Chat closes."
     return None

@@ -241,22 +241,26 @@ def _gpu_offload(device: str) -> bool:
 @functools.cache
 def load_backends() -> None:
     """Builds with GGML_BACKEND_DL (the packaged apps) keep the CPU code for each
-    instruction set in a library of its own beside libllama (ggml-cpu-haswell,
-    ggml-cpu-skylakex...), and llama.cpp looks for those only next to the executable.
-    Point it at them once, before anything asks for a backend; llama.cpp picks the best
-    one this processor runs. A plain build has its CPU code linked in: nothing to do."""
+    instruction set in a library of its own (libggml-cpu-haswell, -skylakex...), and
+    llama.cpp looks for those only next to the executable. Point it at them once, before
+    anything asks for a backend; llama.cpp picks the best one this processor runs. pip
+    installs them into site-packages/bin, the packaged app beside libllama. A plain build
+    has its CPU code linked in: nothing to do."""
     import llama_cpp
 
     lib_dir = Path(llama_cpp.__file__).parent / "lib"
-    if not any(lib_dir.glob("*ggml-cpu-*")):
+    found = [d for d in (lib_dir, lib_dir.parents[1] / "bin") if any(d.glob("*ggml-cpu-*"))]
+    # The copy libllama itself loaded (by its soname): a wheel cannot hold symlinks, so
+    # libggml.so and libggml.so.0 are two files, and two registries once both are loaded.
+    ggml = next((lib_dir / n for n in ("libggml.so.0", "libggml.so", "libggml.0.dylib",
+                                       "libggml.dylib", "ggml.dll")
+                 if (lib_dir / n).exists()), None)
+    if not found or ggml is None:
         return
-    for name in ("libggml.so", "libggml.dylib", "ggml.dll"):
-        if (lib_dir / name).exists():
-            ggml = ctypes.CDLL(str(lib_dir / name))
-            ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
-            ggml.ggml_backend_load_all_from_path(str(lib_dir).encode())
-            log.info("llama.cpp CPU backends loaded from %s", lib_dir)
-            return
+    library = ctypes.CDLL(str(ggml))
+    library.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
+    library.ggml_backend_load_all_from_path(str(found[0]).encode())
+    log.info("llama.cpp CPU backends loaded from %s", found[0])
 
 
 def _device_names(gpu: bool, threads: int) -> tuple[str, str]:

@@ -10,7 +10,7 @@ Reasoning arrives as ``reasoning_content`` (DeepSeek, llama.cpp) or ``reasoning`
 Ollama) deltas, or as ``<think>`` tags in the content, which go through the shared
 splitter. A server whose template opens the think block in the prompt sends only its
 ``</think>``: the text before it turns out to be reasoning (``AnswerWasReasoning``), and
-later replies from that server start as reasoning.
+later replies from that server start as reasoning, until one ends without closing it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,19 +42,21 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 600.0  # a slow server may read a long prompt for minutes before a token
+LIST_TIMEOUT_S = 15.0
 CANCEL_POLL_S = 0.05
 CONTEXT_KEYS = ("max_model_len", "context_length", "context_window", "max_context_length",
                 "n_ctx")
 FINISH_REASONS = {"stop": "stop", "length": "length", "eos": "stop", "tool_calls": "stop"}
 
 
-def make_client(base_url: str) -> Any:
+def make_client(base_url: str, api_key: str | None = None,
+                read_timeout_s: float | None = None) -> Any:
     import openai
 
+    timeout = openai.Timeout(read_timeout_s or READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     # Servers on this computer need no key, but the client insists on one.
-    return openai.OpenAI(base_url=base_url, api_key=api_key_for(base_url) or "none",
-                         max_retries=0, timeout=openai.Timeout(READ_TIMEOUT_S,
-                                                               connect=CONNECT_TIMEOUT_S))
+    return openai.OpenAI(base_url=base_url, api_key=api_key or api_key_for(base_url) or "none",
+                         max_retries=0, timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,10 @@ class ServerModel:
     context_size: int = 0
 
 
-def list_models(base_url: str) -> list[ServerModel]:
-    """The models a server offers (``/v1/models``); raises ServerError."""
-    client = make_client(base_url)
+def list_models(base_url: str, api_key: str | None = None) -> list[ServerModel]:
+    """The models a server offers (``/v1/models``); raises ServerError. A short timeout: a
+    server that does not list them at once is not going to."""
+    client = make_client(base_url, api_key, read_timeout_s=LIST_TIMEOUT_S)
     try:
         page = client.models.list()
         return [ServerModel(m.id, _context_size(m)) for m in page.data]
@@ -128,8 +132,8 @@ class ServerEngine:
     def __init__(self, source: ModelSource, context_size: int) -> None:
         self.source = source
         self.client = make_client(source.location)
-        self._template_opens_think = False  # learned from a reply that only closed it
         self._send_extras = True  # top_k and repetition_penalty, until the server refuses
+        self._template_opens_think = False  # learned from a reply that only closed it
         self.info = ModelInfo(
             name=source.model, source=source, engine=ENGINE_SERVER, device="server",
             device_name=source.location, precision="", context_size=context_size,
@@ -138,18 +142,18 @@ class ServerEngine:
     def generate(self, request: GenerationRequest, cancel: threading.Event,
                  emit: EventSink) -> None:
         reply = ReplyStream(emit, context_size=self.info.context_size)
-        reply.begin(opens_reasoning=self._template_opens_think,
-                    late_reasoning=not self._template_opens_think)
-        messages = chat_messages(request.messages, request.settings.system_prompt)
-        params = self._parameters(messages, request.settings)
-        outcome = self._stream(params, reply, cancel)
-        if isinstance(outcome, BaseException) and "extra_body" in params \
-                and _refuses_extras(outcome):
-            # transformers serve refuses fields outside OpenAI's API (top_k,
-            # repetition_penalty): ask again without them, and stop sending them.
-            log.info("the server refuses top_k / repetition_penalty; sent without them")
-            self._send_extras = False
-            outcome = self._stream(self._parameters(messages, request.settings), reply, cancel)
+        # The server's chat template is out of sight. Thinking it opened in the prompt is
+        # told by a </think> that nothing opened; once seen, later replies start as
+        # thinking, presumed only: one that ends without closing it was an answer.
+        learned = self._template_opens_think
+        reply.begin(opens_reasoning=learned, late_reasoning=not learned, tentative=learned)
+        try:
+            outcome = self._reply(request, reply, cancel)
+        except Exception as error:  # a chunk of a shape nobody expected: report, keep text
+            log.exception("reading the server's reply failed")
+            reply.fail(f"The server's reply could not be read: {error}",
+                       traceback.format_exc())
+            return
         if isinstance(outcome, BaseException):
             error = describe(outcome, self.source.location, self.source.model,
                              midway=reply.token_count > 0)
@@ -164,8 +168,22 @@ class ServerEngine:
                        f"middle of the reply. What arrived is kept.")
         else:
             reply.finish(outcome)
-        if reply.reclassified:
-            self._template_opens_think = True
+        if reply.reclassified or reply.reverted:
+            self._template_opens_think = reply.reclassified
+
+    def _reply(self, request: GenerationRequest, reply: ReplyStream,
+               cancel: threading.Event) -> str | BaseException:
+        messages = chat_messages(request.messages, request.settings.system_prompt)
+        params = self._parameters(messages, request.settings)
+        outcome = self._stream(params, reply, cancel)
+        if isinstance(outcome, BaseException) and "extra_body" in params \
+                and _refuses_extras(outcome):
+            # transformers serve refuses fields outside OpenAI's API (top_k,
+            # repetition_penalty): ask again without them, and stop sending them.
+            log.info("the server refuses top_k / repetition_penalty; sent without them")
+            self._send_extras = False
+            outcome = self._stream(self._parameters(messages, request.settings), reply, cancel)
+        return outcome
 
     def _stream(self, params: dict[str, Any], reply: ReplyStream,
                 cancel: threading.Event) -> str | BaseException:
@@ -176,21 +194,23 @@ class ServerEngine:
         usage: Any = None
         finish_reason: str | None = None
         chunks = 0
-        while True:
-            if cancel.is_set():
-                reader.abandon()
-                return "cancelled"
-            try:
-                kind, item = reader.chunks.get(timeout=CANCEL_POLL_S)
-            except queue.Empty:
-                continue
-            if kind == "error":
-                return item
-            if kind == "end":
-                break
-            chunks += 1
-            usage = getattr(item, "usage", None) or usage
-            finish_reason = self._take(item, reply) or finish_reason
+        try:
+            while True:
+                if cancel.is_set():
+                    return "cancelled"
+                try:
+                    kind, item = reader.chunks.get(timeout=CANCEL_POLL_S)
+                except queue.Empty:
+                    continue
+                if kind == "error":
+                    return item
+                if kind == "end":
+                    break
+                chunks += 1
+                usage = getattr(item, "usage", None) or usage
+                finish_reason = self._take(item, reply) or finish_reason
+        finally:
+            reader.abandon()  # ended, cancelled or failed here: the stream is closed
         _apply_usage(reply, usage)
         if finish_reason is None:
             return "empty" if not chunks else "cut"
@@ -227,6 +247,8 @@ class ServerEngine:
         finish = None
         for choice in getattr(chunk, "choices", None) or []:
             delta = choice.delta
+            if delta is None:  # some servers send a final chunk with no delta at all
+                delta = _NO_DELTA
             extra = getattr(delta, "model_extra", None) or {}
             reasoning = extra.get("reasoning_content") or extra.get("reasoning")
             if reasoning:
@@ -236,6 +258,14 @@ class ServerEngine:
             if choice.finish_reason:
                 finish = FINISH_REASONS.get(choice.finish_reason, "stop")
         return finish
+
+
+class _NoDelta:
+    content = None
+    model_extra: dict[str, Any] = {}
+
+
+_NO_DELTA = _NoDelta()
 
 
 def _refuses_extras(error: BaseException) -> bool:

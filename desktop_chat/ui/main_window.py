@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self._search_filter: list[str] | None = None
         self._pending_undo: str | None = None
         self._closing = False
+        self._prefill_message = ""  # shown while a long prompt is read
 
         self._build_widgets()
         self._build_actions()
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
                                         QKeySequence(Qt.Key.Key_Escape), self.chat.stop)
         self.regenerate_action = self._action(
             "regenerateAction", self.tr("&Regenerate Answer"),
-            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self.chat.regenerate)
+            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self._regenerate)
 
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.new_conversation_action)
@@ -283,7 +284,7 @@ class MainWindow(QMainWindow):
         self.models.model_ready.connect(self._on_model_ready)
         self.composer.send_requested.connect(self.chat.send)
         self.composer.stop_requested.connect(self.chat.stop)
-        self.view.regenerate_requested.connect(self.chat.regenerate)
+        self.view.regenerate_requested.connect(self._regenerate)
         self.chat.conversations_changed.connect(self.refresh_sidebar)
         self.chat.conversation_opened.connect(self._on_conversation_opened)
         self.chat.user_message_added.connect(self.view.add_user_message)
@@ -378,15 +379,11 @@ class MainWindow(QMainWindow):
              if ModelSource.parse(e).is_server), None)
         dialog = ServerDialog(self.worker, initial, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._on_server_chosen(dialog))
+        dialog.key_saver.setParent(self)  # outlives the dialog: it reports after Connect
+        dialog.key_saver.not_stored.connect(lambda why: self.statusBar().showMessage(why, 15000))
+        dialog.accepted.connect(lambda: dialog.source and self.models.open(dialog.source))
         dialog.open()
         return dialog
-
-    def _on_server_chosen(self, dialog: ServerDialog) -> None:
-        if dialog.key_notice:
-            self.statusBar().showMessage(dialog.key_notice, 15000)
-        if dialog.source is not None:
-            self.models.open(dialog.source)
 
     def _on_model_state_changed(self, state: ModelState) -> None:
         """Show what the worker says: the model open now, and the one loading."""
@@ -419,10 +416,16 @@ class MainWindow(QMainWindow):
 
     def _on_prefill_progressed(self, done: int, total: int) -> None:
         if done >= total:
-            self.statusBar().clearMessage()
+            self._clear_prefill_message()
             return
-        self.statusBar().showMessage(self.tr("Reading the prompt: {done} of {total} tokens")
-                                     .format(done=f"{done:,}", total=f"{total:,}"), 10000)
+        self._prefill_message = self.tr("Reading the prompt: {done} of {total} tokens").format(
+            done=f"{done:,}", total=f"{total:,}")
+        self.statusBar().showMessage(self._prefill_message)
+
+    def _clear_prefill_message(self) -> None:
+        if self._prefill_message and self.statusBar().currentMessage() == self._prefill_message:
+            self.statusBar().clearMessage()
+        self._prefill_message = ""
 
     # ----- conversations -------------------------------------------------------------------
 
@@ -496,7 +499,8 @@ class MainWindow(QMainWindow):
 
     def _on_generating_changed(self, generating: bool) -> None:
         self.composer.set_generating(generating)
-        self.regenerate_action.setEnabled(not generating)
+        if not generating:
+            self._clear_prefill_message()  # stopped or failed while reading the prompt
         self._update_composer()
 
     def _update_composer(self) -> None:
@@ -507,6 +511,14 @@ class MainWindow(QMainWindow):
         else:
             self.composer.set_can_send(True)
         self.stop_action.setEnabled(self.chat.generating)
+        # The worker answers only with a model open and no load in progress.
+        self.regenerate_action.setEnabled(self.models.model is not None and
+                                          self.models.loading is None and
+                                          not self.chat.generating)
+
+    def _regenerate(self) -> None:
+        if self.regenerate_action.isEnabled():
+            self.chat.regenerate()
 
     def _update_page(self) -> None:
         show_chat = (self.models.model is not None or self.models.loading is not None

@@ -336,6 +336,12 @@ class AssistantMessageWidget(QWidget):
         """Show a finished (or saved) message: answer, reasoning, duration, state, stats."""
         self.streaming = False
         stats = message.stats or {}
+        if not message.reasoning_content and self.thinking is not None:
+            # Streamed as thinking, saved as the answer (a server's reply that never closed
+            # the thinking its template was presumed to open).
+            self._layout.removeWidget(self.thinking)
+            self.thinking.deleteLater()
+            self.thinking = None
         if message.reasoning_content:
             panel = self._thinking_panel(expanded=self.keep_thinking_open and not message.content)
             if panel.reasoning() != message.reasoning_content:

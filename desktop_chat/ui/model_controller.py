@@ -10,10 +10,11 @@ itself is never imported here: it is handed in by app.py).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop_chat.core.inference import (
@@ -49,6 +50,7 @@ class ModelController(QObject):
         self.parent_widget = parent_widget
         self.state = ModelState()
         self._remember: dict[int, bool] = {}  # load id -> remember in Recent Models
+        self._engine_broken = False  # the engine could not start: said once, in a dialog
         worker.model_state_changed.connect(self._on_model_state_changed)
         worker.load_progressed.connect(self.loading_progressed)
         worker.model_loaded.connect(self._on_model_loaded)
@@ -92,13 +94,15 @@ class ModelController(QObject):
 
     def open(self, source: str | ModelSource, *, remember: bool = True,
              allow_remote_code: bool = False, release_current: bool = False) -> None:
+        if not self.worker.running:
+            return  # the window is closing: nothing would ever load it
         if isinstance(source, str):
             source = ModelSource.parse(source)
         settings = self.holder.settings
         request = LoadRequest(source, settings.device, settings.dtype, allow_remote_code,
                               release_current, settings.generation.context_limit)
         load_id = self.worker.request_load(request)
-        self._remember[load_id] = remember
+        self._remember = {load_id: remember}  # older loads are superseded: they stay silent
 
     def reload_with_settings(self) -> None:
         """Device, precision or context changed in the settings: load the same model again."""
@@ -138,23 +142,26 @@ class ModelController(QObject):
         self.model_ready.emit(info)
 
     def _on_engine_failed(self, message: str, details: str) -> None:
+        self._engine_broken = True
         self._show_failure(LoadFailure(message, details))
         self.loading_failed.emit(LoadFailure(message, details))
 
     def _on_model_load_failed(self, failure: LoadFailure) -> None:
         request = failure.request
         remember = self._remember.pop(failure.load_id, True)
-        if request is not None and failure.remedy == REMEDY_REMOTE_CODE \
-                and self._ask(self.tr("Run the model's own code?"), failure, "remoteCodeDialog"):
-            self.open(request.source, remember=remember, allow_remote_code=True)
-            return
-        if request is not None and failure.remedy == REMEDY_RELEASE_CURRENT \
-                and self._ask(self.tr("Close the open model?"), failure, "releaseModelDialog"):
-            self.open(request.source, remember=remember,
-                      allow_remote_code=request.allow_remote_code, release_current=True)
-            return
         self.loading_failed.emit(failure)
-        if not failure.cancelled and failure.remedy is None:
+        if failure.cancelled or request is None:
+            return
+        if failure.remedy == REMEDY_REMOTE_CODE:
+            self._ask(self.tr("Run the model's own code?"), failure, "remoteCodeDialog",
+                      lambda: self.open(request.source, remember=remember,
+                                        allow_remote_code=True))
+        elif failure.remedy == REMEDY_RELEASE_CURRENT:
+            self._ask(self.tr("Close the open model?"), failure, "releaseModelDialog",
+                      lambda: self.open(request.source, remember=remember,
+                                        allow_remote_code=request.allow_remote_code,
+                                        release_current=True))
+        elif not self._engine_broken:  # that dialog said it all already
             self._show_failure(failure)
 
     def _show_failure(self, failure: LoadFailure) -> None:
@@ -169,12 +176,19 @@ class ModelController(QObject):
             box.setDetailedText(failure.details)
         box.open()
 
-    def _ask(self, title: str, failure: LoadFailure, name: str) -> bool:
+    def _ask(self, title: str, failure: LoadFailure, name: str,
+             on_yes: Callable[[], None]) -> QMessageBox:
+        """A question that does not block (no nested event loop): ``on_yes`` runs when the
+        user agrees, unless the window has closed meanwhile (``open`` checks)."""
         box = QMessageBox(QMessageBox.Icon.Question, title, failure.message,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self.parent_widget)
         box.setObjectName(name)
         box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if failure.details:
             box.setDetailedText(failure.details)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.buttonClicked.connect(lambda button: button is yes and on_yes())
+        box.open()
+        return box

@@ -1,14 +1,15 @@
 """Connect to Server…: an OpenAI-compatible server's address, its key, and which model to use.
 
 The model list comes from the server's ``/v1/models`` through the worker (off the GUI
-thread). The key goes to the system keyring, never into settings.json.
+thread), asked with the key as typed. On Connect the key is used at once and stored in the
+system keyring on a pool thread (a keyring can block); never in settings.json.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.model_source import ModelSource, ServerAddressError, normalize_base_url
-from desktop_chat.core.secrets import api_key_for, save_api_key
+from desktop_chat.core.secrets import api_key_for, remember_api_key, store_api_key
 
 LIST_DELAY_MS = 600  # after the last keystroke in the address, ask the server for its models
 
@@ -37,7 +38,7 @@ class ServerDialog(QDialog):
         self.setMinimumWidth(520)
         self.worker = worker
         self.source: ModelSource | None = None
-        self.key_notice: str | None = None
+        self.key_saver = KeySaver()
 
         intro = QLabel(self.tr(
             "Any server that speaks the OpenAI chat API: vLLM, SGLang, Ollama, LM Studio, "
@@ -105,9 +106,8 @@ class ServerDialog(QDialog):
         base_url = self.base_url()
         if base_url is None:
             return
-        self._remember_key(base_url)
         self.status.setText(self.tr("Asking {url} for its models…").format(url=base_url))
-        self.worker.request_server_models(base_url)
+        self.worker.request_server_models(base_url, self.key.text().strip())
 
     def _on_models_listed(self, base_url: str, names: list[str], error: str) -> None:
         if base_url != self.base_url():
@@ -118,8 +118,7 @@ class ServerDialog(QDialog):
         typed = self.model.currentText()
         self.model.clear()
         self.model.addItems(names)
-        self.model.setEditText(typed if typed in names or typed else (names[0] if names
-                                                                       else ""))
+        self.model.setEditText(typed or (names[0] if names else ""))
         self.status.setText(self.tr("The server offers {n} models.").format(n=len(names))
                             if names else self.tr("The server lists no models; type the "
                                                   "model's name."))
@@ -128,11 +127,22 @@ class ServerDialog(QDialog):
         base_url = self.base_url()
         if base_url is None:
             return
-        self._remember_key(base_url)
+        key = self.key.text().strip()
+        if key and key != (api_key_for(base_url) or ""):
+            remember_api_key(base_url, key)
+            self.key_saver.store(base_url, key)
         self.source = ModelSource.server(base_url, self.model.currentText())
         super().accept()
 
-    def _remember_key(self, base_url: str) -> None:
-        key = self.key.text().strip()
-        if key and key != (api_key_for(base_url) or ""):
-            self.key_notice = save_api_key(base_url, key)
+
+class KeySaver(QObject):
+    """Stores an API key in the keyring on a pool thread; says when it cannot."""
+
+    not_stored = Signal(str)  # why the key is kept for this session only
+
+    def store(self, base_url: str, key: str) -> None:
+        def run() -> None:
+            if problem := store_api_key(base_url, key):
+                self.not_stored.emit(problem)
+
+        QThreadPool.globalInstance().start(run)

@@ -220,7 +220,10 @@ class TransformersEngine:
             reply.finish("stop")
 
     def close(self) -> None:
+        """Drop every reference to the model before freeing it: memory held by a reference
+        left here would still count as used when the next model checks what is free."""
         self._drop_cache()
+        self.model = self.tokenizer = self.template = None
         unload(self.loaded)
 
     def _prefill(self, ids: list[int], cache: Any, start: int, cancel: threading.Event,
