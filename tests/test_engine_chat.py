@@ -294,3 +294,29 @@ def test_a_typed_control_token_is_encoded_as_text(session):
     ids = session.prepare([user("<｜Assistant｜>")], GREEDY).input_ids
     assistant = session.tokenizer.convert_tokens_to_ids("<｜Assistant｜>")
     assert ids.count(assistant) == 1  # only the template's own
+
+
+def test_the_automatic_context_is_what_the_free_memory_holds(loaded, monkeypatch):
+    from desktop_chat.core import context_budget
+    from desktop_chat.engine.transformers_engine import chat
+    from desktop_chat.engine.transformers_engine.loader import kv_bytes_per_token
+
+    config = loaded.model.config
+    per_token = kv_bytes_per_token(config, loaded.choice)
+    assert per_token == (config.num_hidden_layers * config.num_key_value_heads
+                         * (config.hidden_size // config.num_attention_heads) * 2
+                         * loaded.model.dtype.itemsize)
+    monkeypatch.setattr(context_budget, "MIN_CONTEXT", 128)
+    monkeypatch.setattr(context_budget, "ROUND_TO", 128)
+    # Room for 384 tokens in half of the free memory: the context is 384, not the
+    # model's 1,024, and a long conversation is trimmed to it without a settings limit.
+    monkeypatch.setattr(chat, "free_memory", lambda device: per_token * 384 * 2)
+    small = TransformersEngine(loaded)
+    assert small.info.context_size == 384
+    assert "384 tokens fit in half" in small.info.context_reason
+    settings = dataclasses.replace(GREEDY, max_new_tokens=64)
+    prompt = small.prepare(long_history(30), settings)
+    assert prompt.dropped_messages > 0 and len(prompt.input_ids) <= 384 - 64
+    # A limit set in the settings wins, up to the model's maximum.
+    prompt = small.prepare(long_history(30), dataclasses.replace(settings, context_limit=900))
+    assert 384 < len(prompt.input_ids) <= 900 - 64

@@ -217,8 +217,13 @@ def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, mo
 
 def test_settings_dialog_refuses_invalid_values_and_offers_model_defaults(qtbot, window):
     open_model(qtbot, window)
-    dialog = SettingsDialog(window.settings, window.models.model.model_defaults, window)
+    dialog = window.settings_dialog()
     qtbot.addWidget(dialog)
+    context = window.models.model.context_reason
+    assert "the model's maximum, 1,024 tokens" in context  # tiny-r1 fits easily
+    assert dialog.context_limit.specialValueText() == "Automatic"
+    assert dialog.context_note.text() == f"Automatic: {context}"
+    assert f"Context: {context}" in window.model_status.toolTip()
     assert dialog.objectName() == "settingsDialog"
     dialog.temperature.setValue(1.5)
     dialog.reset_to_model_defaults()

@@ -58,8 +58,9 @@ class ModelInfo:
     device: str  # "cuda", "mps", "xpu", "metal", "cpu", or "server"
     device_name: str  # for people: "CPU (2 threads)", "NVIDIA H200", "http://host:8000"
     precision: str  # "bfloat16", "int4 (torchao)", "Q4_K_M", ... or "" when unknown
-    context_size: int  # 0 when the engine cannot tell (a server that does not say)
+    context_size: int  # the automatic limit (0 when unknown: a server that does not say)
     memory_bytes: int = 0  # what the loaded model takes, measured or from its files
+    context_reason: str = ""  # why that context: memory, the model's maximum, the settings
     reason: str = ""  # why this engine, device and precision
     notices: tuple[str, ...] = ()  # things the user should know (e.g. no chat template)
     model_defaults: dict[str, Any] = field(default_factory=dict)  # from generation_config

@@ -1,8 +1,14 @@
 """App and generation settings: defaults, range checks with readable reasons, a JSON file.
 
-A settings file that cannot be read is moved aside (never deleted), the defaults are used,
-and ``load_settings`` returns a notice for the user. A value out of range falls back to its
-default with a notice; the other values are kept.
+Reading never stops the app. A file that is not a JSON object is moved aside (never
+deleted) and the defaults are used. Otherwise every field is checked on its own: a field of
+the wrong type or out of range falls back to its default and the others are kept; the file
+as it was is copied aside, the repaired settings are written back, and ``load_settings``
+returns a notice naming the fields that were reset. Keys this version does not know (a
+newer version's) are kept and written back.
+
+Saving through ``SettingsFile`` never raises for the disk: a read-only or full config
+folder is recorded in ``SettingsFile.problem`` and reported once to ``on_problem``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import dataclasses
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -35,15 +42,29 @@ def _range(name: str, value: Any, low: float, high: float, *, integer: bool = Fa
     kind = int if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kind):
         return f"{name} must be {'a whole number' if integer else 'a number'}"
-    if not low <= value <= high:
+    if not low <= value <= high:  # also refuses NaN, which json.loads accepts
         return f"{name} must be between {low:g} and {high:g} (got {value:g})"
     return None
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         return f"{name} must be one of {', '.join(choices)} (got {value!r})"
     return None
+
+
+def _flag(name: str, value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"{name} must be on or off"
+
+
+def _text(message: str, value: Any, *, optional: bool = False) -> str | None:
+    return None if isinstance(value, str) or (optional and value is None) else message
+
+
+def _unknown(data: dict[str, Any], cls: type) -> dict[str, Any]:
+    """The keys of ``data`` that ``cls`` has no field for (a newer version's settings)."""
+    known = {f.name for f in fields(cls) if f.compare}
+    return {k: v for k, v in data.items() if k not in known}
 
 
 @dataclass(frozen=True)
@@ -56,9 +77,10 @@ class GenerationSettings:
     do_sample: bool = True
     seed: int | None = None  # None: a fresh seed every reply
     system_prompt: str = ""
-    context_limit: int = 0  # 0: the model's own maximum
+    context_limit: int = 0  # 0: automatic, from free memory (core/context_budget.py)
 
     def problems(self) -> dict[str, str]:
+        """Field name -> reason, for every field whose value is unusable."""
         checks = {
             "temperature": _range("Temperature", self.temperature, 0.0, 2.0),
             "top_p": _range("Top-p", self.top_p, 0.01, 1.0),
@@ -67,16 +89,19 @@ class GenerationSettings:
                                      integer=True),
             "repetition_penalty": _range("Repetition penalty", self.repetition_penalty, 1.0,
                                          2.0),
-            "do_sample": None if isinstance(self.do_sample, bool)
-            else "Sampling must be on or off",
+            "do_sample": _flag("Sampling", self.do_sample),
             "seed": None if self.seed is None
             else _range("Seed", self.seed, 0, 2**32 - 1, integer=True),
-            "system_prompt": None if isinstance(self.system_prompt, str)
-            else "The system prompt must be text",
-            "context_limit": None if self.context_limit == 0
-            else _range("Context limit", self.context_limit, 256, 1_048_576, integer=True),
+            "system_prompt": _text("The system prompt must be text", self.system_prompt),
+            "context_limit": self._context_limit_problem(),
         }
         return {k: v for k, v in checks.items() if v}
+
+    def _context_limit_problem(self) -> str | None:
+        # `False == 0` and `0.0 == 0` in Python, so 0 ("the model's maximum") needs a type check.
+        if type(self.context_limit) is int and self.context_limit == 0:
+            return None
+        return _range("Context limit", self.context_limit, 256, 1_048_576, integer=True)
 
     def validated(self) -> GenerationSettings:
         if problems := self.problems():
@@ -94,6 +119,11 @@ class GenerationSettings:
                 candidate, **{k: getattr(self, k) for k in problems})
         return candidate
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> tuple[GenerationSettings, dict[str, str]]:
+        """Settings from JSON; each unusable value takes its default, the others are kept."""
+        return _build(cls, data)
+
 
 @dataclass(frozen=True)
 class AppSettings:
@@ -107,26 +137,37 @@ class AppSettings:
     language: str = "system"
     window_geometry: str | None = None  # base64 of QWidget.saveGeometry()
     generation: GenerationSettings = field(default_factory=GenerationSettings)
+    # Keys of the file this version does not know, written back so that a newer version's
+    # settings survive a session of this one. Not compared: they are not ours to judge.
+    # The generation group's unknown keys are kept here too, not on GenerationSettings,
+    # because the settings dialog builds a fresh GenerationSettings from its widgets.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    generation_extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def problems(self) -> dict[str, str]:
+        """Field name -> reason (``generation.<name>`` for generation fields)."""
         checks = {
             "device": _choice("Device", self.device, DEVICES),
             "dtype": _choice("Precision", self.dtype, DTYPES),
             "theme": _choice("Theme", self.theme, THEMES),
-            "show_reasoning": None if isinstance(self.show_reasoning, bool)
-            else "Show reasoning must be on or off",
-            "keep_reasoning_open": None if isinstance(self.keep_reasoning_open, bool)
-            else "Keep reasoning open must be on or off",
-            "last_model_path": None if self.last_model_path is None
-            or isinstance(self.last_model_path, str) else "The last model must be a path",
-            "recent_models": None if all(isinstance(p, str) for p in self.recent_models)
-            else "Recent models must be paths",
-            "language": None if isinstance(self.language, str) else "Language must be text",
-            "window_geometry": None if self.window_geometry is None
-            or isinstance(self.window_geometry, str) else "Window geometry must be text",
+            "show_reasoning": _flag("Show reasoning", self.show_reasoning),
+            "keep_reasoning_open": _flag("Keep reasoning open", self.keep_reasoning_open),
+            "last_model_path": _text("The last model must be a path", self.last_model_path,
+                                     optional=True),
+            # a string is iterable too: without the type check "abc" would pass as 3 paths
+            "recent_models": None if isinstance(self.recent_models, (tuple, list))
+            and all(isinstance(p, str) for p in self.recent_models)
+            else "Recent models must be a list of paths",
+            "language": _text("Language must be text", self.language),
+            "window_geometry": _text("Window geometry must be text", self.window_geometry,
+                                     optional=True),
         }
         problems = {k: v for k, v in checks.items() if v}
-        problems.update({f"generation.{k}": v for k, v in self.generation.problems().items()})
+        if isinstance(self.generation, GenerationSettings):
+            problems.update(
+                {f"generation.{k}": v for k, v in self.generation.problems().items()})
+        else:
+            problems["generation"] = "Generation settings must be a group of values"
         return problems
 
     def validated(self) -> AppSettings:
@@ -139,35 +180,88 @@ class AppSettings:
         return dataclasses.replace(self, last_model_path=path, recent_models=recent)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        """The JSON form: our fields, then the unknown keys read from the file."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.compare}
         data["recent_models"] = list(self.recent_models)
-        return data
+        data["generation"] = _with_extra(dataclasses.asdict(self.generation),
+                                         self.generation_extra)
+        return _with_extra(data, self.extra)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> tuple[AppSettings, dict[str, str]]:
-        """Settings from JSON; values that are out of range or mistyped take their default."""
-        generation_data = data.get("generation")
-        generation, problems = _build(
-            GenerationSettings, generation_data if isinstance(generation_data, dict) else {}
-        )
-        problems = {f"generation.{k}": v for k, v in problems.items()}
+        """Settings from JSON; each unusable value takes its default, the others are kept.
+
+        Returns the settings and field name -> reason for every value that was not used.
+        """
+        generation, problems, generation_extra = _generation_from(data.get("generation", {}))
         app_data = {k: v for k, v in data.items() if k != "generation"}
-        if isinstance(app_data.get("recent_models"), list):
-            app_data["recent_models"] = tuple(app_data["recent_models"])
-        app, app_problems = _build(cls, app_data, generation=generation)
-        problems.update(app_problems)
-        return app, problems
+        if "recent_models" in app_data:
+            app_data["recent_models"], dropped = _recent_models_from(app_data["recent_models"])
+            if dropped:
+                problems = {"recent_models": dropped, **problems}
+        app, app_problems = _build(cls, app_data, generation=generation,
+                                   generation_extra=generation_extra,
+                                   extra=_unknown(data, cls))
+        return app, {**app_problems, **problems}
+
+
+def _with_extra(ours: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``ours`` then the unknown keys; ours win should an unknown key name one of ours."""
+    return {**ours, **{k: v for k, v in extra.items() if k not in ours}}
+
+
+def _generation_from(
+    value: Any,
+) -> tuple[GenerationSettings, dict[str, str], dict[str, Any]]:
+    if not isinstance(value, dict):
+        return GenerationSettings(), {"generation": (
+            f"Generation settings must be a group of values (got {_json_kind(value)})")}, {}
+    generation, problems = GenerationSettings.from_dict(value)
+    return (generation, {f"generation.{k}": v for k, v in problems.items()},
+            _unknown(value, GenerationSettings))
+
+
+def _recent_models_from(value: Any) -> tuple[Any, str | None]:
+    """Recent models from JSON, and a reason when entries were dropped.
+
+    Entries that are not strings are dropped and the good ones kept: the list is the
+    user's history, and one bad entry should not cost all of it. Anything that is not a
+    list at all (null, text, a number) is left for ``problems()`` to reset to empty.
+    """
+    if not isinstance(value, list):
+        return value, None
+    paths = tuple(p for p in value if isinstance(p, str))
+    dropped = len(value) - len(paths)
+    if not dropped:
+        return paths, None
+    return paths, f"Recent models: {dropped} {'entry' if dropped == 1 else 'entries'} " \
+                  f"that {'was' if dropped == 1 else 'were'} not a path removed"
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text" if isinstance(value, str) else "a list"
 
 
 def _build(cls: type, data: dict[str, Any], **fixed: Any) -> tuple[Any, dict[str, str]]:
-    known = {f.name for f in fields(cls)} - set(fixed)
+    """``cls`` from ``data``; fields whose values ``problems()`` refuses take their default.
+
+    The candidate is built with every value first (the dataclasses do not check in
+    ``__init__``); ``problems()`` then judges each field on its own, so one bad value never
+    costs another. Keys starting "generation." are judged where the group is built.
+    """
+    known = {f.name for f in fields(cls) if f.compare} - set(fixed)
     values = {k: v for k, v in data.items() if k in known}
     candidate = cls(**values, **fixed)
     problems = {k: v for k, v in candidate.problems().items() if "." not in k}
     if problems:
-        defaults = cls(**fixed)
-        values = {k: v for k, v in values.items() if k not in problems}
-        candidate = dataclasses.replace(defaults, **values)
+        good = {k: v for k, v in values.items() if k not in problems}
+        candidate = cls(**good, **fixed)
     return candidate, problems
 
 
@@ -175,48 +269,113 @@ def _build(cls: type, data: dict[str, Any], **fixed: Any) -> tuple[Any, dict[str
 class LoadedSettings:
     settings: AppSettings
     notice: str | None = None  # for the user, when something in the file was not usable
+    reset: dict[str, str] = field(default_factory=dict)  # field name -> why it was reset
+    kept_as: Path | None = None  # where the file as it was is kept, when it was set aside
 
 
 def load_settings(path: Path) -> LoadedSettings:
+    """The settings in ``path``; never raises, whatever the file holds."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return LoadedSettings(AppSettings())
     except OSError as error:
         return LoadedSettings(AppSettings(), f"Settings could not be read ({error}); "
                                              f"using the defaults.")
     try:
-        data = json.loads(raw)
+        # utf-8-sig: Windows editors may start the file with a byte order mark
+        data = json.loads(raw.decode("utf-8-sig"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-    except ValueError as error:
-        kept = _set_aside(path)
-        return LoadedSettings(
-            AppSettings(),
-            f"The settings file was damaged ({error}) and the defaults are used. "
-            f"The damaged file was kept as {kept.name}.",
-        )
+    except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
+        return _load_damaged(path, error)
     settings, problems = AppSettings.from_dict(data)
     if problems:
-        return LoadedSettings(
-            settings,
-            "Some settings were out of range and were reset: " + "; ".join(problems.values()),
-        )
+        return _load_repaired(path, raw, settings, problems)
     return LoadedSettings(settings)
 
 
-class SettingsFile:
-    """The settings in force and the file they live in; every change is saved at once."""
+def _load_damaged(path: Path, error: Exception) -> LoadedSettings:
+    try:
+        kept = _set_aside(path)
+    except OSError as move_error:
+        return LoadedSettings(AppSettings(), (
+            f"The settings file was damaged ({error}) and the defaults are used. It could not "
+            f"be moved aside ({move_error.strerror or move_error})."))
+    return LoadedSettings(
+        AppSettings(),
+        f"The settings file was damaged ({error}) and the defaults are used. "
+        f"The damaged file was kept as {kept.name}.",
+        kept_as=kept,
+    )
 
-    def __init__(self, path: Path) -> None:
+
+def _load_repaired(path: Path, raw: bytes, settings: AppSettings,
+                   problems: dict[str, str]) -> LoadedSettings:
+    """Keep the file as it was, then write the repaired settings so the notice comes once."""
+    notice = ("Some settings in the file could not be used and were reset: "
+              + "; ".join(problems.values()) + ". ")
+    try:
+        kept = _keep_copy(path, raw)
+    except OSError as error:
+        # Without a copy the original must not be replaced; it stays as it is.
+        reason = error.strerror or error
+        notice += f"The file was left as it is (no copy of it could be made: {reason})."
+        return LoadedSettings(settings, notice, problems)
+    try:
+        save_settings(path, settings)
+    except OSError:
+        pass  # the copy is safe; the next save tries again and reports a failure itself
+    return LoadedSettings(settings, notice + f"The original file was kept as {kept.name}.",
+                          problems, kept)
+
+
+class SettingsFile:
+    """The settings in force and the file they live in; every change is saved at once.
+
+    Saving never raises for the disk (a read-only or full folder): the new settings are in
+    force anyway, ``problem`` says why the file could not be written, and ``on_problem`` is
+    called once per distinct problem; a later successful save clears ``problem``.
+    """
+
+    def __init__(self, path: Path,
+                 on_problem: Callable[[str], None] | None = None) -> None:
         self.path = path
         loaded = load_settings(path)
         self.settings = loaded.settings
         self.notice = loaded.notice
+        self.problem: str | None = None
+        self.on_problem = on_problem
 
     def update_settings(self, settings: AppSettings) -> None:
-        save_settings(self.path, settings)
+        """Put ``settings`` in force and save them.
+
+        Raises SettingsError, changing nothing, for values out of range (the settings
+        dialog checks them first); never raises OSError.
+        """
+        settings.validated()
         self.settings = settings
+        try:
+            save_settings(self.path, settings)
+        except OSError as error:
+            self._report(_save_problem(self.path, error))
+        else:
+            self.problem = None
+
+    def _report(self, problem: str) -> None:
+        if problem == self.problem:
+            return  # the user was told; a closing window saves again and again
+        self.problem = problem
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+
+def _save_problem(path: Path, error: OSError) -> str:
+    # strerror, not str(error): str names the random temp file, so every failure would
+    # look new and the user would be told again and again.
+    reason = error.strerror or str(error) or type(error).__name__
+    return (f"Settings could not be saved to {path.parent} ({reason}). "
+            f"Changes apply until the app is closed.")
 
 
 def save_settings(path: Path, settings: AppSettings) -> None:
@@ -225,7 +384,31 @@ def save_settings(path: Path, settings: AppSettings) -> None:
     write_atomic(path, json.dumps(settings.to_dict(), indent=2).encode("utf-8"))
 
 
+def _aside_name(path: Path, kind: str) -> Path:
+    """A free name next to ``path``: two set-asides in one second must not overwrite."""
+    stem = f"{path.name}.{kind}-{time.strftime('%Y%m%d-%H%M%S')}"
+    candidate, number = path.with_name(stem), 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{stem}-{number}")
+    return candidate
+
+
 def _set_aside(path: Path) -> Path:
-    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    target = _aside_name(path, "damaged")
     os.replace(path, target)
+    return target
+
+
+def _keep_copy(path: Path, raw: bytes) -> Path:
+    """Write the bytes that were read (not a copy of the file now) under a free name."""
+    target = _aside_name(path, "reset")
+    with open(target, "xb") as handle:  # x: never overwrite an earlier copy
+        try:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError:
+            target.unlink(missing_ok=True)  # a half copy (disk full) would mislead
+            raise
     return target

@@ -23,6 +23,7 @@ from typing import Any
 
 import psutil
 
+from desktop_chat.core.context_budget import ContextBudget, automatic_context, chosen_context
 from desktop_chat.core.inference import (
     ENGINE_LLAMA_CPP,
     EventSink,
@@ -74,15 +75,15 @@ class LlamaCppPlan:
         self.gguf = read_gguf_info(gguf)
         self.name = gguf.stem
         self.gpu = _gpu_offload(request.device)
-        self.context = _context_size(self.gguf, request.context_limit)
+        self.context = _context(self.gguf, request.context_limit)
 
     def check_fits(self) -> None:
-        needed = self.gguf.file_size + self.gguf.kv_bytes(self.context)
+        needed = self.gguf.file_size + self.gguf.kv_bytes(self.context.tokens)
         free = psutil.virtual_memory().available
         if needed > free * MEMORY_SHARE:
             raise ModelLoadError(
                 f"This model needs about {needed / 2**30:.1f} GB of memory with a context of "
-                f"{self.context:,} tokens, but only {free / 2**30:.1f} GB is free.",
+                f"{self.context.tokens:,} tokens, but only {free / 2**30:.1f} GB is free.",
                 "Close other programs, set a smaller context limit in the settings, or "
                 "choose a smaller or more quantized model.")
 
@@ -92,7 +93,7 @@ class LlamaCppPlan:
         progress(0.05, "Loading weights")
         threads = psutil.cpu_count(logical=False) or os.cpu_count() or 1
         try:
-            llm = Llama(model_path=str(self.file), n_ctx=self.context, n_batch=512,
+            llm = Llama(model_path=str(self.file), n_ctx=self.context.tokens, n_batch=512,
                         n_gpu_layers=-1 if self.gpu else 0, n_threads=threads,
                         n_threads_batch=os.cpu_count() or threads, verbose=False)
         except (ValueError, RuntimeError, OSError) as error:
@@ -127,16 +128,15 @@ class LlamaCppEngine:
             else ModelSource.local(plan.file), engine=ENGINE_LLAMA_CPP, device=device,
             device_name=device_name, precision=gguf.file_type, context_size=llm.n_ctx(),
             memory_bytes=gguf.file_size + gguf.kv_bytes(llm.n_ctx()),
-            reason=f"llama.cpp runs GGUF files as they are ({gguf.file_type}); "
-                   f"context {llm.n_ctx():,} tokens",
-            notices=tuple(notices), model_defaults={})
+            reason=f"llama.cpp runs GGUF files as they are ({gguf.file_type})",
+            context_reason=plan.context.reason, notices=tuple(notices), model_defaults={})
 
     def generate(self, request: GenerationRequest, cancel: threading.Event,
                  emit: EventSink) -> None:
         reply = ReplyStream(emit, context_size=self.llm.n_ctx())
         try:
             prompt = fit_prompt(self.template, request.messages, request.settings,
-                                self.llm.n_ctx())
+                                self.llm.n_ctx(), self.llm.n_ctx())
         except PromptTooLongError as too_long:
             reply.fail(str(too_long))
             return
@@ -225,9 +225,14 @@ class LlamaCppEngine:
         return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace")
 
 
-def _context_size(gguf: GGUFInfo, limit: int) -> int:
+def _context(gguf: GGUFInfo, limit: int) -> ContextBudget:
+    """The context to allocate: the settings' limit, else what memory allows (llama.cpp
+    reserves the whole KV cache when it opens the file)."""
     trained = gguf.context_length or DEFAULT_MAX_CONTEXT
-    return min(limit or DEFAULT_MAX_CONTEXT, trained)
+    if limit:
+        return chosen_context(limit, trained)
+    free = max(0, psutil.virtual_memory().available - gguf.file_size)
+    return automatic_context(gguf.kv_bytes(1), free, trained, engine_cap=DEFAULT_MAX_CONTEXT)
 
 
 def _gpu_offload(device: str) -> bool:

@@ -62,11 +62,14 @@ def generation_prompt_opens_reasoning(template: ChatTemplate, messages: ChatMess
 
 
 def fit_prompt(template: ChatTemplate, history: Sequence[Message],
-               settings: GenerationSettings, context_size: int) -> PreparedPrompt:
-    """The prompt's token ids, dropping the oldest exchanges if it exceeds the context."""
+               settings: GenerationSettings, context_size: int,
+               model_max: int | None = None) -> PreparedPrompt:
+    """The prompt's token ids, dropping the oldest exchanges if it exceeds the context:
+    ``context_size`` (the automatic limit) unless the settings set one, which the model's
+    maximum still bounds."""
     limit = context_size
     if settings.context_limit:
-        limit = min(limit, settings.context_limit)
+        limit = min(settings.context_limit, model_max or context_size)
     reserve = min(settings.max_new_tokens, limit // 2)  # room left for the reply
     messages = chat_messages(history, settings.system_prompt)
     first = 1 if messages and messages[0]["role"] == "system" else 0

@@ -308,9 +308,13 @@ class MainWindow(QMainWindow):
     def settings(self) -> AppSettings:
         return self.settings_file.settings
 
+    def settings_dialog(self) -> SettingsDialog:
+        model = self.models.model
+        return SettingsDialog(self.settings, model.model_defaults if model else None, self,
+                              context_note=model.context_reason if model else "")
+
     def open_settings(self) -> None:
-        defaults = self.models.model.model_defaults if self.models.model else None
-        dialog = SettingsDialog(self.settings, defaults, self)
+        dialog = self.settings_dialog()
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         self.apply_settings(dialog.settings())
@@ -399,7 +403,9 @@ class MainWindow(QMainWindow):
             self.model_status.setText(current.summary)
         else:
             self.model_status.setText(self.tr("No model"))
-        self.model_status.setToolTip(current.reason if current else "")
+        self.model_status.setToolTip(self.tr("{why}\nContext: {context}").format(
+            why=current.reason, context=current.context_reason) if current
+            and current.context_reason else current.reason if current else "")
         self.load_progress.setVisible(loading is not None)
         self.cancel_load_button.setVisible(loading is not None)
         self._update_page()

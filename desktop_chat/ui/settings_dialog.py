@@ -27,7 +27,7 @@ from desktop_chat.core.settings import AppSettings, GenerationSettings
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, model_defaults: dict[str, Any] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, context_note: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
@@ -52,7 +52,13 @@ class SettingsDialog(QDialog):
         seed_row.addWidget(self.fixed_seed)
         seed_row.addWidget(self.seed, 1)
         self.context_limit = self._int("contextLimitInput", 0, 1_048_576)
-        self.context_limit.setSpecialValueText(self.tr("The model's maximum"))
+        self.context_limit.setSpecialValueText(self.tr("Automatic"))
+        self.context_note = QLabel(self.tr("Automatic: {why}").format(why=context_note)
+                                   if context_note else self.tr(
+            "Automatic: what fits in half of the free memory, up to the model's maximum "
+            "(shown here once a model is open)."))
+        self.context_note.setObjectName("contextLimitNote")
+        self.context_note.setWordWrap(True)
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPromptInput")
         self.system_prompt.setAccessibleName(self.tr("System prompt"))
@@ -71,6 +77,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Repetition penalty"), self.repetition_penalty)
         form.addRow(self.tr("Maximum reply length (tokens)"), self.max_new_tokens)
         form.addRow(self.tr("Context limit (tokens)"), self.context_limit)
+        form.addRow("", self.context_note)
         form.addRow("", self.do_sample)
         form.addRow(self.tr("Seed"), seed_row)
         form.addRow(self.tr("System prompt"), self.system_prompt)

@@ -26,6 +26,7 @@ import torch
 from transformers import DynamicCache, StoppingCriteria, StoppingCriteriaList
 from transformers.generation.streamers import BaseStreamer
 
+from desktop_chat.core.context_budget import automatic_context
 from desktop_chat.core.inference import (
     ENGINE_TRANSFORMERS,
     EventSink,
@@ -42,7 +43,12 @@ from desktop_chat.engine.prompt import (
     common_prefix_length,
     fit_prompt,
 )
-from desktop_chat.engine.transformers_engine.loader import LoadedModel, unload
+from desktop_chat.engine.transformers_engine.loader import (
+    LoadedModel,
+    free_memory,
+    kv_bytes_per_token,
+    unload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -157,25 +163,31 @@ class TransformersEngine:
         self.eos_ids = sorted(eos_ids)
         self.special_ids = set(self.tokenizer.all_special_ids) | set(self.eos_ids)
         choice = loaded.choice
+        self.context = automatic_context(kv_bytes_per_token(self.model.config, choice),
+                                         free_memory(choice.device), loaded.context_size)
         self.info = ModelInfo(
             name=loaded.folder.name,
             source=source or ModelSource.local(loaded.folder.path),
             engine=ENGINE_TRANSFORMERS, device=choice.device, device_name=choice.device_name,
-            precision=loaded.precision, context_size=loaded.context_size,
+            precision=loaded.precision, context_size=self.context.tokens,
             memory_bytes=loaded.weights_bytes, reason=choice.reason,
+            context_reason=self.context.reason,
             notices=tuple(loaded.notices), model_defaults=loaded.model_defaults,
         )
 
     # ----- prompt ------------------------------------------------------------------------
 
     def prepare(self, history: Any, settings: GenerationSettings) -> PreparedPrompt:
-        return fit_prompt(self.template, history, settings, self.loaded.context_size)
+        return fit_prompt(self.template, history, settings, self.context.tokens,
+                          self.loaded.context_size)
 
     # ----- generation --------------------------------------------------------------------
 
     def generate(self, request: GenerationRequest, cancel: threading.Event,
                  emit: EventSink) -> None:
-        reply = ReplyStream(emit, context_size=self.loaded.context_size)
+        limit = request.settings.context_limit
+        reply = ReplyStream(emit, context_size=min(limit, self.loaded.context_size) if limit
+                            else self.context.tokens)
         try:
             prompt = self.prepare(request.messages, request.settings)
         except PromptTooLongError as too_long:

@@ -392,14 +392,33 @@ def unload(loaded: LoadedModel | None) -> None:
     empty_accelerator_cache(device)
 
 
+def free_memory(device: str) -> int:
+    """Bytes free for a model on ``device`` now."""
+    if device == "cuda":
+        free, _ = torch.cuda.mem_get_info()
+        return int(free)
+    return int(psutil.virtual_memory().available)  # CPU, and Apple GPUs: system memory
+
+
+def kv_bytes_per_token(config: Any, choice: DeviceChoice) -> int:
+    """What one token of context adds to the KV cache (keys and values, every layer)."""
+    from desktop_chat.core.context_budget import kv_bytes_per_token as per_token
+
+    text = config.get_text_config() if hasattr(config, "get_text_config") else config
+    heads = getattr(text, "num_attention_heads", 0) or 0
+    head_dim = getattr(text, "head_dim", None) or (text.hidden_size // heads if heads else 0)
+    kv_heads = getattr(text, "num_key_value_heads", None) or heads
+    layers = getattr(text, "num_hidden_layers", 0) or 0
+    # The cache is kept in the compute dtype (bfloat16 for an int4 model).
+    value_bytes = torch.tensor([], dtype=choice.dtype).element_size()
+    return per_token(layers, kv_heads, head_dim, value_bytes)
+
+
 def check_memory(folder: ModelFolder, choice: DeviceChoice) -> None:
     if not folder.parameter_count:
         return
     needed = folder.parameter_count * torch.tensor([], dtype=choice.dtype).element_size()
-    if choice.device == "cuda":
-        free, _ = torch.cuda.mem_get_info()
-    else:  # CPU, and Apple GPUs, which share the system memory
-        free = psutil.virtual_memory().available
+    free = free_memory(choice.device)
     if needed > free * 0.95:
         raise ModelLoadError(
             f"This model needs about {needed / 2**30:.1f} GB of memory in "
