@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 import time
@@ -27,7 +28,11 @@ from desktop_chat.core.store import ConversationStore
 from desktop_chat.crash import install_handlers, setup_logging
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from desktop_chat.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -151,7 +156,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_chat import self_test
 
         return self_test.run(app, args.self_test)
+    from desktop_chat.instance import InstanceGuard, Outcome
+
+    guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)
+    outcome = guard.acquire(argv)
+    if outcome is Outcome.HANDED_OVER:
+        return 0  # the running window opens what this start named
+    if outcome is not Outcome.PRIMARY:
+        report_start_refused(app, guard.problem)
+        return 1  # never a second writer in one data dir
     window = create_main_window(argv)
+    guard.arguments_received.connect(lambda message: act_on_later_start(window, message))
+    guard.listen()
     window.show()
     if args.crash_for_test:
         from PySide6.QtCore import QTimer
@@ -162,7 +178,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(100, fail)
     code = app.exec()
     window.worker.shutdown()  # closing the window did it already, unless Qt quit otherwise
+    guard.release()
     return code
+
+
+def act_on_later_start(window: MainWindow, message: dict) -> None:
+    """Another start with this data dir handed over: come forward, open what it named.
+
+    ``message`` is what ``InstanceGuard.arguments_received`` brings: that start's ``argv``
+    and ``cwd``. A model opens as ``--model``/``--server`` open one at start.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if not window.isVisible():
+        return  # closing: the later start's model would never load
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    QApplication.alert(window)  # where the system refuses to activate it (Windows)
+    try:
+        args = parse_args(message["argv"])
+        source = initial_model(args)
+    except SystemExit:  # the later start checked them; this is a different version
+        log.warning("could not act on the arguments %s", message["argv"])
+        return
+    if args.model:  # relative to where the later start ran
+        source = os.path.join(message["cwd"] or os.getcwd(), os.path.expanduser(args.model))
+    if source:
+        window.start_engine()  # at once if the window has not painted yet; else a no-op
+        window.models.open(source)
+
+
+def report_start_refused(app: QApplication, problem: str) -> None:
+    """Say why this start does not open a window: in the log, on stderr, in a dialog."""
+    log.error("not starting: %s", problem)  # setup_logging sends it to stderr, too
+    if app.platformName() not in ("offscreen", "minimal") and "pytest" not in sys.modules:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, APP_NAME, problem)
 
 
 def _process_start() -> float:
