@@ -67,9 +67,9 @@ def test_future_schema_is_refused():
     (lambda d: d.update(title=5), "'title' should be text"),
     (lambda d: d.update(schema_version="1"), "'schema_version' should be a number"),
     (lambda d: d.update(schema_version=True), "'schema_version' should be a number"),
-    (lambda d: d["messages"][0].update(role="robot"), "unknown role 'robot'"),
+    (lambda d: d["messages"][0].update(role=5), "'role' should be text"),
     (lambda d: d["messages"][1].update(content=None), "message 2: 'content' should be text"),
-    (lambda d: d["messages"][2].update(finish_reason="exploded"), "unknown finish_reason"),
+    (lambda d: d["messages"][2].update(finish_reason=3), "'finish_reason' should be text"),
     (lambda d: d["messages"].append("hello"), "message 4 should be an object"),
 ])
 def test_wrong_shapes_are_rejected_with_a_reason(mutate, reason):
@@ -77,6 +77,28 @@ def test_wrong_shapes_are_rejected_with_a_reason(mutate, reason):
     mutate(data)
     with pytest.raises(ConversationFormatError, match=reason):
         Conversation.from_dict(data)
+
+
+def test_unknown_roles_and_finish_reasons_make_it_read_only_and_round_trip():
+    data = full_conversation().to_dict()
+    data["messages"][0]["role"] = "developer"
+    data["messages"].append({"id": "t1", "role": "tool", "content": "{}",
+                             "tool_call_id": "c1", "created_at": "2026-01-01T10:00:06.000Z"})
+    data["messages"][2]["finish_reason"] = "tool_calls"
+    conversation = Conversation.from_dict(data)
+    assert conversation.unknown_kinds() == [
+        'role "developer"', 'finish reason "tool_calls"', 'role "tool"']
+    reason = conversation.read_only_reason
+    assert 'role "tool"' in reason and "read-only" in reason and "not shown" in reason
+    assert conversation.to_dict() == data  # every unknown key and value kept
+    assert full_conversation().read_only_reason is None
+
+
+def test_only_an_unknown_finish_reason_keeps_every_message_shown():
+    data = full_conversation().to_dict()
+    data["messages"][2]["finish_reason"] = "content_filter"
+    reason = Conversation.from_dict(data).read_only_reason
+    assert 'finish reason "content_filter"' in reason and "not shown" not in reason
 
 
 def test_titles_come_from_the_first_line_of_text():

@@ -9,6 +9,7 @@ from desktop_chat.core.store import (
     INDEX_NAME,
     ConversationCorruptError,
     ConversationStore,
+    ReadOnlyConversationError,
     StoreError,
 )
 
@@ -115,10 +116,69 @@ def test_a_newer_schema_is_listed_read_only_and_never_rewritten(store):
     assert summary.read_only and summary.title == "from the future"
     with pytest.raises(FutureSchemaError):
         store.load(conversation.id)
-    with pytest.raises(StoreError, match="newer version"):
-        store.save(conversation)
+    # Saving over it leaves it alone: ours goes to a copy, and the caller is told so.
+    result = store.save(conversation)
+    assert result.copy_of == conversation.id and result.conversation_id != conversation.id
+    assert "copy" in result.notice
     assert path.read_bytes() == original
     assert not store.quarantine_dir.exists()
+    titles = {s.title: s for s in store.list().conversations}
+    assert titles["from the future"].read_only
+    assert not titles["from the future (copy)"].read_only
+
+
+def with_unknown_kinds(conversation: Conversation) -> dict:
+    """The file a newer version might write: a tool call and an unknown finish reason."""
+    data = conversation.to_dict()
+    data["messages"].append({"id": "t1", "role": "tool", "content": "42", "tool_call_id": "c1",
+                             "created_at": "2026-01-01T00:00:01.000Z"})
+    data["messages"].append({"id": "a1", "role": "assistant", "content": "It is 42.",
+                             "created_at": "2026-01-01T00:00:02.000Z",
+                             "finish_reason": "tool_calls"})
+    return data
+
+
+def test_unknown_roles_and_finish_reasons_load_read_only_and_are_never_rewritten(store):
+    conversation = make("tools", "2026-01-01T00:00:00.000Z")
+    data = with_unknown_kinds(conversation)
+    path = store.root / f"{conversation.id}.json"
+    original = json.dumps(data, indent=2).encode()
+    path.write_bytes(original)
+
+    [summary] = store.list().conversations
+    assert summary.title == "tools" and not summary.read_only  # listed, and it opens
+    assert 'role "tool"' in summary.read_only_reason
+    loaded = store.load(conversation.id)
+    assert 'role "tool"' in loaded.read_only_reason
+    assert 'finish reason "tool_calls"' in loaded.read_only_reason
+    assert loaded.to_dict() == data  # every unknown key and value kept exactly
+    assert store.search("42") == [conversation.id]
+
+    loaded.add(Message(role="user", content="more"))
+    with pytest.raises(ReadOnlyConversationError, match="read-only"):
+        store.save(loaded)
+    assert path.read_bytes() == original
+    assert not store.quarantine_dir.exists()
+
+
+def test_a_file_that_gained_unknown_kinds_since_loading_is_left_alone(store):
+    conversation = make("tools later", "2026-01-01T00:00:00.000Z")
+    store.save(conversation)
+    path = store.root / f"{conversation.id}.json"
+    newer = json.dumps(with_unknown_kinds(conversation)).encode()
+    path.write_bytes(newer)  # a newer version added a tool call meanwhile
+
+    conversation.add(Message(role="user", content="mine"))
+    result = store.save(conversation)
+    assert result.copy_of == conversation.id and "copy" in result.notice
+    assert path.read_bytes() == newer
+    copy = store.load(result.conversation_id)
+    assert [m.content for m in copy.messages] == ["hello", "mine"]
+    # Later saves of the same conversation go to the same copy, not to a new one each.
+    conversation.add(Message(role="assistant", content="reply"))
+    again = store.save(conversation)
+    assert again.conversation_id == result.conversation_id and again.copy_of is None
+    assert len(store.list().conversations) == 2
 
 
 def test_delete_moves_to_trash_and_restore_brings_it_back(store):

@@ -4,7 +4,10 @@ The message shape follows the OpenAI/DeepSeek chat API (``role``, ``content``,
 ``reasoning_content``) plus our metadata. Keys this version does not know, written by a
 newer version, are carried in ``extra`` and written back unchanged. A file with a newer
 ``schema_version`` than ours is refused (``FutureSchemaError``) so it is never rewritten
-by code that does not understand it.
+by code that does not understand it. A message whose ``role`` or ``finish_reason`` this
+version does not know (a newer version's ``tool`` messages, say) loads, but makes the
+conversation read-only (``Conversation.read_only_reason``): the store never rewrites it,
+and the unknown values are kept exactly as they were.
 """
 
 from __future__ import annotations
@@ -98,12 +101,10 @@ class Message:
     def from_dict(cls, data: Any, where: str = "message") -> Message:
         if not isinstance(data, dict):
             raise ConversationFormatError(f"{where} should be an object")
+        # An unknown role or finish reason is kept as it is: it makes the conversation
+        # read-only (see Conversation.read_only_reason) rather than unreadable.
         role = _take(data, "role", str, where)
-        if role not in ROLES:
-            raise ConversationFormatError(f"{where}: unknown role '{role}'")
         finish_reason = _take(data, "finish_reason", (str, type(None)), where, required=False)
-        if finish_reason is not None and finish_reason not in FINISH_REASONS:
-            raise ConversationFormatError(f"{where}: unknown finish_reason '{finish_reason}'")
         return cls(
             id=_take(data, "id", str, where),
             role=role,
@@ -115,6 +116,15 @@ class Message:
             stats=_take(data, "stats", (dict, type(None)), where, required=False),
             extra={k: v for k, v in data.items() if k not in cls._KEYS},
         )
+
+    def unknown_kinds(self) -> list[str]:
+        """What this version does not know about the message, e.g. ``role "tool"``."""
+        kinds = []
+        if self.role not in ROLES:
+            kinds.append(f'role "{self.role}"')
+        if self.finish_reason is not None and self.finish_reason not in FINISH_REASONS:
+            kinds.append(f'finish reason "{self.finish_reason}"')
+        return kinds
 
 
 @dataclass
@@ -140,6 +150,25 @@ class Conversation:
 
     def touch(self) -> None:
         self.updated_at = utc_now()
+
+    def unknown_kinds(self) -> list[str]:
+        """Message kinds this version does not know, each once, in order of appearance."""
+        return list(dict.fromkeys(kind for m in self.messages for kind in m.unknown_kinds()))
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this version must show the conversation read-only, or None when it need not.
+
+        Such a conversation is never saved (the store refuses it), so what a newer version
+        wrote is never rewritten by one that does not understand it."""
+        kinds = self.unknown_kinds()
+        if not kinds:
+            return None
+        hidden = (" Messages with a role it does not know are not shown."
+                  if any(m.role not in ROLES for m in self.messages) else "")
+        return (f"This conversation has messages of a kind this version of Desktop Chat does "
+                f"not know ({', '.join(kinds)}); it is shown read-only and is never changed "
+                f"by this version.{hidden}")
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.store import write_atomic
+from desktop_chat.core.atomic_file import write_atomic
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
 DTYPES = ("auto", "bfloat16", "float16", "float32", "int4")  # int4: CPU, transformers

@@ -6,46 +6,79 @@ Layout under the data dir::
     conversations/index.json       titles and dates, derived; rebuilt when missing or stale
     conversations/quarantine/      files that failed to parse, each with a .reason.txt
     conversations/trash/           deleted conversations (restorable)
+    conversations/locks/<id>.lock  the per-conversation lock a save holds
 
-A write goes to a temp file in the same folder, is flushed and fsynced, then replaces the
-old file with ``os.replace`` (atomic on POSIX and Windows), and the folder is fsynced on
-POSIX so the rename itself survives power loss. A reader therefore sees the old or the new
-file, never a mix. Saving touches one file: the index is brought up to date lazily by the
-next listing, which compares each file's size and mtime with what the index recorded.
+``ConversationStore`` lists, loads, saves, deletes and restores; the concepts it builds on
+live in their own modules: ``atomic_file`` (every write: a reader sees the old or the new
+file, never a mix), ``file_lock`` (the advisory lock between writers) and
+``conversation_merge`` (combining two versions of one conversation). Saving touches one
+file: the index is brought up to date lazily by the next listing, which compares each
+file's size and mtime with what the index recorded.
+
+Several writers (windows, processes, the background save queue) may save one conversation.
+The store remembers, per conversation, the file it loaded or last wrote (a SHA-256 of its
+bytes) and what the caller's conversation held then (a ``MergeBase``). A save takes the
+conversation's lock, re-reads the file, and when someone else changed it merges the two
+versions against what the caller had. What cannot be merged (a newer format, messages of
+an unknown kind, one message changed two different ways) leaves the file alone and saves
+ours as a copy; ``SaveResult.notice`` says so. A save by a store that never loaded the
+file replaces it, as before. One store instance is safe to use from several threads; use
+one per process, so that load and save share what the store remembers.
+
+``write_atomic`` and ``fsync_dir`` are re-exported here for the code that imports them
+from this module.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
-import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from desktop_chat.core.atomic_file import (
+    TEMP_PREFIX,
+    fsync_dir,
+    remove_stale_temp_files,
+    write_atomic,
+)
 from desktop_chat.core.conversation import (
-    SCHEMA_VERSION,
     Conversation,
     ConversationFormatError,
     FutureSchemaError,
+    new_id,
 )
+from desktop_chat.core.conversation_merge import MergeBase, merge
+from desktop_chat.core.file_lock import LockTimeoutError, exclusive_lock
 
 INDEX_NAME = "index.json"
 INDEX_VERSION = 1
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_TEMP_PREFIX = ".tmp-"
-_STALE_TEMP_SECONDS = 600  # younger temp files may belong to a save in progress elsewhere
+LOCK_TIMEOUT_SECONDS = 10.0  # a save waits this long for another writer of the same file
 
 
 class StoreError(Exception):
     """A conversation could not be read or written; the message is for the user."""
 
 
+class ConversationGoneError(StoreError):
+    """The file vanished (deleted or moved by another window) while it was being read."""
+
+
+class ReadOnlyConversationError(StoreError):
+    """The conversation holds what this version does not understand; it is never saved."""
+
+
 class ConversationCorruptError(StoreError):
+    """The file could not be decoded; it was moved to the quarantine (see ``report``)."""
+
     def __init__(self, report: QuarantineReport) -> None:
         super().__init__(
             f"The conversation file {report.original_name} could not be read ({report.reason}). "
@@ -69,7 +102,37 @@ class ConversationSummary:
     updated_at: str
     model: str | None
     message_count: int
-    read_only: bool = False  # written by a newer version: shown, never rewritten
+    read_only: bool = False  # written by a newer version: listed, cannot be opened
+    # Set when the conversation opens read-only (messages of a kind this version does not
+    # know) or, with read_only, why it cannot be opened. Either way it is never rewritten.
+    read_only_reason: str = ""
+
+
+_SUMMARY_FIELDS = frozenset(f.name for f in fields(ConversationSummary))
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``save`` did. ``notice`` is for the user whenever it did more than write."""
+
+    conversation_id: str  # the file written: another id when ours was kept as a copy
+    path: Path
+    merged: bool = False  # another writer's changes were merged in (see ``conversation``)
+    copy_of: str | None = None  # ours was saved as a copy; this conversation left untouched
+    quarantined: QuarantineReport | None = None  # an unreadable file moved aside first
+    conversation: Conversation | None = None  # what was written, when it is not what was given
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A conversation file as this store last loaded or wrote it."""
+
+    sha256: str
+    mtime_ns: int
+    size: int
+    base: MergeBase  # what the caller had: the base of the next merge
+    file_is_ours: bool  # the file held just what the caller had (not a merge)
 
 
 @dataclass
@@ -78,46 +141,44 @@ class StoreListing:
     quarantined: list[QuarantineReport] = field(default_factory=list)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new bytes."""
-    fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory for fsync; NTFS journals the rename.
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+@contextlib.contextmanager
+def file_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """``exclusive_lock`` on ``path``; a writer that keeps it longer than ``timeout``
+    makes this raise StoreError, caused by the (retryable) LockTimeoutError."""
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(exclusive_lock(path, timeout))
+        except LockTimeoutError as error:
+            raise StoreError("Another window kept this conversation busy; try again."
+                             ) from error
+        yield
 
 
 def encode(conversation: Conversation) -> bytes:
-    return json.dumps(conversation.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+    """The bytes of ``conversation``'s file."""
+    return _encode(conversation.to_dict())
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 class ConversationStore:
+    """Every public method may be called from any thread (the GUI's or a save queue's)."""
+
     def __init__(self, conversations_dir: Path) -> None:
         self.root = conversations_dir
         self.quarantine_dir = self.root / "quarantine"
         self.trash_dir = self.root / "trash"
+        self.locks_dir = self.root / "locks"
         self.root.mkdir(parents=True, exist_ok=True)
         self._index_path = self.root / INDEX_NAME
         self._index: dict[str, dict[str, Any]] | None = None  # id -> entry, loaded lazily
         self._index_dirty = False
-        self._remove_stale_temp_files()
+        self._lock = threading.RLock()  # guards the fields below and each read-merge-write
+        self._seen: dict[str, _Seen] = {}  # id -> the file as loaded or last written
+        self._copies: dict[str, str] = {}  # id -> the copy its later saves go to
+        remove_stale_temp_files(self.root)
 
     # ----- reading -------------------------------------------------------------------------
 
@@ -127,24 +188,32 @@ class ConversationStore:
         return self.root / f"{conversation_id}.json"
 
     def list(self) -> StoreListing:
-        """Every conversation, newest first, from the index where it is up to date."""
+        """Every conversation, newest first, from the index where it is up to date.
+
+        Files that vanish while the folder is read (another window deleting) are skipped."""
+        with self._lock:
+            return self._list()
+
+    def _list(self) -> StoreListing:
         index = self._load_index()
         quarantined: list[QuarantineReport] = []
         seen: set[str] = set()
         for entry in self._scan():
             conversation_id = entry.name[: -len(".json")]
-            seen.add(conversation_id)
-            stat = entry.stat()
-            known = index.get(conversation_id)
-            if known and known["mtime_ns"] == stat.st_mtime_ns and known["size"] == stat.st_size:
-                continue
             try:
+                stat = entry.stat()
+                known = index.get(conversation_id)
+                if (known and known["mtime_ns"] == stat.st_mtime_ns
+                        and known["size"] == stat.st_size):
+                    seen.add(conversation_id)
+                    continue
                 summary = self._summarize(Path(entry.path))
+            except (FileNotFoundError, ConversationGoneError):
+                continue  # deleted or moved by another window since the scan saw it
             except ConversationCorruptError as error:
                 quarantined.append(error.report)
-                index.pop(conversation_id, None)
-                self._index_dirty = True
                 continue
+            seen.add(conversation_id)
             index[conversation_id] = {
                 **asdict(summary), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size,
             }
@@ -155,22 +224,29 @@ class ConversationStore:
         if self._index_dirty:
             self._write_index()
         summaries = [
-            ConversationSummary(**{k: v for k, v in entry.items()
-                                   if k not in ("mtime_ns", "size")})
+            ConversationSummary(**{k: v for k, v in entry.items() if k in _SUMMARY_FIELDS})
             for entry in index.values()
         ]
         summaries.sort(key=lambda s: s.updated_at, reverse=True)
         return StoreListing(summaries, quarantined)
 
     def load(self, conversation_id: str) -> Conversation:
-        """Raises FutureSchemaError (file left alone) or ConversationCorruptError."""
+        """Raises FutureSchemaError (file left alone) or ConversationCorruptError.
+
+        A conversation with messages of a kind this version does not know loads with
+        ``read_only_reason`` set; ``save`` refuses it."""
         path = self.path_for(conversation_id)
+        raw, stat = self._read_bytes(path)
+        data = self._decode(path, raw)
         try:
-            return Conversation.from_dict(self._read_json(path))
+            conversation = Conversation.from_dict(data)
         except FutureSchemaError:
             raise
         except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
+        with self._lock:
+            self._seen[conversation_id] = _seen_of(raw, stat, data, file_is_ours=True)
+        return conversation
 
     def search(self, query: str) -> list[str]:
         """Ids of conversations whose title or message text contains ``query`` (any case)."""
@@ -183,7 +259,7 @@ class ConversationStore:
             try:
                 raw = self.path_for(summary.id).read_text(encoding="utf-8")
                 conversation = Conversation.from_dict(json.loads(raw))
-            except (OSError, ValueError):
+            except (OSError, ValueError, StoreError):
                 continue
             if any(needle in m.content.casefold() for m in conversation.messages):
                 hits.append(summary.id)
@@ -191,70 +267,170 @@ class ConversationStore:
 
     # ----- writing -------------------------------------------------------------------------
 
-    def save(self, conversation: Conversation) -> None:
-        path = self.path_for(conversation.id)
-        self._refuse_if_newer_on_disk(path)
-        try:
-            write_atomic(path, encode(conversation))
-        except OSError as error:
-            raise StoreError(
-                f"The conversation could not be saved to {path}: {error.strerror or error}"
-            ) from error
-        stat = path.stat()
-        index = self._load_index()
-        index[conversation.id] = {
-            **asdict(_summary_of(conversation)), "mtime_ns": stat.st_mtime_ns,
-            "size": stat.st_size,
-        }
-        self._index_dirty = True  # written by the next list(): saving stays O(1)
+    def save(self, conversation: Conversation) -> SaveResult:
+        """Write ``conversation``, merging what another writer saved since this store
+        loaded or last wrote it. Raises StoreError (ReadOnlyConversationError for a
+        conversation this version must not rewrite); never loses what is on disk."""
+        reason = conversation.read_only_reason
+        if reason:
+            raise ReadOnlyConversationError(reason)
+        with self._lock:
+            target = self._copies.get(conversation.id, conversation.id)
+            path = self.path_for(target)
+            ours = conversation.to_dict()
+            if target != conversation.id:
+                ours = _as_copy(ours, target)
+            try:
+                self.locks_dir.mkdir(exist_ok=True)
+                with file_lock(self.locks_dir / f"{target}.lock"):
+                    return self._save_locked(conversation.id, path, ours)
+            except OSError as error:
+                raise StoreError(
+                    f"The conversation could not be saved to {path}: {error.strerror or error}"
+                ) from error
 
     def delete(self, conversation_id: str) -> Path:
         """Move a conversation to the trash; ``restore`` brings it back."""
         path = self.path_for(conversation_id)
-        self.trash_dir.mkdir(exist_ok=True)
-        target = self.trash_dir / path.name
-        os.replace(path, target)
-        fsync_dir(self.root)
-        if self._load_index().pop(conversation_id, None) is not None:
-            self._index_dirty = True
+        with self._lock:
+            self.trash_dir.mkdir(exist_ok=True)
+            target = self.trash_dir / path.name
+            os.replace(path, target)
+            fsync_dir(self.root)
+            self._seen.pop(conversation_id, None)
+            if self._load_index().pop(conversation_id, None) is not None:
+                self._index_dirty = True
         return target
 
     def restore(self, conversation_id: str) -> None:
         source = self.trash_dir / self.path_for(conversation_id).name
         target = self.path_for(conversation_id)
-        if target.exists():
-            raise StoreError("A conversation with this id already exists; nothing was restored.")
-        os.replace(source, target)
-        fsync_dir(self.root)
+        with self._lock:
+            if target.exists():
+                raise StoreError(
+                    "A conversation with this id already exists; nothing was restored.")
+            os.replace(source, target)
+            fsync_dir(self.root)
+
+    # ----- saving: read, merge, write --------------------------------------------------------
+
+    def _save_locked(self, caller_id: str, path: Path, ours: dict[str, Any]) -> SaveResult:
+        """With the thread and file locks held: write ``ours``, or the merge of ``ours``
+        and another writer's file, or ``ours`` as a copy when they cannot be merged."""
+        seen = self._seen.get(path.stem)
+        to_write, merged, quarantined = ours, False, None
+        try:
+            raw, _ = self._read_bytes(path)
+        except ConversationGoneError:
+            raw = None  # new, or deleted by another window: ours is all there is
+        unchanged = seen is not None and hashlib.sha256(raw or b"").hexdigest() == seen.sha256
+        if raw is not None and not (unchanged and seen is not None and seen.file_is_ours):
+            # Changed by another writer, or our last write merged in what the caller
+            # lacks: merge either way, or their messages would go with this write.
+            theirs, problem = (json.loads(raw), None) if unchanged else self._readable(path, raw)
+            if problem is not None:  # unreadable: moved aside, ours takes its place
+                with contextlib.suppress(ConversationGoneError):  # deleted meanwhile
+                    quarantined = self._quarantine(path, problem)
+            elif theirs is None:  # a newer format or unknown kinds: never rewritten by us
+                return self._save_copy(caller_id, path.stem, ours, "another version")
+            elif seen is not None:  # another writer: merge what they added
+                to_write = merge(ours, theirs, seen.base)
+                if to_write is None:
+                    return self._save_copy(caller_id, path.stem, ours, "another window")
+                merged = to_write != ours
+            # seen is None: a store that never loaded the file replaces it, as before
+        written = self._write(path, to_write, ours)
+        notice = None
+        if quarantined is not None:
+            notice = (f"The saved file of this conversation could not be read "
+                      f"({quarantined.reason}); it was moved to {quarantined.quarantined_path} "
+                      f"and your version was saved.")
+        return SaveResult(path.stem, path, merged=merged, quarantined=quarantined,
+                          conversation=written if merged else None, notice=notice)
+
+    def _readable(self, path: Path, raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+        """(their dict, None) when mergeable; (None, None) when it must be left alone
+        (newer format, unknown kinds); (None, reason) when it cannot be read at all."""
+        try:
+            if not raw.strip():
+                raise ValueError("the file is empty")
+            data = json.loads(raw.decode("utf-8"))
+            conversation = Conversation.from_dict(data)
+        except FutureSchemaError:
+            return None, None
+        except ValueError as error:  # ConversationFormatError, JSON and UTF-8 errors
+            return None, str(error)
+        if conversation.read_only_reason:
+            return None, None
+        return data, None
+
+    def _save_copy(self, caller_id: str, left_alone: str, ours: dict[str, Any],
+                   by_whom: str) -> SaveResult:
+        """Leave the file alone and save ours under a new id; later saves of the caller's
+        conversation go to the copy, so one conflict makes one copy."""
+        copy_id = new_id()
+        data = _as_copy(ours, copy_id)
+        path = self.path_for(copy_id)
+        written = self._write(path, data, data)
+        self._copies[caller_id] = copy_id
+        return SaveResult(
+            copy_id, path, copy_of=left_alone, conversation=written,
+            notice=(f'This conversation was changed by {by_whom} in a way that could not be '
+                    f'combined with yours, so your version was saved as a copy: '
+                    f'"{data["title"]}".'))
+
+    def _write(self, path: Path, data: dict[str, Any], ours: dict[str, Any]) -> Conversation:
+        """Write ``data``; remember the file and ``ours`` (what the caller holds) for the
+        next merge; update the index. Returns the conversation written."""
+        raw = _encode(data)
+        write_atomic(path, raw)
+        stat = path.stat()  # ours: every writer holds the file lock
+        self._seen[path.stem] = _seen_of(raw, stat, ours, file_is_ours=data == ours)
+        written = Conversation.from_dict(data)
+        self._load_index()[path.stem] = {
+            **asdict(_summary_of(written)), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size,
+        }
+        self._index_dirty = True  # written by the next list(): saving stays O(1)
+        return written
 
     # ----- internals -----------------------------------------------------------------------
 
     def _scan(self) -> Iterator[os.DirEntry[str]]:
-        with os.scandir(self.root) as entries:
-            for entry in entries:
-                if (entry.name.endswith(".json") and entry.name != INDEX_NAME
-                        and not entry.name.startswith(_TEMP_PREFIX) and entry.is_file()):
-                    yield entry
+        try:
+            with os.scandir(self.root) as entries:
+                for entry in entries:
+                    if (entry.name.endswith(".json") and entry.name != INDEX_NAME
+                            and not entry.name.startswith(TEMP_PREFIX) and entry.is_file()):
+                        yield entry
+        except FileNotFoundError:
+            return
 
     def _summarize(self, path: Path) -> ConversationSummary:
-        data = self._read_json(path)
+        raw, _ = self._read_bytes(path)
+        data = self._decode(path, raw)
         try:
             return _summary_of(Conversation.from_dict(data))
-        except FutureSchemaError:
+        except FutureSchemaError as error:
             return ConversationSummary(
                 id=path.stem, title=str(data.get("title") or path.stem),
                 created_at=str(data.get("created_at", "")),
                 updated_at=str(data.get("updated_at", "")), model=None,
                 message_count=len(data.get("messages") or []), read_only=True,
+                read_only_reason=str(error),
             )
         except ConversationFormatError as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
 
-    def _read_json(self, path: Path) -> Any:
+    def _read_bytes(self, path: Path) -> tuple[bytes, os.stat_result]:
+        """The file's bytes and the identity of exactly those bytes."""
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                return handle.read(), os.fstat(handle.fileno())
         except FileNotFoundError:
-            raise StoreError(f"The conversation {path.stem} no longer exists.") from None
+            raise ConversationGoneError(
+                f"The conversation {path.stem} no longer exists.") from None
+
+    def _decode(self, path: Path, raw: bytes) -> Any:
         try:
             if not raw.strip():
                 raise ValueError("the file is empty")
@@ -270,23 +446,22 @@ class ConversationStore:
         while target.exists():
             n += 1
             target = self.quarantine_dir / f"{path.stem}.{stamp}-{n}.json"
-        os.replace(path, target)
+        try:
+            os.replace(path, target)
+        except FileNotFoundError:  # another window moved or deleted it first
+            raise ConversationGoneError(
+                f"The conversation {path.stem} no longer exists.") from None
         target.with_suffix(".reason.txt").write_text(
             f"{path.name} was moved here on {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
             f"because it could not be read: {reason}\n",
             encoding="utf-8",
         )
         fsync_dir(self.root)
+        with self._lock:
+            self._seen.pop(path.stem, None)
+            if self._load_index().pop(path.stem, None) is not None:
+                self._index_dirty = True
         return QuarantineReport(path.name, target, reason)
-
-    def _refuse_if_newer_on_disk(self, path: Path) -> None:
-        try:
-            on_disk = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return  # nothing there yet, or unreadable: a fresh write loses nothing readable
-        version = on_disk.get("schema_version") if isinstance(on_disk, dict) else None
-        if isinstance(version, int) and version > SCHEMA_VERSION:
-            raise StoreError(str(FutureSchemaError(version)))
 
     def _load_index(self) -> dict[str, dict[str, Any]]:
         if self._index is None:
@@ -294,7 +469,8 @@ class ConversationStore:
             try:
                 data = json.loads(self._index_path.read_text(encoding="utf-8"))
                 if data.get("version") == INDEX_VERSION:
-                    self._index = {e["id"]: e for e in data["conversations"]}
+                    self._index = {e["id"]: e for e in data["conversations"]
+                                   if {"mtime_ns", "size"} <= e.keys()}
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self._index_dirty = True  # missing or unreadable: rebuilt from the files
         return self._index
@@ -305,17 +481,24 @@ class ConversationStore:
             write_atomic(self._index_path, json.dumps(payload, ensure_ascii=False).encode())
             self._index_dirty = False
 
-    def _remove_stale_temp_files(self) -> None:
-        cutoff = time.time() - _STALE_TEMP_SECONDS
-        for stale in self.root.glob(f"{_TEMP_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                if stale.stat().st_mtime < cutoff:
-                    stale.unlink()
-
 
 def _summary_of(conversation: Conversation) -> ConversationSummary:
     return ConversationSummary(
         id=conversation.id, title=conversation.title, created_at=conversation.created_at,
         updated_at=conversation.updated_at, model=conversation.model,
         message_count=len(conversation.messages),
+        read_only_reason=conversation.read_only_reason or "",
+    )
+
+
+def _as_copy(data: dict[str, Any], copy_id: str) -> dict[str, Any]:
+    title = data.get("title") or "Conversation"
+    return {**data, "id": copy_id, "title": f"{title} (copy)"}
+
+
+def _seen_of(raw: bytes, stat: os.stat_result, ours: dict[str, Any], *,
+             file_is_ours: bool) -> _Seen:
+    return _Seen(
+        sha256=hashlib.sha256(raw).hexdigest(), mtime_ns=stat.st_mtime_ns, size=stat.st_size,
+        base=MergeBase.of(ours), file_is_ours=file_is_ours,
     )
