@@ -1,26 +1,69 @@
-"""The conversation: messages in groups of GROUP_SIZE whose heights are cached.
+"""The conversation: only the messages near the viewport have widgets.
 
-When the message being streamed grows, only its group is measured again (at most
-GROUP_SIZE widgets, the others answering from their caches) and the page adds up a few
-cached group heights, whatever the length of the conversation. A message never moves
-between groups: moving a widget re-polishes its whole subtree.
+The view keeps one slot per message (the model, and a height) and builds widgets for the
+slots in view, then, when idle, for those within a screen of it; widgets more than two
+screens away are dropped. A slot without a widget is only a height: the one measured when
+it last had a widget at this width, else an estimate from its text. The page has no
+layout: the view places the widgets itself at offsets summed from those heights, so a
+2,000-message conversation opens by building the few messages at its end.
 
-The view follows new text while the user is at the bottom; scrolling up stops that until
-they come back down.
+When heights change (a widget measured for the first time, a thinking panel folded, the
+window resized), the first message in view keeps its place on screen. While the user is
+at the bottom the view follows new text instead; scrolling up stops that until they come
+back down.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from desktop_chat.core.conversation import Message
-from desktop_chat.ui.cached_height import CachedHeightBox
+from desktop_chat.ui.cached_height import PREFERRED_WIDTH
+from desktop_chat.ui.find_bar import FindBar, clear_highlight, highlight_label
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.messages import AssistantMessageWidget, UserMessageWidget
 
 FOLLOW_SLACK_PX = 24
-GROUP_SIZE = 16
+MARGIN_X = 24
+MARGIN_Y = 16
+SPACING = 4
+PRELOAD_SCREENS = 1.0  # built when idle, this far above and below the viewport
+KEEP_SCREENS = 2.0  # widgets further away than this are dropped
+SHOWN_ROLES = ("user", "assistant")
+OPENING_PRELOAD_DELAY_MS = 50
+
+
+@dataclass(eq=False)
+class MessageSlot:
+    """A message of the conversation, with or without a widget."""
+
+    message: Message | None  # None: the reply being streamed
+    widget: QWidget | None = None
+    height: int = 0
+    measured_at: int = 0  # the width `height` was measured at (0: an estimate)
+    estimated_at: int = 0
+    thinking_open: bool | None = None  # the fold the user chose, kept without a widget
+
+
+class _Page(QWidget):
+    """The scrolled page: no layout; a child whose size hint changes makes it relayout."""
+
+    def __init__(self, view: ConversationView) -> None:
+        super().__init__()
+        self._view = view
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._view._layout()
+            self._view._fill_viewport()
+            return True
+        return super().event(event)
 
 
 class ConversationView(QScrollArea):
@@ -30,55 +73,89 @@ class ConversationView(QScrollArea):
         super().__init__(parent)
         self.setObjectName("conversationView")
         self.setAccessibleName(self.tr("Conversation"))
-        self.setWidgetResizable(True)
+        self.setWidgetResizable(False)  # the view sizes the page itself
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.renderer = renderer
         self.show_thinking = True
         self.keep_thinking_open = False
 
-        page = QWidget()
-        self._column = QVBoxLayout(page)
-        self._column.setContentsMargins(24, 16, 24, 16)
-        self._column.setSpacing(4)
-        self._column.addStretch(1)
-        self.groups: list[CachedHeightBox] = []
-        self.setWidget(page)
+        self._page = _Page(self)
+        self.setWidget(self._page)
+        self.slots: list[MessageSlot] = []
+        self._heights: list[int] = []
+        self._tops: list[int] = []
+        self._built: set[int] = set()  # indexes of the slots that have a widget
+        self._calibration = {"user": 1.0, "assistant": 1.0}
+        self._placing = False  # the view moves the scroll bar itself: not the user
+        self._relayout_pending = False
+        self._changed_from = 0  # the first slot whose height changed since the last layout
+        self._estimated_at = 0  # the width of the estimates
+        self._unestimated = False  # slots were added, or their estimates dropped
 
         self.live: AssistantMessageWidget | None = None
-        self._last_assistant: AssistantMessageWidget | None = None
+        self._last_assistant: MessageSlot | None = None
         self._following = True
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
+        self._preload_timer = QTimer(self)
+        self._preload_timer.setSingleShot(True)
+        self._preload_timer.setInterval(0)
+        self._preload_timer.timeout.connect(self._preload_one)
+
+        self.find_bar = FindBar(self)
+        self.find_bar.query_changed.connect(self._on_find_query_changed)
+        self.find_bar.next_requested.connect(self.find_next)
+        self.find_bar.previous_requested.connect(self.find_previous)
+        self.find_bar.close_requested.connect(self.close_find)
+        self._matches: list[tuple[int, int]] = []  # (slot, occurrence in that message)
+        self._match: int | None = None
+        self._matches_stale = False
+        self._highlighted: MessageSlot | None = None
 
     # ----- content -------------------------------------------------------------------------
 
     def clear(self) -> None:
+        self.close_find()
         self.live = None
         self._last_assistant = None
-        for group in self.groups:
-            self._column.removeWidget(group)
-            group.deleteLater()
-        self.groups = []
+        for index in list(self._built):
+            self._drop(index, keep_fold=False)
+        self.slots = []
+        self._heights = []
+        self._tops = []
+        self._layout()
 
     def show_messages(self, messages: list[Message]) -> None:
         self.clear()
-        for message in messages:
-            self._append_finished(message)
+        self.slots = [MessageSlot(m) for m in messages if m.role in SHOWN_ROLES]
+        self._heights = [0] * len(self.slots)
+        self._unestimated = True
+        for slot in reversed(self.slots):
+            if slot.message.role == "assistant":
+                self._last_assistant = slot
+                break
         self._following = True
-        self.scroll_to_bottom()
+        self._layout()
+        self._fill_viewport()
+        # The messages around the last screen are built once it has been painted.
+        self._preload_timer.start(OPENING_PRELOAD_DELAY_MS)
 
     def add_user_message(self, message: Message) -> None:
-        self._file(UserMessageWidget(message))
+        self._append(MessageSlot(message))
         self._following = True
+        self._layout()
+        self._fill_viewport()
 
     def start_assistant_message(self) -> AssistantMessageWidget:
-        if self._last_assistant is not None:
-            self._last_assistant.set_last(False)
-        self.live = self._new_assistant_widget()
+        self._mark_last(None)
+        slot = MessageSlot(None)
+        self._append(slot)
+        self.live = self._build(len(self.slots) - 1)
         self.live.start_streaming()
-        self._file(self.live)
+        self._layout()
+        self._fill_viewport()
         return self.live
 
     def append_chunk(self, kind: str, text: str) -> None:
@@ -95,67 +172,463 @@ class ConversationView(QScrollArea):
         if widget is None:
             return
         self.live = None
+        slot = next((s for s in reversed(self.slots) if s.widget is widget), None)
         widget.show_message(message)
-        self._mark_last(widget)
+        if slot is not None:
+            slot.message = message
+            self._mark_last(slot)
+        self._matches_stale = True
 
     def remove_last_assistant_message(self) -> None:
         """Regenerate: the last answer goes away before the new one streams in."""
-        if self.groups and isinstance(widget := self.groups[-1].widgets()[-1],
-                                      AssistantMessageWidget):
-            self.groups[-1].items.removeWidget(widget)
-            widget.deleteLater()
-            self._last_assistant = None
+        if not self.slots or self._role(self.slots[-1]) != "assistant":
+            return
+        index = len(self.slots) - 1
+        slot = self.slots[index]
+        if slot is self._highlighted:
+            self._highlighted = None
+        if slot.widget is self.live:
+            self.live = None
+        if index in self._built:
+            self._drop(index, keep_fold=False)
+        del self.slots[index]
+        del self._heights[index]
+        self._last_assistant = None
+        self._matches_stale = True
+        self._layout()
+        self._fill_viewport()
 
     def set_thinking_visible(self, visible: bool) -> None:
         self.show_thinking = visible
+        for slot in self.slots:
+            if slot.widget is None:
+                slot.measured_at = slot.estimated_at = 0  # measured with the other setting
+        self._unestimated = True
         for widget in self.assistant_widgets():
             widget.set_thinking_visible(visible)
+        self._matches_stale = True
+        self._layout()
+        self._fill_viewport()
 
     def assistant_widgets(self) -> list[AssistantMessageWidget]:
-        widgets = [w for group in self.groups for w in group.widgets()]
-        return [w for w in widgets if isinstance(w, AssistantMessageWidget)]
+        """The answers that have a widget now (those near the viewport), in order."""
+        return [w for w in self.message_widgets() if isinstance(w, AssistantMessageWidget)]
 
-    def _append_finished(self, message: Message) -> None:
-        if message.role == "user":
-            self._file(UserMessageWidget(message))
-        elif message.role == "assistant":
-            widget = self._new_assistant_widget()
-            widget.show_message(message)
-            self._file(widget)
-            self._mark_last(widget)
+    def message_widgets(self) -> list[QWidget]:
+        """The messages that have a widget now (those near the viewport), in order."""
+        return [self.slots[i].widget for i in sorted(self._built)]
 
-    def _file(self, widget: QWidget) -> None:
-        """Add a finished message to the last group, starting a new group when it is full."""
-        if not self.groups or self.groups[-1].items.count() >= GROUP_SIZE:
-            group = CachedHeightBox(spacing=4)
-            # Centred by alignment at min(CONTENT_MAX_WIDTH, available): the same width
-            # whatever width the scroll area tries, so the cached heights stay valid.
-            self._column.insertWidget(len(self.groups), group, 0, Qt.AlignmentFlag.AlignHCenter)
-            self.groups.append(group)
-        self.groups[-1].items.addWidget(widget)
+    def _append(self, slot: MessageSlot) -> None:
+        self.slots.append(slot)
+        self._heights.append(0)
+        self._unestimated = True
+        self._matches_stale = True
 
-    def _new_assistant_widget(self) -> AssistantMessageWidget:
-        widget = AssistantMessageWidget(self.renderer, self.show_thinking,
-                                        self.keep_thinking_open)
-        widget.regenerate_requested.connect(self.regenerate_requested)
+    @staticmethod
+    def _role(slot: MessageSlot) -> str:
+        return "assistant" if slot.message is None else slot.message.role
+
+    def _mark_last(self, slot: MessageSlot | None) -> None:
+        previous = self._last_assistant
+        if previous is not None and previous is not slot and previous.widget is not None:
+            previous.widget.set_last(False)
+        self._last_assistant = slot
+        if slot is not None and slot.widget is not None:
+            slot.widget.set_last(True)
+
+    # ----- widgets near the viewport -------------------------------------------------------
+
+    def _build(self, index: int) -> QWidget:
+        slot = self.slots[index]
+        if slot.message is not None and slot.message.role == "user":
+            widget: QWidget = UserMessageWidget(slot.message, self._page)
+        else:
+            widget = AssistantMessageWidget(self.renderer, self.show_thinking,
+                                            self.keep_thinking_open, self._page)
+            widget.regenerate_requested.connect(self.regenerate_requested)
+            if slot.message is not None:
+                widget.show_message(slot.message)
+                if slot.thinking_open is not None and widget.thinking is not None:
+                    widget.thinking.set_expanded(slot.thinking_open)
+            widget.set_last(slot is self._last_assistant and slot.message is not None)
+        slot.widget = widget
+        if slot is self._highlighted and self._match is not None:
+            self._highlight(slot, self._matches[self._match][1])
+        widget.ensurePolished()
+        later = [i for i in self._built if i > index]
+        self._built.add(index)
+        self._measure(index)
+        widget.show()
+        for i in sorted(later):  # keep the children in message order, as they read
+            self.slots[i].widget.raise_()
         return widget
 
-    def _mark_last(self, widget: AssistantMessageWidget) -> None:
-        if self._last_assistant is not None and self._last_assistant is not widget:
-            self._last_assistant.set_last(False)
-        self._last_assistant = widget
-        widget.set_last(True)
+    def _drop(self, index: int, keep_fold: bool = True) -> None:
+        slot = self.slots[index]
+        widget = slot.widget
+        self._built.discard(index)
+        slot.widget = None
+        if widget is None:
+            return
+        thinking = getattr(widget, "thinking", None)
+        if keep_fold and thinking is not None:
+            slot.thinking_open = thinking.expanded
+        widget.hide()
+        widget.deleteLater()
+
+    def _measure(self, index: int) -> None:
+        slot = self.slots[index]
+        width = self._content_width()
+        height = slot.widget.heightForWidth(width)
+        if height < 0:
+            height = slot.widget.sizeHint().height()
+        if slot.estimated_at == width and slot.measured_at == 0 and slot.message is not None:
+            # Each measured message tunes the estimates of those not built yet.
+            raw = slot.height / self._calibration[self._role(slot)]
+            if raw > 0:
+                ratio = self._calibration[self._role(slot)]
+                self._calibration[self._role(slot)] = 0.8 * ratio + 0.2 * height / raw
+        slot.height = height
+        slot.measured_at = width
+        self._set_height(index, height)
+
+    def _set_height(self, index: int, height: int) -> None:
+        if self._heights[index] != height:
+            self._heights[index] = height
+            self._changed_from = min(self._changed_from, index)
+
+    def _estimate_all(self, width: int) -> None:
+        metrics = self.fontMetrics()
+        line, char = metrics.lineSpacing(), max(1, metrics.averageCharWidth())
+        for index, slot in enumerate(self.slots):
+            if slot.widget is None and width not in (slot.measured_at, slot.estimated_at):
+                self._estimate(index, width, line, char)
+        self._estimated_at = width
+
+    def _estimate(self, index: int, width: int, line: int, char: int) -> None:
+        """A height for a message without a widget, from its text and the width."""
+        slot = self.slots[index]
+        message = slot.message
+        if message is None:
+            height = 60
+        elif message.role == "user":
+            text = message.content
+            columns = max(10, (width - 80 - 28) // char)
+            lines = text.count("\n") + len(text) // columns + 1
+            height = 6 + 20 + lines * line + 2 + 26
+        else:
+            text = message.content
+            columns = max(10, width // char)
+            lines = text.count("\n") + len(text) // columns + 1
+            height = 6 + lines * line + text.count("\n\n") * 8 + text.count("```") * 22
+            height += 6 + 26 + 10  # the footer
+            if message.reasoning_content and self.show_thinking:
+                height += 44
+                if self.keep_thinking_open and not message.content or slot.thinking_open:
+                    thought = message.reasoning_content
+                    height += (thought.count("\n") + len(thought) // columns + 1) * line
+        slot.height = int(height * self._calibration[message.role if message else "assistant"])
+        slot.estimated_at = width
+        slot.measured_at = 0
+        self._set_height(index, slot.height)
+
+    def _content_width(self) -> int:
+        return max(120, min(PREFERRED_WIDTH, self.viewport().width() - 2 * MARGIN_X))
+
+    def _layout(self) -> None:
+        """Measure the widgets, place every message, keep the view where it was."""
+        if self._placing:  # the page's new size resized the viewport (a scroll bar came)
+            self._relayout_pending = True
+            return
+        for _ in range(3):
+            self._relayout_pending = False
+            self._layout_once()
+            if not self._relayout_pending:
+                break
+
+    def _layout_once(self) -> None:
+        width = self._content_width()
+        anchor = self._anchor()
+        heights = self._heights
+        for index in self._built:
+            self._measure(index)
+        if self._estimated_at != width or self._unestimated:
+            self._estimate_all(width)
+            self._unestimated = False
+        # The first height that changed: the offsets above it hold.
+        first, self._changed_from = self._changed_from, 1 << 62
+        tops = self._tops
+        first = max(0, min(first, len(tops) - 1, len(heights) - 1))  # slots added, removed
+        if first < len(heights) or len(tops) != len(heights):
+            # Streaming into the last message sums one height, not the conversation's.
+            start = tops[first] if first else MARGIN_Y
+            tops[first:] = accumulate((h + SPACING for h in heights[first:-1]), initial=start)
+            if not heights:
+                tops.clear()
+        total = self._tops[-1] + heights[-1] + MARGIN_Y if heights else 0
+        viewport = self.viewport()
+        x = (viewport.width() - width) // 2
+        for index in self._built:
+            widget = self.slots[index].widget
+            geometry = QRect(x, self._tops[index], width, heights[index])
+            if widget.geometry() != geometry:
+                widget.setGeometry(geometry)
+        self._placing = True
+        try:
+            self._page.resize(viewport.width(), max(total, viewport.height()))
+            bar = self.verticalScrollBar()
+            if self._following:
+                bar.setValue(bar.maximum())
+            elif anchor is not None and anchor[0] < len(self._tops):
+                bar.setValue(self._tops[anchor[0]] + anchor[1])
+        finally:
+            self._placing = False
+
+    def _anchor(self) -> tuple[int, int] | None:
+        """The first message in view and how far its top is above the viewport's."""
+        if not self._tops:
+            return None
+        value = self.verticalScrollBar().value()
+        index = max(0, bisect_right(self._tops, value) - 1)
+        index = min(index, len(self._tops) - 1)
+        return index, value - self._tops[index]
+
+    def _range(self, above: float, below: float) -> range:
+        """The slots within ``above`` and ``below`` screens of the viewport."""
+        if not self._tops:
+            return range(0)
+        value = self.verticalScrollBar().value()
+        screen = max(1, self.viewport().height())
+        first = max(0, bisect_right(self._tops, value - above * screen) - 1)
+        last = bisect_right(self._tops, value + screen + below * screen)
+        return range(first, min(last, len(self.slots)))
+
+    def _fill_viewport(self) -> None:
+        """Build the messages in view (measuring them may bring others in), drop far ones."""
+        if self._placing or not self.isVisible():
+            return
+        for _ in range(100):  # each pass builds at least one widget
+            missing = [i for i in self._range(0, 0) if self.slots[i].widget is None]
+            if not missing:
+                break
+            for index in missing:
+                self._build(index)
+            self._layout()
+        keep = self._range(KEEP_SCREENS, KEEP_SCREENS)
+        for index in list(self._built):
+            if index not in keep and self.slots[index].widget is not self.live:
+                self._drop(index)
+        if self._next_to_preload() is not None and not self._preload_timer.isActive():
+            self._preload_timer.start(0)
+
+    def _next_to_preload(self) -> int | None:
+        near = self._range(PRELOAD_SCREENS, PRELOAD_SCREENS)
+        missing = [i for i in near if self.slots[i].widget is None]
+        if not missing:
+            return None
+        visible = self._range(0, 0)
+        middle = (visible.start + visible.stop) / 2 if visible else 0
+        return min(missing, key=lambda i: abs(i - middle))
+
+    def _preload_one(self) -> None:
+        """One widget a turn of the event loop: scrolling finds the next screen built."""
+        index = self._next_to_preload()
+        if index is None or not self.isVisible():
+            return
+        self._build(index)
+        self._layout()
+        self._fill_viewport()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._layout()
+        self._fill_viewport()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_find_bar()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self._layout()
+            self._fill_viewport()
+        return super().viewportEvent(event)
 
     # ----- following new text --------------------------------------------------------------
 
     def scroll_to_bottom(self) -> None:
+        self._following = True
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def _on_scrolled(self, value: int) -> None:
+        if self._placing:
+            return
         bar = self.verticalScrollBar()
         self._following = value >= bar.maximum() - FOLLOW_SLACK_PX
+        self._fill_viewport()
 
     def _on_range_changed(self, minimum: int, maximum: int) -> None:
-        if self._following:
+        if self._following and not self._placing:
             self.verticalScrollBar().setValue(maximum)
+
+    def _scroll_to(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        value = max(bar.minimum(), min(bar.maximum(), value))
+        if bar.value() == value:
+            self._on_scrolled(value)
+        else:
+            bar.setValue(value)
+
+    # ----- find ----------------------------------------------------------------------------
+
+    def open_find(self) -> None:
+        """Show the find bar (Ctrl+F) with its query selected."""
+        if not self.find_bar.isVisible():
+            self.find_bar.show()
+            self._place_find_bar()
+        self.find_bar.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_bar.input.selectAll()
+        if self.find_bar.query():
+            self._search(self.find_bar.query(), keep_place=True)
+
+    def close_find(self) -> None:
+        if self._highlighted is not None:
+            self._unhighlight()
+        self._matches = []
+        self._match = None
+        if self.find_bar.isVisible():
+            had_focus = self.find_bar.isAncestorOf(self.focusWidget() or self)
+            self.find_bar.hide()
+            self._place_find_bar()
+            if had_focus:
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def find(self, query: str) -> int:
+        """Search the messages for ``query``; go to the first match. Returns the count."""
+        if not self.find_bar.isVisible():
+            self.open_find()
+        if self.find_bar.query() != query:
+            self.find_bar.input.setText(query)  # searches through query_changed
+        else:
+            self._search(query)
+        return len(self._matches)
+
+    def find_next(self) -> None:
+        self._step(1)
+
+    def find_previous(self) -> None:
+        self._step(-1)
+
+    def find_position(self) -> tuple[int | None, int]:
+        """The current match (from 0, None when there is none) and the number of matches."""
+        return self._match, len(self._matches)
+
+    def _on_find_query_changed(self, query: str) -> None:
+        self._search(query)
+
+    def _search(self, query: str, keep_place: bool = False) -> None:
+        previous = self._matches[self._match] if self._match is not None else None
+        self._unhighlight()
+        self._matches = self._find_matches(query)
+        self._matches_stale = False
+        if not self._matches:
+            self._match = None
+        elif keep_place and previous in self._matches:
+            self._match = self._matches.index(previous)
+        else:
+            first_in_view = self._range(0, 0).start if self._tops else 0
+            self._match = next((k for k, (slot, _) in enumerate(self._matches)
+                                if slot >= first_in_view), 0)
+        self.find_bar.show_count(self._match, len(self._matches))
+        if self._match is not None:
+            self._go_to_match()
+
+    def _find_matches(self, query: str) -> list[tuple[int, int]]:
+        needle = query.casefold()
+        if not needle:
+            return []
+        matches = []
+        for index, slot in enumerate(self.slots):
+            message = slot.message
+            if message is None:
+                continue
+            text = message.content
+            if message.role == "assistant" and message.reasoning_content and self.show_thinking:
+                text = message.reasoning_content + "\n" + text
+            count = text.casefold().count(needle)
+            matches += [(index, occurrence) for occurrence in range(count)]
+        return matches
+
+    def _step(self, step: int) -> None:
+        if self._matches_stale:
+            self._search(self.find_bar.query(), keep_place=True)
+        if not self._matches:
+            return
+        if self._match is None:
+            self._match = 0 if step > 0 else len(self._matches) - 1
+        else:
+            self._match = (self._match + step) % len(self._matches)
+        self.find_bar.show_count(self._match, len(self._matches))
+        self._go_to_match()
+
+    def _go_to_match(self) -> None:
+        index, occurrence = self._matches[self._match]
+        if index >= len(self.slots):
+            return
+        slot = self.slots[index]
+        if slot is not self._highlighted:
+            self._unhighlight()
+        screen = self.viewport().height()
+        if slot.widget is None or not self._in_view(index):
+            self._scroll_to(self._tops[index] - screen // 3)
+        if slot.widget is None:  # not in view: the message is taller than the estimate
+            self._build(index)
+            self._layout()
+        label, y = self._highlight(slot, occurrence)
+        if label is None:
+            return
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        target = label.mapTo(self._page, QPoint(0, y)).y()
+        value = self.verticalScrollBar().value()
+        if not value + screen // 8 <= target <= value + screen * 3 // 4:
+            self._scroll_to(target - screen // 3)
+
+    def _in_view(self, index: int) -> bool:
+        value = self.verticalScrollBar().value()
+        top = self._tops[index]
+        return value <= top + self._heights[index] and top <= value + self.viewport().height()
+
+    def _highlight(self, slot: MessageSlot, occurrence: int) -> tuple[QWidget | None, int]:
+        """Mark the matches in the slot's widget; returns the current one's label and y."""
+        query = self.find_bar.query()
+        self._highlighted = slot
+        seen = 0
+        found: tuple[QWidget | None, int] = (None, 0)
+        for label, thinking in slot.widget.text_labels():
+            wanted = occurrence - seen if found[0] is None else None
+            count, y = highlight_label(label, query, wanted)
+            if y is not None and found[0] is None:
+                found = (label, y)
+                if thinking and not slot.widget.thinking.expanded:
+                    slot.widget.thinking.set_expanded(True)
+            seen += count
+        if found[0] is None and seen:  # the text shows fewer matches than the Markdown has
+            labels = slot.widget.text_labels()
+            return labels[-1][0], 0
+        return found
+
+    def _unhighlight(self) -> None:
+        slot, self._highlighted = self._highlighted, None
+        if slot is not None and slot.widget is not None:
+            for label, _ in slot.widget.text_labels():
+                clear_highlight(label)
+
+    def _place_find_bar(self) -> None:
+        if self.find_bar.isHidden():
+            self.setViewportMargins(0, 0, 0, 0)
+            return
+        height = self.find_bar.sizeHint().height()
+        self.setViewportMargins(0, height, 0, 0)
+        self.find_bar.setGeometry(0, 0, self.width(), height)
+        self.find_bar.raise_()

@@ -7,6 +7,7 @@ import time
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -40,11 +41,45 @@ def _selectable_label(object_name: str, rich: bool) -> QLabel:
 
 
 def open_link(url: str) -> bool:
-    """Open a link from model output in the system browser, if it is a web or mail link."""
+    """Open a link from model output in the system browser, if it is a web or mail link.
+
+    Anything else the model wrote (file:, javascript:, a custom scheme) is ignored.
+    """
     qurl = QUrl(url)
-    if qurl.scheme().lower() in SAFE_LINK_SCHEMES:
+    if qurl.isValid() and qurl.scheme().lower() in SAFE_LINK_SCHEMES:
         return QDesktopServices.openUrl(qurl)
     return False
+
+
+def copy_code_index(url: str, code: list[str]) -> int | None:
+    """The code block a ``copy-code:N`` link of the renderer names, if N is one of them.
+
+    Models can write such links too; one naming no code block of its label is ignored.
+    """
+    scheme, _, rest = url.partition(":")
+    if scheme != COPY_CODE_SCHEME or not rest.isascii() or not rest.isdigit():
+        return None
+    index = int(rest)
+    return index if index < len(code) else None
+
+
+def handle_link(url: str, code: list[str]) -> None:
+    """A click on a link in a message: copy a code block, or open a web or mail link."""
+    index = copy_code_index(url, code)
+    if index is not None:
+        QGuiApplication.clipboard().setText(code[index])
+    elif not url.startswith(f"{COPY_CODE_SCHEME}:"):
+        open_link(url)
+
+
+def link_tooltip(url: str) -> str:
+    """What hovering a link shows: where it goes, or that the app will not open it."""
+    if not url or url.startswith(f"{COPY_CODE_SCHEME}:"):  # "": the pointer left the link
+        return ""
+    if QUrl(url).scheme().lower() in SAFE_LINK_SCHEMES:
+        return url
+    return QApplication.translate("messages", "{url} (not opened: not a web or mail link)"
+                                  ).format(url=url)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -110,7 +145,13 @@ class SegmentedText(QWidget):
         label.setProperty("code", [])
         label.linkActivated.connect(
             lambda url, source=label: self.link_activated.emit(url, source.property("code")))
+        label.linkHovered.connect(lambda url, source=label: source.setToolTip(link_tooltip(url)))
         return label
+
+    def labels(self) -> list[QLabel]:
+        """The labels showing the text, in reading order (the finished blocks, the tail)."""
+        finished = self.finished.widgets() if self._finished_blocks else []
+        return [*finished, self.tail]
 
     def _show(self, label: QLabel, block: str) -> None:
         if self.renderer is None:
@@ -215,6 +256,10 @@ class UserMessageWidget(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.footer)
+
+    def text_labels(self) -> list[tuple[QLabel, bool]]:
+        """The labels find searches, each with whether it is thinking (never, here)."""
+        return [(self.text, False)]
 
     def enterEvent(self, event) -> None:  # noqa: N802
         self.copy_button.show()
@@ -401,9 +446,13 @@ class AssistantMessageWidget(QWidget):
         return self.thinking
 
     def _on_link(self, url: str, code: list[str]) -> None:
-        if url.startswith(f"{COPY_CODE_SCHEME}:"):
-            index = int(url.split(":", 1)[1])
-            if 0 <= index < len(code):
-                QGuiApplication.clipboard().setText(code[index])
-            return
-        open_link(url)
+        handle_link(url, code)
+
+    def text_labels(self) -> list[tuple[QLabel, bool]]:
+        """The labels find searches, in reading order, each with whether it is thinking."""
+        labels: list[tuple[QLabel, bool]] = []
+        if self.thinking is not None and self.show_thinking:
+            labels += [(label, True) for label in self.thinking.text.labels()]
+        if self.body.isVisibleTo(self) or self._answer.strip():
+            labels += [(label, False) for label in self.body.labels()]
+        return labels
