@@ -23,6 +23,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from desktop_chat import APP_NAME, __version__
 from desktop_chat.core.paths import AppPaths, resource
+from desktop_chat.core.search_index import SEARCH_INDEX_NAME
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
 from desktop_chat.crash import install_handlers, setup_logging
@@ -91,7 +92,8 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     settings_file = SettingsFile(paths.settings_file)
     store = ConversationStore(paths.conversations_dir)
     worker = InferenceWorker(cache_dir=paths.cache_dir)
-    window = MainWindow(settings_file, store, worker)
+    window = MainWindow(settings_file, store, worker,
+                        search_index_path=paths.cache_dir / SEARCH_INDEX_NAME)
 
     started = False
 

@@ -97,6 +97,7 @@ def test_stop_keeps_the_partial_text_and_says_it_was_stopped(qtbot, window, monk
     assert message.reasoning_content and not message.content
     assert window.view.findChildren(QLabel, "messageState")[-1].text() == "Stopped"
     assert window.composer.send_button.isVisible()
+    assert window.chat.flush_saves()  # saves are written on the writer thread
     saved = window.chat.store.load(window.chat.current.id)
     assert saved.messages[-1].finish_reason == "cancelled"
 
@@ -188,10 +189,10 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
     assert window.sidebar.ids() == [first, second]  # renaming counts as an update
     assert window.sidebar.model.item(0).text() == "Geography"
 
-    with qtbot.waitSignal(window.sidebar.search_changed, timeout=2000):
+    with qtbot.waitSignal(window.chat.search_finished, timeout=5000):  # on the index's thread
         window.sidebar.search.setText("paris")
     assert window.sidebar.ids() == [first]
-    with qtbot.waitSignal(window.sidebar.search_changed, timeout=2000):
+    with qtbot.waitSignal(window.chat.search_finished, timeout=5000):
         window.sidebar.search.clear()
 
     window.sidebar.delete_requested.emit(second)
@@ -313,6 +314,7 @@ def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
     assert draft["finish_reason"] == "cancelled" and window.chat.generating
     with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
         pass
+    assert window.chat.flush_saves()
     final = json.loads(path.read_text(encoding="utf-8"))["messages"]
     assert len(final) == 2 and final[1]["id"] == draft["id"] == done.args[0].id
     assert final[1]["finish_reason"] == "stop"

@@ -1,14 +1,24 @@
 """Conversations and replies: what happens when the user sends, stops, regenerates,
 switches, renames, deletes or searches. The worker is handed in (its module is never
 imported here); the store and settings are plain core objects.
+
+The conversations in memory are the source of truth; the GUI thread never waits on the
+disk. Saves, deletes and restores go to one writer thread (core/save_queue.py), in order,
+drafts coalesced; searches run on the search index's thread (core/search_index.py). Their
+reports come back to the GUI thread through a relay (queued signals). A save the disk
+refuses is kept and retried by the writer; ``save_problem_changed`` fires once per
+distinct problem (errno and folder), and with None once everything is saved again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno as errnos
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from desktop_chat.core.conversation import (
     Conversation,
@@ -19,6 +29,8 @@ from desktop_chat.core.conversation import (
 )
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
+from desktop_chat.core.save_queue import DELETE, RESTORE, SAVE, SaveOutcome, SaveQueue
+from desktop_chat.core.search_index import SEARCH_INDEX_NAME, SearchService
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import (
     ConversationCorruptError,
@@ -28,6 +40,27 @@ from desktop_chat.core.store import (
 )
 
 DRAFT_SAVE_INTERVAL_MS = 3000  # a crash mid-reply loses at most this much of it
+
+
+@dataclass(frozen=True)
+class SaveProblem:
+    """Why saves fail now. Equal problems (same errno, same folder) are told once."""
+
+    errno: int | None
+    folder: str
+    detail: str = field(default="", compare=False)
+
+
+class _ThreadRelay(QObject):
+    """Lives on the GUI thread; the writer and search threads emit, the GUI receives."""
+
+    saved = Signal(object)  # SaveOutcome
+    searched = Signal(int, str, object)  # query number, query, ids
+
+
+def default_search_index_path(store: ConversationStore) -> Path:
+    """``<data>/cache/``: beside the conversations, as --data-dir lays out the cache."""
+    return store.root.parent / "cache" / SEARCH_INDEX_NAME
 
 
 class ChatController(QObject):
@@ -42,11 +75,26 @@ class ChatController(QObject):
     reply_finished = Signal(object, object)  # Message saved, GenerationResult
     generating_changed = Signal(bool)
     problem = Signal(str)  # something the user should read (a damaged file, a failed save)
+    save_problem_changed = Signal(object)  # SaveProblem, or None: everything is saved
+    search_finished = Signal(object)  # ids of the newest query, or None for no filter
 
     def __init__(self, store: ConversationStore, worker: Any, settings_source: SettingsFile,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, search_index_path: Path | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.save_problem: SaveProblem | None = None
+        self._summaries: dict[str, ConversationSummary] | None = None  # listed once
+        self._restoring: dict[str, Conversation] = {}  # undo of a delete, until it is done
+        self._search_number = 0
+        self._relay = _ThreadRelay(self)
+        self._relay.saved.connect(self._on_save_outcome, Qt.ConnectionType.QueuedConnection)
+        self._relay.searched.connect(self._on_search_result,
+                                     Qt.ConnectionType.QueuedConnection)
+        self.saver = SaveQueue(store, on_done=self._on_writer_done)
+        self.searcher = SearchService(
+            store.root, search_index_path or default_search_index_path(store),
+            on_result=self._on_searcher_done)
+        self.searcher.start()  # catches up with the files while the window opens
         self.worker = worker
         self.settings_source = settings_source
         self.model_path: str | None = None
@@ -68,14 +116,31 @@ class ChatController(QObject):
     # ----- conversations -------------------------------------------------------------------
 
     def list_conversations(self) -> list[ConversationSummary]:
-        listing = self.store.list()
-        for report in listing.quarantined:
-            self.problem.emit(self.tr(
-                "The conversation file {name} could not be read ({reason}). It was moved to "
-                "{path}; nothing was overwritten.").format(
-                    name=report.original_name, reason=report.reason,
-                    path=report.quarantined_path))
-        return listing.conversations
+        """Newest first. Read from the store once; then kept in memory with every save,
+        delete and restore (a listing after each save would rewrite its index here)."""
+        if self._summaries is None:
+            listing = self.store.list()
+            for report in listing.quarantined:
+                self.problem.emit(self.tr(
+                    "The conversation file {name} could not be read ({reason}). It was "
+                    "moved to {path}; nothing was overwritten.").format(
+                        name=report.original_name, reason=report.reason,
+                        path=report.quarantined_path))
+            self._summaries = {s.id: s for s in listing.conversations}
+        return sorted(self._summaries.values(), key=lambda s: s.updated_at, reverse=True)
+
+    def _remember(self, conversation: Conversation) -> None:
+        if self._summaries is None:
+            self.list_conversations()
+        assert self._summaries is not None
+        self._summaries[conversation.id] = ConversationSummary(
+            id=conversation.id, title=conversation.title,
+            created_at=conversation.created_at, updated_at=conversation.updated_at,
+            model=conversation.model, message_count=len(conversation.messages))
+
+    def _forget(self, conversation_id: str) -> None:
+        if self._summaries is not None:
+            self._summaries.pop(conversation_id, None)
 
     def new_conversation(self) -> None:
         self.stop_and_keep()
@@ -87,12 +152,13 @@ class ChatController(QObject):
             return
         self.stop_and_keep()
         try:
-            conversation = self.store.load(conversation_id)
+            conversation = self._in_memory(conversation_id) or self.store.load(conversation_id)
         except FutureSchemaError as error:
             self.problem.emit(str(error))
             return
         except ConversationCorruptError as error:
             self.problem.emit(str(error))
+            self._forget(conversation_id)
             self.conversations_changed.emit()
             return
         except StoreError as error:
@@ -100,6 +166,8 @@ class ChatController(QObject):
             return
         self.current = conversation
         self.conversation_opened.emit(conversation)
+        if conversation.read_only_reason:  # messages of a kind this version does not know
+            self.problem.emit(conversation.read_only_reason)
 
     def rename(self, conversation_id: str, title: str) -> None:
         title = " ".join(title.split())
@@ -108,43 +176,154 @@ class ChatController(QObject):
         conversation = self._get(conversation_id)
         if conversation is None:
             return
+        if conversation.read_only_reason:
+            self.problem.emit(conversation.read_only_reason)
+            return
         conversation.title = title
         conversation.touch()
         if self._save(conversation):
             self.conversations_changed.emit()
 
     def delete(self, conversation_id: str) -> None:
+        """Move to the trash (in the writer's order); kept in memory for ``restore``."""
+        kept = self._get(conversation_id, quiet=True)
         if self.current is not None and self.current.id == conversation_id:
             self.stop_and_keep()
+            kept = self.current
             self.current = None
             self.conversation_opened.emit(None)
-        try:
-            self.store.delete(conversation_id)
-        except (OSError, StoreError) as error:
-            self.problem.emit(self.tr("The conversation could not be deleted: {error}")
-                              .format(error=error))
-            return
+        if kept is not None:
+            self._restoring[conversation_id] = kept
+        self._forget(conversation_id)
+        self.saver.delete(conversation_id)
         self.conversations_changed.emit()
 
     def restore(self, conversation_id: str) -> None:
-        try:
-            self.store.restore(conversation_id)
-        except (OSError, StoreError) as error:
-            self.problem.emit(self.tr("The conversation could not be restored: {error}")
-                              .format(error=error))
-            return
+        """Undo a delete: listed and opened at once, back on disk in the writer's order."""
+        self.saver.restore(conversation_id)
+        kept = self._restoring.get(conversation_id)
+        if kept is not None:
+            self._remember(kept)
         self.conversations_changed.emit()
         self.open_conversation(conversation_id)
 
-    def search(self, query: str) -> list[str] | None:
-        """Ids matching ``query`` in titles or text, or None for no filter."""
-        return self.store.search(query) if query.strip() else None
+    def request_search(self, query: str) -> None:
+        """Search titles, text and reasoning on the index's thread; ``search_finished``
+        brings the ids (None for an empty query). Results of older queries are dropped."""
+        self._search_number += 1
+        if not query.strip():
+            self.search_finished.emit(None)
+            return
+        self.searcher.query(self._search_number, query)
+
+    def _on_searcher_done(self, number: int, query: str, ids: list[str]) -> None:
+        """On the search thread."""
+        try:
+            self._relay.searched.emit(number, query, ids)
+        except RuntimeError:  # the window is gone
+            pass
+
+    def _on_search_result(self, number: int, query: str, ids: list[str]) -> None:
+        if number == self._search_number:  # else the user typed on since
+            self.search_finished.emit(ids)
+
+    # ----- saving --------------------------------------------------------------------------
+
+    def flush_saves(self, timeout: float = 5.0) -> bool:
+        """Wait (closing the window) until everything is written; False if it cannot be."""
+        return self.saver.flush(timeout)
+
+    def retry_saves(self) -> None:
+        self.saver.retry()
+
+    def unsaved_conversations(self) -> list[Conversation]:
+        return self.saver.unsaved_conversations()
+
+    def shutdown(self) -> None:
+        """The window closed for good: end the writer (after writing what it can) and
+        the search thread."""
+        self.saver.stop(timeout=2.0)
+        self.searcher.stop()
+
+    def describe_save_problem(self, problem: SaveProblem) -> str:
+        code = problem.errno
+        if code in (errnos.ENOSPC, getattr(errnos, "EDQUOT", errnos.ENOSPC)):
+            what = self.tr("the disk is full")
+            until = self.tr("when there is space again")
+        elif code == errnos.EROFS:
+            what = self.tr("the folder is read-only")
+            until = self.tr("when the folder can be written again")
+        elif code in (errnos.EACCES, errnos.EPERM):
+            what = self.tr("permission was denied")
+            until = self.tr("when the folder can be written again")
+        else:
+            what = problem.detail or self.tr("the disk refused")
+            until = self.tr("when the disk allows it")
+        return self.tr(
+            "Cannot save conversations: {what} ({folder}). Your messages are kept in this "
+            "window and will be saved {until}.").format(
+                what=what, folder=problem.folder, until=until)
+
+    def _on_writer_done(self, outcome: SaveOutcome) -> None:
+        """On the writer thread: keep the search index in step, then tell the GUI."""
+        if outcome.ok:
+            if outcome.kind == SAVE and outcome.conversation is not None:
+                self.searcher.saved(outcome.conversation, outcome.mtime_ns, outcome.size)
+            elif outcome.kind == DELETE:
+                self.searcher.removed(outcome.conversation_id)
+            elif outcome.kind == RESTORE:
+                self.searcher.reread(outcome.conversation_id)
+        try:
+            self._relay.saved.emit(outcome)
+        except RuntimeError:  # the window is gone
+            pass
+
+    def _on_save_outcome(self, outcome: SaveOutcome) -> None:
+        if outcome.will_retry:
+            problem = SaveProblem(outcome.errno, outcome.folder, outcome.message)
+            if problem != self.save_problem:
+                self.save_problem = problem
+                self.save_problem_changed.emit(problem)
+            return
+        kept = (self._restoring.pop(outcome.conversation_id, None)
+                if outcome.kind == RESTORE else None)
+        if outcome.ok:
+            if outcome.message:  # the store did more than write (merged, kept a copy)
+                self.problem.emit(outcome.message)
+            if (outcome.unsaved == 0 and self.save_problem is not None
+                    and not self.saver.stalled):
+                self.save_problem = None
+                self.save_problem_changed.emit(None)
+            return
+        if outcome.kind == SAVE:
+            self.problem.emit(outcome.message)
+        elif outcome.kind == DELETE:
+            self.problem.emit(self.tr("The conversation could not be deleted: {error}")
+                              .format(error=outcome.message))
+            self._restoring.pop(outcome.conversation_id, None)
+            self._relist(outcome.conversation_id)
+        else:
+            self.problem.emit(self.tr("The conversation could not be restored: {error}")
+                              .format(error=outcome.message))
+            if kept is not None and (self.current is None or self.current.id != kept.id):
+                self._forget(outcome.conversation_id)
+                self.conversations_changed.emit()
+
+    def _relist(self, conversation_id: str) -> None:
+        """A delete failed: the file is still there, so is its line in the list."""
+        try:
+            self._remember(self.store.load(conversation_id))
+        except (StoreError, FutureSchemaError):
+            return
+        self.conversations_changed.emit()
 
     # ----- replies -------------------------------------------------------------------------
 
     def send(self, text: str) -> None:
         if self.generating or not text.strip():
             return
+        if self.current is not None and self.current.read_only_reason:
+            self.current = None  # never rewritten: the message starts a new conversation
         if self.current is None:
             self.current = Conversation(title=title_from_text(text), model=self.model_path)
             self.conversation_opened.emit(self.current)
@@ -158,7 +337,8 @@ class ChatController(QObject):
     def regenerate(self) -> None:
         """Replace the last answer (or answer a last unanswered message) with a new one."""
         conversation = self.current
-        if self.generating or conversation is None or not conversation.messages:
+        if (self.generating or conversation is None or not conversation.messages
+                or conversation.read_only_reason):
             return
         if conversation.messages[-1].role == "assistant":
             conversation.messages.pop()
@@ -259,19 +439,27 @@ class ChatController(QObject):
         self.generating = generating
         self.generating_changed.emit(generating)
 
-    def _get(self, conversation_id: str) -> Conversation | None:
+    def _in_memory(self, conversation_id: str) -> Conversation | None:
+        """A conversation newer in memory than on disk: waiting for the writer, or deleted
+        and being restored."""
+        unsaved = self.saver.unsaved(conversation_id)
+        if unsaved is not None:
+            return unsaved
+        kept = self._restoring.get(conversation_id)
+        return dataclasses.replace(kept, messages=list(kept.messages)) if kept else None
+
+    def _get(self, conversation_id: str, quiet: bool = False) -> Conversation | None:
         if self.current is not None and self.current.id == conversation_id:
             return self.current
         try:
-            return self.store.load(conversation_id)
+            return self._in_memory(conversation_id) or self.store.load(conversation_id)
         except (StoreError, FutureSchemaError) as error:
-            self.problem.emit(str(error))
+            if not quiet:
+                self.problem.emit(str(error))
             return None
 
     def _save(self, conversation: Conversation) -> bool:
-        try:
-            self.store.save(conversation)
-        except StoreError as error:
-            self.problem.emit(str(error))
-            return False
+        """Hand a snapshot to the writer: microseconds here, the disk on its thread."""
+        self.saver.save(conversation)
+        self._remember(conversation)
         return True

@@ -7,12 +7,14 @@ knows the worker only as an object with signals and request methods, handed in b
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -36,7 +38,7 @@ from desktop_chat.core.inference import (
 )
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings, SettingsFile
-from desktop_chat.core.store import ConversationStore
+from desktop_chat.core.store import ConversationStore, encode, write_atomic
 from desktop_chat.ui import theme as themes
 from desktop_chat.ui.chat_controller import ChatController
 from desktop_chat.ui.composer import Composer
@@ -44,12 +46,14 @@ from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.model_controller import ModelController
 from desktop_chat.ui.model_picker import ModelPicker
+from desktop_chat.ui.problem_notice import ProblemNotice
 from desktop_chat.ui.server_dialog import ServerDialog
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.sidebar import Sidebar
 
 MODEL_PAGE_URL = "https://huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"
 UNDO_SECONDS = 10
+CLOSE_SAVE_SECONDS = 5.0  # closing waits this long for the writer before asking
 
 
 class EmptyState(QWidget):
@@ -120,7 +124,7 @@ class EmptyState(QWidget):
 
 class MainWindow(QMainWindow):
     def __init__(self, settings_file: SettingsFile, store: ConversationStore,
-                 worker: Any) -> None:
+                 worker: Any, search_index_path: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -130,11 +134,15 @@ class MainWindow(QMainWindow):
         self.theme = themes.resolve(settings_file.settings.theme)
         self.renderer = MarkdownRenderer(self.theme.markdown)
         self.models = ModelController(worker, settings_file, self)
-        self.chat = ChatController(store, worker, settings_file, self)
+        self.chat = ChatController(store, worker, settings_file, self,
+                                   search_index_path=search_index_path)
         self._search_filter: list[str] | None = None
         self._pending_undo: str | None = None
         self._closing = False
         self._prefill_message = ""  # shown while a long prompt is read
+        self.notice = ProblemNotice()
+        # The settings file reports a folder it cannot write once, here, never by raising.
+        settings_file.on_problem = lambda text: self.notice.show_problem("settings", text)
 
         self._build_widgets()
         self._build_actions()
@@ -146,6 +154,9 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         self._update_page()
         self._update_composer()
+        if settings_file.problem:
+            self.notice.show_problem("settings", settings_file.problem)
+        QApplication.instance().aboutToQuit.connect(self.chat.flush_saves)
 
     # ----- construction --------------------------------------------------------------------
 
@@ -171,7 +182,13 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 920])
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.notice)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
     def _action(self, name: str, text: str, shortcut: Any = None,
                 slot: Any = None, checkable: bool = False) -> QAction:
@@ -215,8 +232,12 @@ class MainWindow(QMainWindow):
             QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_T),
             None, checkable=True)
         self.toggle_thinking_action.toggled.connect(self._on_thinking_toggled)
+        self.find_action = self._action(
+            "findInConversationAction", self.tr("&Find in Conversation"), standard.Find,
+            self._find_in_conversation)
         self.focus_search_action = self._action(
-            "focusSearchAction", self.tr("&Search Conversations"), standard.Find,
+            "focusSearchAction", self.tr("&Search Conversations"),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_F),
             self._focus_search)
         self.stop_action = self._action("stopAction", self.tr("S&top"),
                                         QKeySequence(Qt.Key.Key_Escape), self.chat.stop)
@@ -239,6 +260,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.toggle_thinking_action)
+        view_menu.addAction(self.find_action)
         view_menu.addAction(self.focus_search_action)
         chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
         chat_menu.addAction(self.stop_action)
@@ -296,6 +318,9 @@ class MainWindow(QMainWindow):
         self.chat.reply_finished.connect(self._on_reply_finished)
         self.chat.generating_changed.connect(self._on_generating_changed)
         self.chat.problem.connect(self.show_problem)
+        self.chat.save_problem_changed.connect(self._on_save_problem_changed)
+        self.chat.search_finished.connect(self._on_search_finished)
+        self.notice.retry_requested.connect(self.chat.retry_saves)
         self.sidebar.new_requested.connect(self.chat.new_conversation)
         self.sidebar.conversation_selected.connect(self.chat.open_conversation)
         self.sidebar.rename_requested.connect(self._rename)
@@ -450,8 +475,17 @@ class MainWindow(QMainWindow):
         self.composer.input.setFocus()
 
     def _on_search_changed(self, query: str) -> None:
-        self._search_filter = self.chat.search(query)
+        self.chat.request_search(query)  # answered by search_finished, off this thread
+
+    def _on_search_finished(self, ids: list[str] | None) -> None:
+        self._search_filter = ids
         self.refresh_sidebar()
+
+    def _find_in_conversation(self) -> None:
+        if self.pages.currentWidget() is self.chat_page:
+            self.view.open_find()
+        else:
+            self._focus_search()
 
     def _focus_search(self) -> None:
         self.sidebar.search.setFocus()
@@ -532,16 +566,67 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.chat_page if show_chat else self.empty_state)
 
     def show_problem(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok,
-                          self)
-        box.setObjectName("problemDialog")
-        box.open()
+        """In the notice bar, not a dialog: the same problem again is not shown again."""
+        self.notice.show_problem(text, text)
+
+    def _on_save_problem_changed(self, problem: Any) -> None:
+        if problem is None:
+            self.notice.clear("save")
+            self.statusBar().showMessage(self.tr("All conversations are saved."), 8000)
+        else:
+            self.notice.show_problem("save", self.chat.describe_save_problem(problem),
+                                     retry=True)
+
+    def _confirm_close_with_unsaved(self) -> bool:
+        """Saves still fail: say so, offer to keep the window open or save a copy."""
+        unsaved = self.chat.unsaved_conversations()
+        if not unsaved:
+            return True
+        problem = self.chat.save_problem
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, self.tr(
+            "{n} conversation(s) could not be saved.").format(n=len(unsaved)), parent=self)
+        box.setObjectName("unsavedOnCloseDialog")
+        box.setInformativeText(
+            (self.chat.describe_save_problem(problem) + "\n\n" if problem else "")
+            + self.tr("If you quit now, what was not saved is lost."))
+        keep = box.addButton(self.tr("Keep Window Open"), QMessageBox.ButtonRole.RejectRole)
+        copy = box.addButton(self.tr("Save a Copy…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("Quit Anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is keep:
+            return False
+        if box.clickedButton() is copy:
+            return self._save_copies(unsaved)
+        return True
+
+    def _save_copies(self, conversations: list[Conversation]) -> bool:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save a copy in"))
+        if not folder:
+            return False
+        try:
+            for conversation in conversations:
+                write_atomic(Path(folder) / f"{conversation.id}.json", encode(conversation))
+        except OSError as error:
+            self.show_problem(self.tr("The copy could not be saved in {folder}: {why}").format(
+                folder=folder, why=error.strerror or error))
+            return False
+        return True
 
     # ----- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save, hide at once, and close for good once the worker has stopped: a long
-        prefill or the engine's import never keeps a frozen window on screen."""
+        prefill or the engine's import never keeps a frozen window on screen.
+
+        First every conversation is written (the writer thread, waited for here); if the
+        disk still refuses, the user decides whether to keep the window open."""
+        if not self._closing:
+            self.chat.stop_and_keep()
+            if (not self.chat.flush_saves(CLOSE_SAVE_SECONDS)
+                    and not self._confirm_close_with_unsaved()):
+                event.ignore()
+                return
         if self.worker.running:
             if not self._closing:
                 self._closing = True
@@ -553,8 +638,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if not self._closing:
-            self.chat.stop_and_keep()
             self._save_geometry()
+        self.chat.shutdown()
         super().closeEvent(event)
 
     def _save_geometry(self) -> None:
