@@ -1,0 +1,65 @@
+"""The child of test_fault.py: the real app window streaming a long reply until killed.
+
+Every event is appended to a log file with one unbuffered ``os.write`` as it happens, so
+what the parent reads after a SIGKILL is exactly what had streamed: a JSON line
+{"conversation": id}, then {"kind", "text"} per chunk, {"answer_was_reasoning": true},
+and {"finished": true}.
+"""
+
+import dataclasses
+import json
+import os
+import sys
+
+DRAFT_SAVE_INTERVAL_MS = 50  # save drafts all the time: kills must land inside saves
+
+
+def never_stop_early() -> None:
+    """The tiny model ends its replies after a few tokens: make each one as long as allowed."""
+    from desktop_chat.engine.transformers_engine.chat import TransformersEngine
+
+    sampling = TransformersEngine._sampling
+
+    def without_early_end(self, settings, max_new_tokens):
+        kwargs = sampling(self, settings, max_new_tokens)
+        return {**kwargs, "min_new_tokens": kwargs["max_new_tokens"]}
+
+    TransformersEngine._sampling = without_early_end
+
+
+def run(model: str, data_dir: str, prompt: str, log_path: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_chat.app import create_main_window
+    from desktop_chat.ui import chat_controller
+
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def say(**fields) -> None:
+        os.write(log, (json.dumps(fields) + "\n").encode())
+
+    chat_controller.DRAFT_SAVE_INTERVAL_MS = DRAFT_SAVE_INTERVAL_MS
+    never_stop_early()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window = create_main_window(["--model", model, "--data-dir", data_dir])
+    settings = window.settings
+    window.apply_settings(dataclasses.replace(settings, generation=dataclasses.replace(
+        settings.generation, max_new_tokens=4000, do_sample=True, seed=None)))
+    chat = window.chat
+
+    def on_ready(_info) -> None:
+        chat.send(prompt)
+        say(conversation=chat.current.id)
+
+    window.models.model_ready.connect(on_ready)
+    chat.chunk_received.connect(lambda kind, text: say(kind=kind, text=text))
+    chat.answer_was_reasoning.connect(lambda: say(answer_was_reasoning=True))
+    chat.reply_finished.connect(lambda *_: say(finished=True))
+    window.show()
+    window.start_engine()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.exit(run(*sys.argv[1:5]))
