@@ -240,3 +240,37 @@ def test_processes_appending_in_a_loop_lose_nothing(tmp_path):
                                                 for k in range(rounds)])
     listing = ConversationStore(folder).list()
     assert listing.conversations[0].message_count == 1 + processes * rounds
+
+
+def test_reading_never_waits_for_a_writer_on_the_disk(tmp_path, monkeypatch):
+    from desktop_chat.core import store as store_module
+
+    folder = tmp_path / "conversations"
+    started(folder)
+    store = ConversationStore(folder)
+    other = Conversation(title="other", id="other")
+    store.save(other)
+    real_write = store_module.write_atomic
+    in_write, release = threading.Event(), threading.Event()
+
+    def slow_disk(path, data):  # an fsync that takes as long as the test says
+        if path.name == "shared.json":
+            in_write.set()
+            assert release.wait(30)
+        real_write(path, data)
+
+    monkeypatch.setattr(store_module, "write_atomic", slow_disk)
+    conversation = store.load("shared")
+    conversation.add(Message(role="user", content="slow"))
+    writer = threading.Thread(target=store.save, args=(conversation,))
+    writer.start()
+    try:
+        assert in_write.wait(30)
+        # The GUI thread's reads go on while the save sits in its fsync.
+        assert store.load("other").title == "other"
+        assert store.load("shared").messages[-1].content == "first"
+        assert {s.id for s in store.list().conversations} == {"shared", "other"}
+    finally:
+        release.set()
+        writer.join(30)
+    assert contents(folder)[-1] == "slow"

@@ -122,6 +122,7 @@ class SaveResult:
     quarantined: QuarantineReport | None = None  # an unreadable file moved aside first
     conversation: Conversation | None = None  # what was written, when it is not what was given
     notice: str | None = None
+    file_stat: os.stat_result | None = None  # of the file written, taken under the lock
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,6 @@ class _Seen:
     """A conversation file as this store last loaded or wrote it."""
 
     sha256: str
-    mtime_ns: int
-    size: int
     base: MergeBase  # what the caller had: the base of the next merge
     file_is_ours: bool  # the file held just what the caller had (not a merge)
 
@@ -175,9 +174,13 @@ class ConversationStore:
         self._index_path = self.root / INDEX_NAME
         self._index: dict[str, dict[str, Any]] | None = None  # id -> entry, loaded lazily
         self._index_dirty = False
-        self._lock = threading.RLock()  # guards the fields below and each read-merge-write
+        # Held only to touch the fields below, never across disk I/O: a GUI-thread load
+        # must not wait for a writer's fsync. Writers of one conversation take its lock
+        # (``_writing``: a thread lock, then the file lock against other processes).
+        self._lock = threading.RLock()
         self._seen: dict[str, _Seen] = {}  # id -> the file as loaded or last written
         self._copies: dict[str, str] = {}  # id -> the copy its later saves go to
+        self._writers: dict[str, threading.Lock] = {}  # id -> held by its one writer
         remove_stale_temp_files(self.root)
 
     # ----- reading -------------------------------------------------------------------------
@@ -236,7 +239,7 @@ class ConversationStore:
         A conversation with messages of a kind this version does not know loads with
         ``read_only_reason`` set; ``save`` refuses it."""
         path = self.path_for(conversation_id)
-        raw, stat = self._read_bytes(path)
+        raw = self._read_bytes(path)
         data = self._decode(path, raw)
         try:
             conversation = Conversation.from_dict(data)
@@ -245,7 +248,7 @@ class ConversationStore:
         except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
         with self._lock:
-            self._seen[conversation_id] = _seen_of(raw, stat, data, file_is_ours=True)
+            self._seen[conversation_id] = _seen_of(raw, data, file_is_ours=True)
         return conversation
 
     def search(self, query: str) -> list[str]:
@@ -276,36 +279,51 @@ class ConversationStore:
             raise ReadOnlyConversationError(reason)
         with self._lock:
             target = self._copies.get(conversation.id, conversation.id)
-            path = self.path_for(target)
-            ours = conversation.to_dict()
-            if target != conversation.id:
-                ours = _as_copy(ours, target)
-            try:
-                self.locks_dir.mkdir(exist_ok=True)
-                with file_lock(self.locks_dir / f"{target}.lock"):
-                    return self._save_locked(conversation.id, path, ours)
-            except OSError as error:
-                raise StoreError(
-                    f"The conversation could not be saved to {path}: {error.strerror or error}"
-                ) from error
+        path = self.path_for(target)
+        ours = conversation.to_dict()
+        if target != conversation.id:
+            ours = _as_copy(ours, target)
+        try:
+            with self._writing(target):
+                return self._save_locked(conversation.id, path, ours)
+        except OSError as error:
+            raise StoreError(
+                f"The conversation could not be saved to {path}: {error.strerror or error}"
+            ) from error
+
+    @contextlib.contextmanager
+    def _writing(self, conversation_id: str) -> Iterator[None]:
+        """The right to change one conversation's file: one thread of this process, then
+        one process (the file lock)."""
+        with self._lock:
+            writer = self._writers.setdefault(conversation_id, threading.Lock())
+        with writer:
+            self.locks_dir.mkdir(exist_ok=True)
+            with file_lock(self.locks_dir / f"{conversation_id}.lock"):
+                yield
 
     def delete(self, conversation_id: str) -> Path:
         """Move a conversation to the trash; ``restore`` brings it back."""
         path = self.path_for(conversation_id)
-        with self._lock:
+        target = self.trash_dir / path.name
+        with self._writing(conversation_id):
             self.trash_dir.mkdir(exist_ok=True)
-            target = self.trash_dir / path.name
             os.replace(path, target)
             fsync_dir(self.root)
+            fsync_dir(self.trash_dir)
+        self._forget(conversation_id)
+        return target
+
+    def _forget(self, conversation_id: str) -> None:
+        with self._lock:
             self._seen.pop(conversation_id, None)
             if self._load_index().pop(conversation_id, None) is not None:
                 self._index_dirty = True
-        return target
 
     def restore(self, conversation_id: str) -> None:
         source = self.trash_dir / self.path_for(conversation_id).name
         target = self.path_for(conversation_id)
-        with self._lock:
+        with self._writing(conversation_id):
             if target.exists():
                 raise StoreError(
                     "A conversation with this id already exists; nothing was restored.")
@@ -317,10 +335,11 @@ class ConversationStore:
     def _save_locked(self, caller_id: str, path: Path, ours: dict[str, Any]) -> SaveResult:
         """With the thread and file locks held: write ``ours``, or the merge of ``ours``
         and another writer's file, or ``ours`` as a copy when they cannot be merged."""
-        seen = self._seen.get(path.stem)
+        with self._lock:
+            seen = self._seen.get(path.stem)
         to_write, merged, quarantined = ours, False, None
         try:
-            raw, _ = self._read_bytes(path)
+            raw = self._read_bytes(path)
         except ConversationGoneError:
             raw = None  # new, or deleted by another window: ours is all there is
         unchanged = seen is not None and hashlib.sha256(raw or b"").hexdigest() == seen.sha256
@@ -339,14 +358,15 @@ class ConversationStore:
                     return self._save_copy(caller_id, path.stem, ours, "another window")
                 merged = to_write != ours
             # seen is None: a store that never loaded the file replaces it, as before
-        written = self._write(path, to_write, ours)
+        written, stat = self._write(path, to_write, ours)
         notice = None
         if quarantined is not None:
             notice = (f"The saved file of this conversation could not be read "
                       f"({quarantined.reason}); it was moved to {quarantined.quarantined_path} "
                       f"and your version was saved.")
         return SaveResult(path.stem, path, merged=merged, quarantined=quarantined,
-                          conversation=written if merged else None, notice=notice)
+                          conversation=written if merged else None, notice=notice,
+                          file_stat=stat)
 
     def _readable(self, path: Path, raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
         """(their dict, None) when mergeable; (None, None) when it must be left alone
@@ -371,27 +391,32 @@ class ConversationStore:
         copy_id = new_id()
         data = _as_copy(ours, copy_id)
         path = self.path_for(copy_id)
-        written = self._write(path, data, data)
-        self._copies[caller_id] = copy_id
+        with self._writing(copy_id):
+            written, stat = self._write(path, data, data)
+        with self._lock:
+            self._copies[caller_id] = copy_id
         return SaveResult(
-            copy_id, path, copy_of=left_alone, conversation=written,
+            copy_id, path, copy_of=left_alone, conversation=written, file_stat=stat,
             notice=(f'This conversation was changed by {by_whom} in a way that could not be '
                     f'combined with yours, so your version was saved as a copy: '
                     f'"{data["title"]}".'))
 
-    def _write(self, path: Path, data: dict[str, Any], ours: dict[str, Any]) -> Conversation:
-        """Write ``data``; remember the file and ``ours`` (what the caller holds) for the
-        next merge; update the index. Returns the conversation written."""
+    def _write(self, path: Path, data: dict[str, Any],
+               ours: dict[str, Any]) -> tuple[Conversation, os.stat_result]:
+        """Write ``data`` (the caller holds ``_writing``); remember the file and ``ours``
+        (what the caller holds) for the next merge; update the index. Returns the
+        conversation written and the file's stat."""
         raw = _encode(data)
         write_atomic(path, raw)
         stat = path.stat()  # ours: every writer holds the file lock
-        self._seen[path.stem] = _seen_of(raw, stat, ours, file_is_ours=data == ours)
         written = Conversation.from_dict(data)
-        self._load_index()[path.stem] = {
-            **asdict(_summary_of(written)), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size,
-        }
-        self._index_dirty = True  # written by the next list(): saving stays O(1)
-        return written
+        entry = {**asdict(_summary_of(written)), "mtime_ns": stat.st_mtime_ns,
+                 "size": stat.st_size}
+        with self._lock:
+            self._seen[path.stem] = _seen_of(raw, ours, file_is_ours=data == ours)
+            self._load_index()[path.stem] = entry
+            self._index_dirty = True  # written by the next list(): saving stays O(1)
+        return written, stat
 
     # ----- internals -----------------------------------------------------------------------
 
@@ -406,7 +431,7 @@ class ConversationStore:
             return
 
     def _summarize(self, path: Path) -> ConversationSummary:
-        raw, _ = self._read_bytes(path)
+        raw = self._read_bytes(path)
         data = self._decode(path, raw)
         try:
             return _summary_of(Conversation.from_dict(data))
@@ -421,11 +446,10 @@ class ConversationStore:
         except ConversationFormatError as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
 
-    def _read_bytes(self, path: Path) -> tuple[bytes, os.stat_result]:
-        """The file's bytes and the identity of exactly those bytes."""
+    def _read_bytes(self, path: Path) -> bytes:
         try:
             with open(path, "rb") as handle:
-                return handle.read(), os.fstat(handle.fileno())
+                return handle.read()
         except FileNotFoundError:
             raise ConversationGoneError(
                 f"The conversation {path.stem} no longer exists.") from None
@@ -457,10 +481,7 @@ class ConversationStore:
             encoding="utf-8",
         )
         fsync_dir(self.root)
-        with self._lock:
-            self._seen.pop(path.stem, None)
-            if self._load_index().pop(path.stem, None) is not None:
-                self._index_dirty = True
+        self._forget(path.stem)
         return QuarantineReport(path.name, target, reason)
 
     def _load_index(self) -> dict[str, dict[str, Any]]:
@@ -496,9 +517,7 @@ def _as_copy(data: dict[str, Any], copy_id: str) -> dict[str, Any]:
     return {**data, "id": copy_id, "title": f"{title} (copy)"}
 
 
-def _seen_of(raw: bytes, stat: os.stat_result, ours: dict[str, Any], *,
+def _seen_of(raw: bytes, ours: dict[str, Any], *,
              file_is_ours: bool) -> _Seen:
-    return _Seen(
-        sha256=hashlib.sha256(raw).hexdigest(), mtime_ns=stat.st_mtime_ns, size=stat.st_size,
-        base=MergeBase.of(ours), file_is_ours=file_is_ours,
-    )
+    return _Seen(sha256=hashlib.sha256(raw).hexdigest(), base=MergeBase.of(ours),
+                 file_is_ours=file_is_ours)
