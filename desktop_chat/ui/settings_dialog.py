@@ -128,6 +128,8 @@ class SettingsDialog(QDialog):
         for form_layout in (form, model_form, display_form):
             _name_fields_after_labels(form_layout)
         self._load(settings)
+        # The wrapped notes make the minimum too small to read: open at the preferred size.
+        self.resize(self.sizeHint())
 
     # ----- values --------------------------------------------------------------------------
 
