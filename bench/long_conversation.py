@@ -8,6 +8,8 @@ Offscreen, in the real window. Prints:
 - the number of live message widgets (the view builds only those near the viewport);
 - the longest GUI-thread stall while a reply streams into it, measured by a 5 ms QTimer
   heartbeat while chunks arrive at the worker's pace (target <= 33 ms);
+- the time of a find across the conversation, before and after the text the messages
+  show has been rendered once;
 - the resident memory of the open view at 200, 1,000 and 2,000 messages, each opened in a
   fresh process (it should grow less than linearly with the message count).
 """
@@ -201,6 +203,17 @@ def main() -> None:
         print(f"scroll from the end to the top by half screens: "
               f"{time.perf_counter() - start:.1f} s, longest step {worst * 1000:.0f} ms, "
               f"live message widgets {live_widgets(window)}")
+
+        view = window.view
+        start = time.perf_counter()
+        found = view.find("area")  # each message's shown text rendered, none kept yet
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        view.find("circle")  # the shown text kept on the slots
+        warm = time.perf_counter() - start
+        print(f"find in {args.messages} messages: first search {cold * 1000:.0f} ms "
+              f"({found} matches; opening the bar renders the text while idle), "
+              f"next {warm * 1000:.0f} ms")
         window.close()
 
     figures = []

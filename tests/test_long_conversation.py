@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.ui import theme as themes
 from desktop_chat.ui.conversation_view import SPACING, ConversationView
+from desktop_chat.ui.find_bar import CURRENT_MATCH_BACKGROUND
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.messages import AssistantMessageWidget
 
@@ -71,6 +74,17 @@ def assert_stacked(view: ConversationView) -> None:
         assert a.bottom() < b.top(), (above, below)
         if below == above + 1:
             assert b.top() - a.bottom() - 1 == SPACING, (above, below)
+
+
+def rendered(widget: AssistantMessageWidget) -> bool:
+    """The throttled Markdown render has shown all of the streamed answer."""
+    return (widget.body.text == widget.answer_markdown() and widget.body.isVisible()
+            and not widget._render_timer.isActive())
+
+
+def laid_out(view: ConversationView, widget: QWidget) -> bool:
+    """The view has measured and placed the widget at its current size."""
+    return widget.height() == widget.heightForWidth(widget.width()) == view._heights[-1]
 
 
 def test_a_long_conversation_opens_at_its_end_with_few_widgets(qtbot, view):
@@ -166,7 +180,7 @@ def test_streaming_into_a_long_conversation_follows_the_end(qtbot, view):
         view.append_chunk("answer", f"word{i} " + ("\n\n" if i % 10 == 9 else ""))
         qtbot.wait(2)
     qtbot.waitUntil(lambda: "word59" in live.answer_markdown() and at_bottom(view))
-    qtbot.wait(150)  # the throttled Markdown render
+    qtbot.waitUntil(lambda: rendered(live) and laid_out(view, live))  # the throttled render
     assert at_bottom(view)
     assert len(built(view)) < MAX_LIVE_WIDGETS
     final = Message(role="assistant", content=live.answer_markdown(),
@@ -191,9 +205,11 @@ def test_scrolling_up_while_streaming_keeps_the_live_answer(qtbot, view):
     live = view.start_assistant_message()
     view.verticalScrollBar().setValue(0)
     settle(qtbot, view)
+    before = view._heights[-1]
     view.append_chunk("answer", "still streaming " * 50)
-    qtbot.wait(150)
-    assert view.verticalScrollBar().value() == 0  # the user's place is kept
+    qtbot.waitUntil(lambda: rendered(live) and laid_out(view, live))
+    assert view._heights[-1] > before + 40  # the answer grew below...
+    assert view.verticalScrollBar().value() == 0  # ...and the user's place is kept
     assert view.live is live and view.slots[-1].widget is live
 
 
@@ -216,7 +232,7 @@ def test_find_searches_every_message_and_scrolls_to_the_match(qtbot, view):
     view.find_previous()
     view.find_previous()
     assert view.find_position() == ((first - 1) % total, total)
-    index = view._matches[view.find_position()[0]][0]
+    index = view.finder.matches[view.find_position()[0]][0]
     assert index in visible_slots(view)
 
     view.find_bar.input.setText("no such words")
@@ -327,3 +343,127 @@ def test_hovering_a_link_says_where_it_goes(qtbot, view):
     assert "not opened" in label.toolTip()
     label.linkHovered.emit("")  # the pointer left the link
     assert label.toolTip() == ""
+
+
+# ----- find: what is shown is what is found --------------------------------------------------
+
+def label_document(label: QLabel) -> QTextDocument:
+    document = QTextDocument()
+    if label.textFormat() == Qt.TextFormat.RichText:
+        document.setHtml(label.text())
+    else:
+        document.setPlainText(label.text())
+    return document
+
+
+def current_match(widget: QWidget) -> tuple[str, int, str]:
+    """The text the widget's labels show (joined by newlines), and where the current match
+    is highlighted in it: its offset and its text."""
+    shown, found = [], None
+    for label, _ in widget.text_labels():
+        document = label_document(label)
+        text = document.toPlainText()
+        block = document.begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                colour = fragment.charFormat().background().color().name()
+                if colour == CURRENT_MATCH_BACKGROUND:
+                    assert found is None, "one current match"
+                    units = text.encode("utf-16-le")[: 2 * fragment.position()]
+                    at = sum(len(t) + 1 for t in shown) + len(units.decode("utf-16-le"))
+                    found = (at, fragment.text())
+                iterator += 1
+            block = block.next()
+        shown.append(text)
+    assert found is not None, "a current match is highlighted"
+    return "\n".join(shown), *found
+
+
+def test_find_counts_and_highlights_the_text_as_shown_not_the_markdown(qtbot, view):
+    answer = ("First **word**, then a [link](http://word.example/word) and `word` code.\n\n"
+              "Entities: &amp;word and W&#79;RD, and 🦊 word.\n\n"
+              "```\nword = 1\n```\n")
+    view.show_messages([
+        Message(role="user", content="Say a word: 🦊🦊 word"),
+        Message(role="assistant", content=answer, finish_reason="stop",
+                reasoning_content="I should word this well."),
+    ])
+    qtbot.waitUntil(lambda: all(slot.widget is not None for slot in view.slots))
+    # Shown: 2 in the question; the thinking's, **word**, `word`, &word, WORD (an
+    # entity), 🦊 word and the code's in the answer. Not the two in the link's address.
+    assert view.find("word") == 2 + 7
+    for k in range(9):
+        if k:
+            view.find_next()
+        assert view.find_position() == (k, 9)
+        assert view.find_bar.count.text() == f"{k + 1} of 9"
+        index, occurrence = view.finder.matches[k]
+        shown, at, text = current_match(view.slots[index].widget)
+        starts = [m.start() for m in re.finditer("word", shown, re.IGNORECASE)]
+        assert at == starts[occurrence] and text.casefold() == "word", (k, shown)
+    assert view.slots[1].widget.thinking.expanded  # the thinking's match opened it
+
+    assert view.find("&word") == 1  # written &amp;word
+    assert view.find("example") == 0  # only in a link's address
+    assert view.find_bar.count.text() == "No matches"
+    assert view.find("**") == 0 and view.find("```") == 0
+
+
+def test_enter_after_the_messages_changed_goes_to_the_first_match_not_past_it(qtbot, view):
+    view.show_messages([Message(role="user", content="Nothing here"),
+                        Message(role="assistant", content="Nor here.", finish_reason="stop")])
+    assert view.find("okapi") == 0
+    view.add_user_message(Message(role="user", content="An okapi?"))
+    view.add_user_message(Message(role="user", content="Another okapi!"))
+    view.find_next()  # Enter: the results are stale, and there was no match before
+    assert view.find_position() == (0, 2)
+    assert view.find_bar.count.text() == "1 of 2"
+    view.find_next()
+    assert view.find_position() == (1, 2)
+
+    # The current match is still there: Enter steps from it.
+    view.start_assistant_message()
+    view.finish_live_message(Message(role="assistant", content="The okapi, yes.",
+                                     finish_reason="stop"))
+    view.find_next()
+    assert view.find_position() == (2, 3)
+
+    # The current match went (regenerate): Enter goes to the first match in view.
+    view.remove_last_assistant_message()
+    view.find_previous()
+    assert view.find_position() == (0, 2)
+
+
+@pytest.mark.parametrize("keep_open", [True, False])
+def test_heights_estimated_with_long_thinking_are_close_to_the_measured(qtbot, view,
+                                                                        keep_open):
+    messages = long_conversation(200)
+    for message in messages[1::2]:
+        message.reasoning_content = "Think about circles, and then about squares. " * 40
+    messages[101].content = ""  # stopped while thinking: open either way
+    view.keep_thinking_open = keep_open
+    view.show_messages(messages)
+    settle(qtbot, view)
+    for index in (101, 51):
+        assert view.slots[index].widget is None
+        estimate = view._heights[index]
+        view._scroll_to(view._tops[index])
+        settle(qtbot, view)
+        widget = view.slots[index].widget
+        assert widget.thinking.expanded == (keep_open or index == 101)
+        measured = view._heights[index]
+        assert measured == widget.height()
+        assert abs(estimate - measured) <= 0.2 * measured, (index, estimate, measured)
+
+
+def test_changing_keep_thinking_open_estimates_again(qtbot, view):
+    messages = long_conversation(200)
+    for message in messages[1::2]:
+        message.reasoning_content = "Think about circles, and then about squares. " * 40
+    view.show_messages(messages)
+    settle(qtbot, view)
+    folded = view._heights[51]
+    view.keep_thinking_open = True
+    assert view._heights[51] > folded + 100

@@ -19,13 +19,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.ui.cached_height import PREFERRED_WIDTH
-from desktop_chat.ui.find_bar import FindBar, clear_highlight, highlight_label
+from desktop_chat.ui.conversation_find import ConversationFind
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.messages import AssistantMessageWidget, UserMessageWidget
 
@@ -49,6 +49,7 @@ class MessageSlot:
     measured_at: int = 0  # the width `height` was measured at (0: an estimate)
     estimated_at: int = 0
     thinking_open: bool | None = None  # the fold the user chose, kept without a widget
+    shown_text: tuple | None = None  # find's: (what it was made from, thinking's, the rest's)
 
 
 class _Page(QWidget):
@@ -78,7 +79,7 @@ class ConversationView(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.renderer = renderer
         self.show_thinking = True
-        self.keep_thinking_open = False
+        self._keep_thinking_open = False
 
         self._page = _Page(self)
         self.setWidget(self._page)
@@ -104,15 +105,8 @@ class ConversationView(QScrollArea):
         self._preload_timer.setInterval(0)
         self._preload_timer.timeout.connect(self._preload_one)
 
-        self.find_bar = FindBar(self)
-        self.find_bar.query_changed.connect(self._on_find_query_changed)
-        self.find_bar.next_requested.connect(self.find_next)
-        self.find_bar.previous_requested.connect(self.find_previous)
-        self.find_bar.close_requested.connect(self.close_find)
-        self._matches: list[tuple[int, int]] = []  # (slot, occurrence in that message)
-        self._match: int | None = None
-        self._matches_stale = False
-        self._highlighted: MessageSlot | None = None
+        self.finder = ConversationFind(self)
+        self.find_bar = self.finder.bar
 
     # ----- content -------------------------------------------------------------------------
 
@@ -177,7 +171,7 @@ class ConversationView(QScrollArea):
         if slot is not None:
             slot.message = message
             self._mark_last(slot)
-        self._matches_stale = True
+        self.finder.stale = True
 
     def remove_last_assistant_message(self) -> None:
         """Regenerate: the last answer goes away before the new one streams in."""
@@ -185,8 +179,7 @@ class ConversationView(QScrollArea):
             return
         index = len(self.slots) - 1
         slot = self.slots[index]
-        if slot is self._highlighted:
-            self._highlighted = None
+        self.finder.slot_removed(slot)
         if slot.widget is self.live:
             self.live = None
         if index in self._built:
@@ -194,7 +187,6 @@ class ConversationView(QScrollArea):
         del self.slots[index]
         del self._heights[index]
         self._last_assistant = None
-        self._matches_stale = True
         self._layout()
         self._fill_viewport()
 
@@ -206,7 +198,24 @@ class ConversationView(QScrollArea):
         self._unestimated = True
         for widget in self.assistant_widgets():
             widget.set_thinking_visible(visible)
-        self._matches_stale = True
+        self.finder.stale = True
+        self._layout()
+        self._fill_viewport()
+
+    @property
+    def keep_thinking_open(self) -> bool:
+        """The setting: thinking stays open once the answer starts (and in saved answers)."""
+        return self._keep_thinking_open
+
+    @keep_thinking_open.setter
+    def keep_thinking_open(self, keep: bool) -> None:
+        if keep == self._keep_thinking_open:
+            return
+        self._keep_thinking_open = keep
+        for slot in self.slots:  # those without a widget open (or not) by the setting
+            if slot.widget is None and slot.thinking_open is None:
+                slot.measured_at = slot.estimated_at = 0
+        self._unestimated = True
         self._layout()
         self._fill_viewport()
 
@@ -222,7 +231,7 @@ class ConversationView(QScrollArea):
         self.slots.append(slot)
         self._heights.append(0)
         self._unestimated = True
-        self._matches_stale = True
+        self.finder.stale = True
 
     @staticmethod
     def _role(slot: MessageSlot) -> str:
@@ -252,8 +261,7 @@ class ConversationView(QScrollArea):
                     widget.thinking.set_expanded(slot.thinking_open)
             widget.set_last(slot is self._last_assistant and slot.message is not None)
         slot.widget = widget
-        if slot is self._highlighted and self._match is not None:
-            self._highlight(slot, self._matches[self._match][1])
+        self.finder.widget_built(slot)
         widget.ensurePolished()
         later = [i for i in self._built if i > index]
         self._built.add(index)
@@ -324,7 +332,10 @@ class ConversationView(QScrollArea):
             height += 6 + 26 + 10  # the footer
             if message.reasoning_content and self.show_thinking:
                 height += 44
-                if self.keep_thinking_open and not message.content or slot.thinking_open:
+                # Open as AssistantMessageWidget.show_message opens it, or as the user left it.
+                open_ = (slot.thinking_open if slot.thinking_open is not None
+                         else self.keep_thinking_open or not message.content)
+                if open_:
                     thought = message.reasoning_content
                     height += (thought.count("\n") + len(thought) // columns + 1) * line
         slot.height = int(height * self._calibration[message.role if message else "assistant"])
@@ -484,145 +495,24 @@ class ConversationView(QScrollArea):
 
     def open_find(self) -> None:
         """Show the find bar (Ctrl+F) with its query selected."""
-        if not self.find_bar.isVisible():
-            self.find_bar.show()
-            self._place_find_bar()
-        self.find_bar.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find_bar.input.selectAll()
-        if self.find_bar.query():
-            self._search(self.find_bar.query(), keep_place=True)
+        self.finder.open()
 
     def close_find(self) -> None:
-        if self._highlighted is not None:
-            self._unhighlight()
-        self._matches = []
-        self._match = None
-        if self.find_bar.isVisible():
-            had_focus = self.find_bar.isAncestorOf(self.focusWidget() or self)
-            self.find_bar.hide()
-            self._place_find_bar()
-            if had_focus:
-                self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.finder.close()
 
     def find(self, query: str) -> int:
         """Search the messages for ``query``; go to the first match. Returns the count."""
-        if not self.find_bar.isVisible():
-            self.open_find()
-        if self.find_bar.query() != query:
-            self.find_bar.input.setText(query)  # searches through query_changed
-        else:
-            self._search(query)
-        return len(self._matches)
+        return self.finder.find(query)
 
     def find_next(self) -> None:
-        self._step(1)
+        self.finder.find_next()
 
     def find_previous(self) -> None:
-        self._step(-1)
+        self.finder.find_previous()
 
     def find_position(self) -> tuple[int | None, int]:
         """The current match (from 0, None when there is none) and the number of matches."""
-        return self._match, len(self._matches)
-
-    def _on_find_query_changed(self, query: str) -> None:
-        self._search(query)
-
-    def _search(self, query: str, keep_place: bool = False) -> None:
-        previous = self._matches[self._match] if self._match is not None else None
-        self._unhighlight()
-        self._matches = self._find_matches(query)
-        self._matches_stale = False
-        if not self._matches:
-            self._match = None
-        elif keep_place and previous in self._matches:
-            self._match = self._matches.index(previous)
-        else:
-            first_in_view = self._range(0, 0).start if self._tops else 0
-            self._match = next((k for k, (slot, _) in enumerate(self._matches)
-                                if slot >= first_in_view), 0)
-        self.find_bar.show_count(self._match, len(self._matches))
-        if self._match is not None:
-            self._go_to_match()
-
-    def _find_matches(self, query: str) -> list[tuple[int, int]]:
-        needle = query.casefold()
-        if not needle:
-            return []
-        matches = []
-        for index, slot in enumerate(self.slots):
-            message = slot.message
-            if message is None:
-                continue
-            text = message.content
-            if message.role == "assistant" and message.reasoning_content and self.show_thinking:
-                text = message.reasoning_content + "\n" + text
-            count = text.casefold().count(needle)
-            matches += [(index, occurrence) for occurrence in range(count)]
-        return matches
-
-    def _step(self, step: int) -> None:
-        if self._matches_stale:
-            self._search(self.find_bar.query(), keep_place=True)
-        if not self._matches:
-            return
-        if self._match is None:
-            self._match = 0 if step > 0 else len(self._matches) - 1
-        else:
-            self._match = (self._match + step) % len(self._matches)
-        self.find_bar.show_count(self._match, len(self._matches))
-        self._go_to_match()
-
-    def _go_to_match(self) -> None:
-        index, occurrence = self._matches[self._match]
-        if index >= len(self.slots):
-            return
-        slot = self.slots[index]
-        if slot is not self._highlighted:
-            self._unhighlight()
-        screen = self.viewport().height()
-        if slot.widget is None or not self._in_view(index):
-            self._scroll_to(self._tops[index] - screen // 3)
-        if slot.widget is None:  # not in view: the message is taller than the estimate
-            self._build(index)
-            self._layout()
-        label, y = self._highlight(slot, occurrence)
-        if label is None:
-            return
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        target = label.mapTo(self._page, QPoint(0, y)).y()
-        value = self.verticalScrollBar().value()
-        if not value + screen // 8 <= target <= value + screen * 3 // 4:
-            self._scroll_to(target - screen // 3)
-
-    def _in_view(self, index: int) -> bool:
-        value = self.verticalScrollBar().value()
-        top = self._tops[index]
-        return value <= top + self._heights[index] and top <= value + self.viewport().height()
-
-    def _highlight(self, slot: MessageSlot, occurrence: int) -> tuple[QWidget | None, int]:
-        """Mark the matches in the slot's widget; returns the current one's label and y."""
-        query = self.find_bar.query()
-        self._highlighted = slot
-        seen = 0
-        found: tuple[QWidget | None, int] = (None, 0)
-        for label, thinking in slot.widget.text_labels():
-            wanted = occurrence - seen if found[0] is None else None
-            count, y = highlight_label(label, query, wanted)
-            if y is not None and found[0] is None:
-                found = (label, y)
-                if thinking and not slot.widget.thinking.expanded:
-                    slot.widget.thinking.set_expanded(True)
-            seen += count
-        if found[0] is None and seen:  # the text shows fewer matches than the Markdown has
-            labels = slot.widget.text_labels()
-            return labels[-1][0], 0
-        return found
-
-    def _unhighlight(self) -> None:
-        slot, self._highlighted = self._highlighted, None
-        if slot is not None and slot.widget is not None:
-            for label, _ in slot.widget.text_labels():
-                clear_highlight(label)
+        return self.finder.position()
 
     def _place_find_bar(self) -> None:
         if self.find_bar.isHidden():

@@ -1,14 +1,24 @@
-"""Find in the conversation: the bar (query, "3 of 12", previous, next, close) and the
-highlighting of matches in a message's labels.
+"""Find in the conversation: the bar (query, "3 of 12", previous, next, close), the rule
+a match follows, and the highlighting of matches in a message's labels.
 
-The conversation view searches its messages (the models, not widgets: most messages have
+``conversation_find`` searches the messages (the models, not widgets: most messages have
 no widget); the bar only collects the query and shows where the search stands.
 """
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 MATCH_BACKGROUND = "#fde68a"
@@ -109,10 +119,39 @@ class FindBar(QFrame):
         self.next_button.setEnabled(total > 0)
 
 
-# ----- highlighting in a label ---------------------------------------------------------------
+# ----- matching, and highlighting in a label ------------------------------------------------
 
 ORIGINAL_TEXT = "findOriginalText"
 ORIGINAL_FORMAT = "findOriginalFormat"
+
+
+def find_pattern(query: str) -> re.Pattern[str] | None:
+    """The one rule find matches by, counting and highlighting alike: the query's text,
+    ignoring case, matches not overlapping. None for an empty query."""
+    return re.compile(re.escape(query), re.IGNORECASE) if query else None
+
+
+def count_matches(text: str, pattern: re.Pattern[str]) -> int:
+    return sum(1 for _ in pattern.finditer(text))
+
+
+def text_document(text: str, rich: bool, font: QFont | None = None) -> QTextDocument:
+    """The document a label shows for ``text``: its plain text is what find searches."""
+    document = QTextDocument()
+    if font is not None:
+        document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    if rich:
+        document.setHtml(text)
+    else:
+        document.setPlainText(text)
+    return document
+
+
+def shown_text(text: str, rich: bool) -> str:
+    """The plain text a label given ``text`` shows (rich text rendered: no markup, no link
+    addresses, entities decoded)."""
+    return text_document(text, rich).toPlainText()
 
 
 def highlight_label(label: QLabel, query: str, current: int | None) -> tuple[int, int | None]:
@@ -128,28 +167,27 @@ def highlight_label(label: QLabel, query: str, current: int | None) -> tuple[int
         label.setProperty(ORIGINAL_TEXT, original)
         label.setProperty(ORIGINAL_FORMAT, label.textFormat() == Qt.TextFormat.RichText)
     rich = bool(label.property(ORIGINAL_FORMAT))
-    document = QTextDocument()
-    document.setDefaultFont(label.font())
-    document.setDocumentMargin(0)
-    if rich:
-        document.setHtml(original)
-    else:
-        document.setPlainText(original)
-    cursors = []
-    cursor = document.find(query)
-    while not cursor.isNull() and query:
-        cursors.append(cursor)
-        cursor = document.find(query, cursor)
-    if not cursors:
+    document = text_document(original, rich, label.font())
+    pattern = find_pattern(query)
+    text = document.toPlainText()  # one character per document position (UTF-16 units)
+    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
+    if not spans:
         clear_highlight(label)
         return 0, None
-    y = None
-    for index, cursor in enumerate(cursors):
+    if not text.isascii() and max(text) > "\uffff":  # Python counts code points, Qt UTF-16
+        spans = [(_utf16_len(text[:start]), _utf16_len(text[:end])) for start, end in spans]
+    cursors = []
+    for index, (start, end) in enumerate(spans):
+        cursor = QTextCursor(document)
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         char_format = QTextCharFormat()
         char_format.setBackground(QColor(CURRENT_MATCH_BACKGROUND if index == current
                                          else MATCH_BACKGROUND))
         char_format.setForeground(QColor(MATCH_TEXT))
         cursor.mergeCharFormat(char_format)
+        cursors.append(cursor)
+    y = None
     if current is not None and 0 <= current < len(cursors):
         y = _y_of(document, cursors[current], label.contentsRect().width())
     html = document.toHtml()
@@ -161,7 +199,11 @@ def highlight_label(label: QLabel, query: str, current: int | None) -> tuple[int
     return len(cursors), y
 
 
-def _y_of(document: QTextDocument, cursor, width: int) -> int:
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _y_of(document: QTextDocument, cursor: QTextCursor, width: int) -> int:
     document.setTextWidth(max(1, width))
     block = cursor.block()
     top = document.documentLayout().blockBoundingRect(block).top()

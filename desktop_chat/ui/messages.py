@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.ui.cached_height import CachedHeightBox
+from desktop_chat.ui.find_bar import shown_text
 from desktop_chat.ui.markdown import COPY_CODE_SCHEME, MarkdownRenderer, split_blocks
 
 MARKDOWN_RENDER_INTERVAL_MS = 100  # re-render a streaming answer at most 10 times a second
@@ -88,6 +89,34 @@ def split_paragraphs(text: str) -> list[str]:
     return [part + "\n\n" for part in parts[:-1]] + [parts[-1]]
 
 
+def _blocks(text: str, markdown: bool) -> list[str]:
+    """The blocks SegmentedText shows ``text`` in, one label each."""
+    blocks = split_blocks(text) if markdown else split_paragraphs(text)
+    return [b for b in blocks if b.strip()] or [""]
+
+
+def label_texts(text: str, renderer: MarkdownRenderer | None) -> list[str]:
+    """What SegmentedText gives each of its labels for ``text``: one block each, as HTML
+    (Markdown) or as plain text (no renderer)."""
+    blocks = _blocks(text, markdown=renderer is not None)
+    if renderer is None:
+        return [block.rstrip("\n") for block in blocks]
+    return [renderer.render(block).html for block in blocks]
+
+
+def shown_texts(message: Message, renderer: MarkdownRenderer) -> tuple[list[str], list[str]]:
+    """The plain text of each label the message's widget shows, in reading order, as find
+    searches it: (the thinking's, if any; the rest's). Rendered: no Markdown syntax, no link
+    addresses."""
+    if message.role == "user":
+        return [], [shown_text(message.content, rich=False)]
+    thinking = []
+    if message.reasoning_content:
+        thinking = [shown_text(t, rich=False) for t in label_texts(message.reasoning_content,
+                                                                     None)]
+    return thinking, [shown_text(t, rich=True) for t in label_texts(message.content, renderer)]
+
+
 class SegmentedText(QWidget):
     """Text shown as one label per block: finished blocks in a box whose height is cached,
     and the block still being written in a label of its own.
@@ -119,8 +148,7 @@ class SegmentedText(QWidget):
 
     def set_text(self, text: str) -> None:
         self.text = text
-        blocks = split_blocks(text) if self.renderer else split_paragraphs(text)
-        blocks = [b for b in blocks if b.strip()] or [""]
+        blocks = _blocks(text, markdown=self.renderer is not None)
         done, last = blocks[:-1], blocks[-1]
         if done[: len(self._finished_blocks)] != self._finished_blocks:
             self._clear_finished()  # the text was replaced, not extended
@@ -154,6 +182,7 @@ class SegmentedText(QWidget):
         return [*finished, self.tail]
 
     def _show(self, label: QLabel, block: str) -> None:
+        # As label_texts has it, which find relies on.
         if self.renderer is None:
             label.setText(block.rstrip("\n"))
         else:
@@ -388,7 +417,9 @@ class AssistantMessageWidget(QWidget):
             self.thinking.deleteLater()
             self.thinking = None
         if message.reasoning_content:
-            panel = self._thinking_panel(expanded=self.keep_thinking_open and not message.content)
+            # A saved answer opens as a streamed one ends: thinking folded once the answer
+            # came, unless the setting keeps it open (ConversationView._estimate agrees).
+            panel = self._thinking_panel(expanded=self.keep_thinking_open or not message.content)
             if panel.reasoning() != message.reasoning_content:
                 panel.set_reasoning(message.reasoning_content)
             unfinished = bool(stats.get("reasoning_unfinished"))
