@@ -131,13 +131,36 @@ def test_a_read_only_config_folder_is_told_once_never_raised(qtbot, window, monk
     assert window.notice.times_shown == 1
 
 
-def test_the_same_problem_twice_is_one_notice_and_closing_it_sticks(qtbot, window):
+def test_one_off_problems_share_one_line_and_come_back_as_new_events(qtbot, window):
     for _ in range(5):
         window.show_problem("The conversation file x.json could not be read.")
     assert window.notice.times_shown == 1 and no_dialogs(window)
     qtbot.mouseClick(window.notice.close_button, Qt.MouseButton.LeftButton)
     assert not window.notice.isVisible()
-    window.show_problem("The conversation file x.json could not be read.")
-    assert not window.notice.isVisible()
-    window.show_problem("Another problem.")
-    assert window.notice.isVisible() and window.notice.problems() == ["Another problem."]
+    window.show_problem("The conversation file x.json could not be read.")  # a later event
+    assert window.notice.isVisible() and window.notice.times_shown == 2
+    window.show_problem("Another problem.")  # replaces the last one-off: never piles up
+    assert window.notice.problems() == ["Another problem."]
+    for n in range(50):
+        window.show_problem(f"Problem {n}. " + "x" * 2000)
+    [text] = window.notice.problems()
+    assert text.startswith("Problem 49.") and len(text) <= 600
+    assert len(window.notice.text.text()) <= 600
+
+
+def test_a_closed_save_or_settings_problem_stays_closed_until_it_changes(qtbot, window):
+    notice = window.notice
+    notice.show_problem("save", "Cannot save: the disk is full.", retry=True)
+    notice.show_problem("settings", "Settings could not be saved.")
+    window.show_problem("A one-off problem.")
+    assert notice.problems() == ["Cannot save: the disk is full.",
+                                 "Settings could not be saved.", "A one-off problem."]
+    qtbot.mouseClick(notice.close_button, Qt.MouseButton.LeftButton)
+    notice.show_problem("save", "Cannot save: the disk is full.", retry=True)
+    notice.show_problem("settings", "Settings could not be saved.")
+    assert not notice.isVisible()  # told already: each save would tell it again
+    notice.show_problem("save", "Cannot save: permission was denied.", retry=True)
+    assert notice.problems() == ["Cannot save: permission was denied."]
+    assert notice.retry_button.isVisible()
+    notice.clear("save")
+    assert not notice.isVisible()

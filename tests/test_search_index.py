@@ -146,4 +146,76 @@ def test_without_fts5_the_service_searches_the_files(tmp_path, store, three, mon
     service.query(1, "鸡蛋")
     assert answered.wait(10)
     assert results == [[three[1].id]]
+    answered.clear()
+    service.query(2, "GASTRONOMY")  # the reasoning is searched too, in any case
+    assert answered.wait(10)
+    assert results[-1] == [three[0].id]
+    assert not (store.root / "index.json").exists()  # read the files, never wrote
     service.stop()
+
+
+def test_the_search_thread_only_reads_a_damaged_file_stays_and_is_not_found(tmp_path, store,
+                                                                              three):
+    damaged = store.root / "damaged.json"
+    damaged.write_bytes(b'{"schema_version": 1, "title": "zebra crossing", "messa')
+    not_a_conversation = store.root / "other.json"
+    not_a_conversation.write_text('{"title": "zebra"}', encoding="utf-8")
+    (store.root / ".tmp-abc.json").write_text('{"title": "zebra"}', encoding="utf-8")
+    answered = threading.Event()
+    results = []
+    service = SearchService(store.root, tmp_path / "index.sqlite3",
+                            lambda n, q, ids: (results.append(ids), answered.set()))
+    service.query(1, "zebra")
+    assert answered.wait(10) and service.ready.is_set()
+    assert results == [[]]
+    service.stop()
+    assert damaged.read_bytes().endswith(b'"messa')  # left where it was, as it was
+    assert not_a_conversation.exists()
+    assert not store.quarantine_dir.exists()
+    assert not (store.root / "index.json").exists()  # the store's index is not rewritten
+    listing = store.list()  # the GUI's store finds it and reports it, as before
+    assert sorted(r.original_name for r in listing.quarantined) == ["damaged.json",
+                                                                    "other.json"]
+
+
+def test_a_file_that_became_damaged_leaves_the_index(tmp_path, store, three):
+    trip = three[0]
+    index = SearchIndex(tmp_path / "index.sqlite3")
+    synchronize(index, store.root)
+    assert index.search("lyon") == [trip.id]
+    store.path_for(trip.id).write_bytes(b"not json, lyon")
+    assert synchronize(index, store.root) == 0
+    assert index.search("lyon") == []
+    assert store.path_for(trip.id).exists()
+
+
+def test_stopping_interrupts_a_long_first_synchronize(tmp_path, store, monkeypatch):
+    import time
+
+    from desktop_chat.core import search_index
+
+    for n in range(40):
+        store.save(conversation(f"c{n}", "question", "answer"))
+    real = search_index.read_indexed_text
+    started = threading.Event()
+
+    def slow(path):
+        started.set()
+        time.sleep(0.1)
+        return real(path)
+
+    monkeypatch.setattr(search_index, "read_indexed_text", slow)
+    answers = []
+    service = SearchService(store.root, tmp_path / "index.sqlite3",
+                            lambda *args: answers.append(args))
+    service.start()
+    assert started.wait(10)
+    service.query(1, "question")
+    begun = time.monotonic()
+    assert service.stop(timeout=2.0)
+    assert time.monotonic() - begun < 1.0  # not 40 x 0.1 s
+    service.query(2, "question")  # stopped for good: no thread comes back
+    service.saved(conversation("late", "q", "a"), 1, 1)
+    time.sleep(0.2)
+    assert service._thread is not None and not service._thread.is_alive()
+    assert answers == []  # nothing is answered once stopping

@@ -191,7 +191,9 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
 
     with qtbot.waitSignal(window.chat.search_finished, timeout=5000):  # on the index's thread
         window.sidebar.search.setText("paris")
-    assert window.sidebar.ids() == [first]
+    assert window.sidebar.ids() == [first, second]  # the open conversation stays listed
+    window.new_conversation_action.trigger()
+    qtbot.waitUntil(lambda: window.sidebar.ids() == [first])
     with qtbot.waitSignal(window.chat.search_finished, timeout=5000):
         window.sidebar.search.clear()
 
@@ -200,6 +202,30 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert set(window.sidebar.ids()) == {first, second}
     assert window.chat.current.id == second
+
+
+def test_the_search_filter_follows_messages_sent_and_renames(qtbot, window):
+    open_model(qtbot, window)
+    send(qtbot, window, "What is the capital of France?")
+    first = window.chat.current.id
+    window.new_conversation_action.trigger()
+    with qtbot.waitSignal(window.chat.search_finished, timeout=5000):
+        window.sidebar.search.setText("capital")
+    assert window.sidebar.ids() == [first]
+    send(qtbot, window, "What is 2 + 2?")  # while the search box has text
+    second = window.chat.current.id
+    assert window.sidebar.ids() == [second, first]  # listed at once: it is open
+    assert window.chat.flush_saves()
+    answers = []
+    window.chat.search_finished.connect(answers.append)
+    window.chat.rename(second, "Capital letters")  # saved, indexed, asked again
+    qtbot.waitUntil(lambda: bool(answers) and second in answers[-1], timeout=5000)
+    assert window.sidebar.ids() == [second, first]
+    window.new_conversation_action.trigger()  # no longer open: listed because it matches
+    qtbot.wait(50)
+    assert window.sidebar.ids() == [second, first]
+    window.chat.rename(second, "Sums")
+    qtbot.waitUntil(lambda: window.sidebar.ids() == [first], timeout=5000)
 
 
 def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, monkeypatch):

@@ -40,7 +40,11 @@ RESTORE = "restore"
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    """What one attempt did. ``unsaved``: conversations still waiting to be written."""
+    """What one attempt did. ``unsaved``: conversations still waiting to be written.
+
+    A successful save's ``conversation`` is what is in the file now: the snapshot, the
+    merge of it with another writer's changes (``merged``), or the snapshot saved as a
+    copy under another id (``conversation.id != conversation_id``)."""
 
     kind: str  # SAVE, DELETE or RESTORE
     conversation_id: str
@@ -49,7 +53,8 @@ class SaveOutcome:
     errno: int | None = None  # the OSError's errno when the disk refused
     folder: str = ""  # where it was written (or failed to be)
     will_retry: bool = False  # a failed save kept for another attempt
-    conversation: Conversation | None = None  # the snapshot a successful save wrote
+    conversation: Conversation | None = None  # what a successful save wrote (see below)
+    merged: bool = False  # another writer's changes were merged into ``conversation``
     mtime_ns: int = 0  # of the written file, for the search index
     size: int = 0
     unsaved: int = 0
@@ -102,6 +107,7 @@ class SaveQueue:
         self._next_retry = 0.0
         self._attempts = 0
         self._stopping = False
+        self._stopped = False  # ``stop`` was called: no thread is started again
         self._thread: threading.Thread | None = None
         self._cond = threading.Condition()
 
@@ -144,20 +150,18 @@ class SaveQueue:
             return [snapshot(c) for c in self._latest.values()]
 
     @property
-    def pending(self) -> int:
-        with self._cond:
-            return len(self._operations)
-
-    @property
     def stalled(self) -> bool:
         with self._cond:
             return self._stalled
 
     def flush(self, timeout: float) -> bool:
         """Wait until everything asked for is done; False if a save still cannot be
-        written (it was retried once more) or ``timeout`` seconds passed first."""
+        written (it was retried once more) or ``timeout`` seconds passed first. After
+        ``stop`` it no longer waits."""
         deadline = time.monotonic() + timeout
         with self._cond:
+            if self._stopped:
+                return not self._operations
             start = self._attempts
             if self._stalled:
                 self._retry_now = True
@@ -173,14 +177,18 @@ class SaveQueue:
             return True
 
     def stop(self, timeout: float = 5.0) -> bool:
-        """Write what can be written, then end the thread; True if nothing was left."""
+        """Write what can be written within ``timeout`` seconds, then end the thread, for
+        good (what is asked later is not written); True if nothing was left. A save still
+        being written when the time is up finishes on its daemon thread and is reported
+        to ``on_done`` if it is still set."""
         done = self.flush(timeout)
         with self._cond:
             self._stopping = True
+            self._stopped = True
             self._cond.notify_all()
             thread = self._thread
         if thread is not None:
-            thread.join(max(0.1, timeout))
+            thread.join(max(0.05, min(timeout, 2.0)))
         return done
 
     # ----- the writer thread ------------------------------------------------------------
@@ -193,6 +201,8 @@ class SaveQueue:
 
     def _wake(self) -> None:
         """Called with the lock held: start the thread if needed and wake it."""
+        if self._stopped:
+            return
         if self._thread is None or not self._thread.is_alive():
             self._stopping = False
             self._thread = threading.Thread(target=self._run, name="conversation-writer",
@@ -233,9 +243,10 @@ class SaveQueue:
                 self._attempts += 1
                 outcome = dataclasses.replace(outcome, unsaved=len(self._latest))
                 self._cond.notify_all()
-            if self.on_done is not None:
+            listener = self.on_done  # read once: ``stop`` may clear it meanwhile
+            if listener is not None:
                 try:
-                    self.on_done(outcome)
+                    listener(outcome)
                 except Exception:  # noqa: BLE001 - a listener's bug must not stop the writer
                     import logging
 
@@ -251,12 +262,19 @@ class SaveQueue:
                 # The store may report more than a write (a merge with another window's
                 # changes, a copy kept): its SaveResult says what was written, and where.
                 written = getattr(result, "conversation", None) or conversation
-                path = Path(getattr(result, "path", None) or self._store.path_for(written.id))
-                stat = path.stat()
+                written_id = getattr(result, "conversation_id", None) or written.id
+                if written_id != written.id:  # written to the copy an earlier save made
+                    written = dataclasses.replace(
+                        written, id=written_id, title=f"{written.title or 'Conversation'} (copy)")
+                path = Path(getattr(result, "path", None) or self._store.path_for(written_id))
+                # Taken under the store's lock when it offers it: another writer's later
+                # file must not be recorded as this one.
+                stat = getattr(result, "file_stat", None) or path.stat()
                 return SaveOutcome(SAVE, conversation_id, True, folder=folder,
                                    message=getattr(result, "notice", None) or "",
-                                   conversation=written, mtime_ns=stat.st_mtime_ns,
-                                   size=stat.st_size)
+                                   conversation=written,
+                                   merged=bool(getattr(result, "merged", False)),
+                                   mtime_ns=stat.st_mtime_ns, size=stat.st_size)
             if operation.kind == DELETE:
                 self._store.delete(conversation_id)
             else:

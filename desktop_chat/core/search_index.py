@@ -6,27 +6,37 @@ the service starts (files changed, added or removed since are re-read) and after
 save, delete and restore the writer reports. A missing or unreadable index is rebuilt;
 one that cannot be written at all (read-only cache) is kept in memory.
 
+The service only ever reads the conversations folder: it opens each file itself (never
+through a ``ConversationStore``, whose listing and loading move damaged files to the
+quarantine and rewrite ``index.json``). A file it cannot decode is logged and skipped;
+the GUI's store finds it, moves it aside and tells the user. A first synchronize of many
+files stops early when the service is stopped (the window closing).
+
 Text is indexed with the ``trigram`` tokenizer (SQLite 3.34+): a query matches wherever it
 occurs as a substring, case-insensitively, which also works for Chinese and Japanese, where
 ``unicode61`` would treat a whole run of characters as one word. Queries shorter than
 three characters cannot use trigrams and are answered with LIKE over the same table.
-Without FTS5 (or without trigram) the service falls back to ``ConversationStore.search``,
-still on its own thread.
+Without FTS5 (or without trigram) the service scans the files on its own thread, matching
+titles, text and reasoning the same way (a substring, any case).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from desktop_chat.core.atomic_file import TEMP_PREFIX
 from desktop_chat.core.conversation import Conversation, FutureSchemaError
-from desktop_chat.core.store import ConversationStore, StoreError
+from desktop_chat.core.store import INDEX_NAME
 
 SEARCH_INDEX_NAME = "search-index.sqlite3"  # in the cache dir: derived, never the truth
 
@@ -47,6 +57,84 @@ class IndexedText:
                    "\n".join(m.content for m in conversation.messages),
                    "\n".join(m.reasoning_content for m in conversation.messages
                              if m.reasoning_content))
+
+    def contains(self, query: str) -> bool:
+        """``query`` in the title, text or reasoning, in any case (the scan's match)."""
+        needle = query.strip().casefold()
+        return bool(needle) and any(needle in part.casefold()
+                                    for part in (self.title, self.body, self.reasoning))
+
+
+class UnreadableConversation(Exception):
+    """A conversation file this module could not decode (it is left where it is)."""
+
+
+def conversation_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(id, path) of each conversation file in ``root``: no index, temp files or folders."""
+    try:
+        with os.scandir(root) as entries:
+            for entry in entries:
+                name = entry.name
+                if (not name.endswith(".json") or name == INDEX_NAME
+                        or name.startswith(TEMP_PREFIX)):
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.is_file():
+                        yield name[: -len(".json")], Path(entry.path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+
+
+@dataclass(frozen=True)
+class ConversationFile:
+    """A conversation file as read, without a store: never moved, never written."""
+
+    data: Any  # the decoded JSON
+    conversation: Conversation | None  # None: written by a newer version (``newer``)
+    newer: str  # why this version cannot read it, when it is a newer version's file
+    stat: os.stat_result  # of exactly the bytes read
+
+
+def read_conversation_file(path: Path) -> ConversationFile:
+    """Read ``path``. Raises FileNotFoundError (gone), another OSError, or
+    UnreadableConversation (not JSON, not a conversation); the file stays where it is."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+        stat = os.fstat(handle.fileno())
+    try:
+        data: Any = json.loads(raw.decode("utf-8"))
+    except ValueError as error:  # JSON and UTF-8 errors, an empty file
+        raise UnreadableConversation(f"{path.name}: {error}") from None
+    try:
+        return ConversationFile(data, Conversation.from_dict(data), "", stat)
+    except FutureSchemaError as error:
+        return ConversationFile(data, None, str(error), stat)
+    except ValueError as error:  # ConversationFormatError
+        raise UnreadableConversation(f"{path.name}: {error}") from None
+
+
+def read_indexed_text(path: Path) -> tuple[IndexedText, os.stat_result]:
+    """What of ``path`` is searchable, and the stat of exactly those bytes (read only)."""
+    read = read_conversation_file(path)
+    if read.conversation is not None:
+        return IndexedText.of(read.conversation), read.stat
+    # A newer version's file: its title is all we can read.
+    title = read.data.get("title") if isinstance(read.data, dict) else None
+    return IndexedText(title if isinstance(title, str) else "", "", ""), read.stat
+
+
+def scan_search(root: Path, query: str) -> list[str]:
+    """Without the index: ids of the files in ``root`` whose title, text or reasoning
+    contains ``query``, read one by one (read-only, like ``synchronize``)."""
+    hits = []
+    for conversation_id, path in conversation_files(root):
+        try:
+            text, _ = read_indexed_text(path)
+        except (OSError, UnreadableConversation):
+            continue
+        if text.contains(query):
+            hits.append(conversation_id)
+    return hits
 
 
 def fts5_trigram_available() -> bool:
@@ -158,28 +246,37 @@ class SearchIndex:
             self.db.close()
 
 
-def synchronize(index: SearchIndex, store: ConversationStore) -> int:
-    """Bring ``index`` up to date with the files; returns how many were (re)read."""
+def _root_of(source: Path | Any) -> Path:
+    """A conversations folder, or anything with a ``root`` (a ConversationStore)."""
+    return source if isinstance(source, Path) else Path(source.root)
+
+
+def synchronize(index: SearchIndex, source: Path | Any,
+                stopping: Callable[[], bool] | None = None) -> int:
+    """Bring ``index`` up to date with the files of ``source`` (the conversations folder,
+    or a store); returns how many were (re)read. Only reads the folder. Returns early,
+    with what it did so far committed, once ``stopping()`` is true."""
     known = index.known()
-    listed = store.list().conversations
     present = set()
     read = 0
-    for summary in listed:
-        present.add(summary.id)
+    for conversation_id, path in conversation_files(_root_of(source)):
+        if stopping is not None and stopping():
+            index.commit()
+            return read
+        present.add(conversation_id)
         try:
-            stat = store.path_for(summary.id).stat()
-        except (OSError, StoreError):
-            continue
-        if known.get(summary.id) == (stat.st_mtime_ns, stat.st_size):
-            continue
-        if summary.read_only:  # a newer version's file: its title is all we can read
-            text = IndexedText(summary.title, "", "")
-        else:
-            try:
-                text = IndexedText.of(store.load(summary.id))
-            except (StoreError, FutureSchemaError, OSError, ValueError):
+            stat = path.stat()
+            if known.get(conversation_id) == (stat.st_mtime_ns, stat.st_size):
                 continue
-        index.put(summary.id, text, stat.st_mtime_ns, stat.st_size, commit=False)
+            text, stat = read_indexed_text(path)
+        except OSError:
+            present.discard(conversation_id)  # gone since the scan saw it
+            continue
+        except UnreadableConversation as error:
+            _log.info("not searchable, could not be read: %s", error)
+            present.discard(conversation_id)
+            continue
+        index.put(conversation_id, text, stat.st_mtime_ns, stat.st_size, commit=False)
         read += 1
     for gone in set(known) - present:
         index.remove(gone, commit=False)
@@ -192,7 +289,9 @@ class SearchService:
     (called on the service's thread with the query's number, the query and the ids).
 
     Only the newest query waiting is run: older ones are dropped unanswered. Updates are
-    applied in the order they arrive, before any query asked after them.
+    applied in the order they arrive, before any query asked after them. ``stop`` is for
+    good: the thread ends soon after (a first synchronize stops between two files) and
+    later calls are ignored.
     """
 
     def __init__(self, store_root: Path, index_path: Path | None,
@@ -200,19 +299,17 @@ class SearchService:
         self.store_root = store_root
         self.index_path = index_path
         self.on_result = on_result
-        self._updates: deque[Callable[[], None]] = deque()
+        self._updates: deque[Callable[[SearchIndex], None]] = deque()
         self._query: tuple[int, str] | None = None
         self._stopping = False
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._index: SearchIndex | None = None
-        self._store: ConversationStore | None = None
         self.ready = threading.Event()  # the index has caught up with the files
 
     def start(self) -> None:
         with self._cond:
-            if self._thread is None or not self._thread.is_alive():
-                self._stopping = False
+            if not self._stopping and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(target=self._run, name="conversation-search",
                                                 daemon=True)
                 self._thread.start()
@@ -234,31 +331,37 @@ class SearchService:
         """A file came back (restored): read it into the index."""
         self._update(lambda index: self._reread(index, conversation_id))
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def stop(self, timeout: float = 2.0) -> bool:
+        """End the thread (for good); True if it ended within ``timeout`` seconds."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
             thread = self._thread
         if thread is not None:
             thread.join(timeout)
+            return not thread.is_alive()
+        return True
 
     # ----- the service thread -------------------------------------------------------------
 
     def _update(self, change: Callable[[SearchIndex], None]) -> None:
         with self._cond:
-            self._updates.append(change)  # type: ignore[arg-type]
+            if self._stopping:
+                return
+            self._updates.append(change)
             self._cond.notify_all()
         self.start()
 
+    def _is_stopping(self) -> bool:
+        return self._stopping
+
     def _run(self) -> None:
-        store = self._store or ConversationStore(self.store_root)
-        self._store = store
         index = self._index
         if index is None and fts5_trigram_available():
             try:
                 index = SearchIndex(self.index_path)
-                synchronize(index, store)
-            except (sqlite3.Error, OSError, StoreError) as error:
+                synchronize(index, self.store_root, stopping=self._is_stopping)
+            except (sqlite3.Error, OSError) as error:
                 _log.warning("search index unavailable (%s); searching the files", error)
                 index = None
             self._index = index
@@ -273,30 +376,31 @@ class SearchService:
                 query = None if change is not None else self._query
                 if change is None:
                     self._query = None
+            if change is not None:
+                if index is not None:
+                    try:
+                        change(index)
+                    except (sqlite3.Error, OSError) as error:
+                        _log.warning("search index update failed: %s", error)
+                continue
+            assert query is not None
+            number, text = query
             try:
-                if change is not None:
-                    if index is not None:
-                        change(index)  # type: ignore[operator]
-                    continue
-                assert query is not None
-                number, text = query
-                ids = index.search(text) if index is not None else store.search(text)
-            except (sqlite3.Error, OSError, StoreError) as error:
+                ids = (index.search(text) if index is not None
+                       else scan_search(self.store_root, text))
+            except (sqlite3.Error, OSError) as error:
                 _log.warning("search failed: %s", error)
-                if change is not None:
-                    continue
                 ids = []
-            if self.on_result is not None:
-                self.on_result(number, text, ids)
+            listener = self.on_result
+            if listener is not None and not self._stopping:
+                listener(number, text, ids)
         if index is not None:
             index.close()
             self._index = None
 
     def _reread(self, index: SearchIndex, conversation_id: str) -> None:
-        assert self._store is not None
         try:
-            stat = self._store.path_for(conversation_id).stat()
-            text = IndexedText.of(self._store.load(conversation_id))
-        except (OSError, StoreError, FutureSchemaError, ValueError):
+            text, stat = read_indexed_text(self.store_root / f"{conversation_id}.json")
+        except (OSError, UnreadableConversation):
             return
         index.put(conversation_id, text, stat.st_mtime_ns, stat.st_size)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno as errnos
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,12 @@ from desktop_chat.core.conversation import (
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
 from desktop_chat.core.save_queue import DELETE, RESTORE, SAVE, SaveOutcome, SaveQueue
-from desktop_chat.core.search_index import SEARCH_INDEX_NAME, SearchService
+from desktop_chat.core.search_index import (
+    SEARCH_INDEX_NAME,
+    SearchService,
+    UnreadableConversation,
+    read_conversation_file,
+)
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import (
     ConversationCorruptError,
@@ -54,7 +60,7 @@ class SaveProblem:
 class _ThreadRelay(QObject):
     """Lives on the GUI thread; the writer and search threads emit, the GUI receives."""
 
-    saved = Signal(object)  # SaveOutcome
+    saved = Signal(object, object)  # SaveOutcome, the original's summary after a copy
     searched = Signal(int, str, object)  # query number, query, ids
 
 
@@ -66,6 +72,7 @@ def default_search_index_path(store: ConversationStore) -> Path:
 class ChatController(QObject):
     conversations_changed = Signal()  # the list (titles, order) changed
     conversation_opened = Signal(object)  # Conversation, or None for a new empty chat
+    conversation_reloaded = Signal(object)  # the open Conversation took another writer's
     user_message_added = Signal(object)  # Message
     last_reply_removed = Signal()  # regenerate: the answer being replaced
     reply_started = Signal()
@@ -86,6 +93,9 @@ class ChatController(QObject):
         self._summaries: dict[str, ConversationSummary] | None = None  # listed once
         self._restoring: dict[str, Conversation] = {}  # undo of a delete, until it is done
         self._search_number = 0
+        self._search_query = ""  # re-run after each change the index takes in
+        self._closed = False  # shutdown(): the threads no longer report
+        self._report_lock = threading.Lock()  # a report and shutdown() never overlap
         self._relay = _ThreadRelay(self)
         self._relay.saved.connect(self._on_save_outcome, Qt.ConnectionType.QueuedConnection)
         self._relay.searched.connect(self._on_search_result,
@@ -130,13 +140,13 @@ class ChatController(QObject):
         return sorted(self._summaries.values(), key=lambda s: s.updated_at, reverse=True)
 
     def _remember(self, conversation: Conversation) -> None:
+        self._remember_summary(summary_of(conversation))
+
+    def _remember_summary(self, summary: ConversationSummary) -> None:
         if self._summaries is None:
             self.list_conversations()
         assert self._summaries is not None
-        self._summaries[conversation.id] = ConversationSummary(
-            id=conversation.id, title=conversation.title,
-            created_at=conversation.created_at, updated_at=conversation.updated_at,
-            model=conversation.model, message_count=len(conversation.messages))
+        self._summaries[summary.id] = summary
 
     def _forget(self, conversation_id: str) -> None:
         if self._summaries is not None:
@@ -209,19 +219,31 @@ class ChatController(QObject):
 
     def request_search(self, query: str) -> None:
         """Search titles, text and reasoning on the index's thread; ``search_finished``
-        brings the ids (None for an empty query). Results of older queries are dropped."""
+        brings the ids (None for an empty query). Results of older queries are dropped.
+        The query is asked again whenever a save, delete or restore reached the index."""
         self._search_number += 1
-        if not query.strip():
+        self._search_query = query if query.strip() else ""
+        if not self._search_query:
             self.search_finished.emit(None)
             return
         self.searcher.query(self._search_number, query)
 
+    def _rerun_search(self) -> None:
+        """The index changed: the filter shown may be stale. Asked after the change, so
+        the index's thread applies the change first; a newer answer drops older ones."""
+        if self._search_query:
+            self._search_number += 1
+            self.searcher.query(self._search_number, self._search_query)
+
     def _on_searcher_done(self, number: int, query: str, ids: list[str]) -> None:
         """On the search thread."""
-        try:
-            self._relay.searched.emit(number, query, ids)
-        except RuntimeError:  # the window is gone
-            pass
+        with self._report_lock:
+            if self._closed:
+                return
+            try:
+                self._relay.searched.emit(number, query, ids)
+            except RuntimeError:  # the window is gone
+                pass
 
     def _on_search_result(self, number: int, query: str, ids: list[str]) -> None:
         if number == self._search_number:  # else the user typed on since
@@ -239,11 +261,17 @@ class ChatController(QObject):
     def unsaved_conversations(self) -> list[Conversation]:
         return self.saver.unsaved_conversations()
 
-    def shutdown(self) -> None:
-        """The window closed for good: end the writer (after writing what it can) and
-        the search thread."""
-        self.saver.stop(timeout=2.0)
-        self.searcher.stop()
+    def shutdown(self, save_seconds: float = 2.0) -> None:
+        """The window closed for good: end the writer (after writing what it can within
+        ``save_seconds``: next to nothing once the user chose to quit with unsaved
+        conversations) and the search thread. Neither reports to this object afterwards,
+        even if a write or a first synchronize is still finishing on its thread."""
+        self.saver.stop(timeout=save_seconds)
+        with self._report_lock:  # waits for a report being sent; none comes after
+            self._closed = True
+            self.saver.on_done = None
+            self.searcher.on_result = None
+        self.searcher.stop(timeout=0.5)
 
     def describe_save_problem(self, problem: SaveProblem) -> str:
         code = problem.errno
@@ -266,19 +294,44 @@ class ChatController(QObject):
 
     def _on_writer_done(self, outcome: SaveOutcome) -> None:
         """On the writer thread: keep the search index in step, then tell the GUI."""
+        original = None
         if outcome.ok:
             if outcome.kind == SAVE and outcome.conversation is not None:
                 self.searcher.saved(outcome.conversation, outcome.mtime_ns, outcome.size)
+                if outcome.conversation.id != outcome.conversation_id:  # kept as a copy
+                    original = self._summary_on_disk(outcome.conversation_id)
+                    self.searcher.reread(outcome.conversation_id)  # the other writer's
             elif outcome.kind == DELETE:
                 self.searcher.removed(outcome.conversation_id)
             elif outcome.kind == RESTORE:
                 self.searcher.reread(outcome.conversation_id)
-        try:
-            self._relay.saved.emit(outcome)
-        except RuntimeError:  # the window is gone
-            pass
+        with self._report_lock:
+            if self._closed:
+                return
+            try:
+                self._relay.saved.emit(outcome, original)
+            except RuntimeError:  # the window is gone
+                pass
 
-    def _on_save_outcome(self, outcome: SaveOutcome) -> None:
+    def _summary_on_disk(self, conversation_id: str) -> ConversationSummary | None:
+        """On the writer thread: the list line of a file another writer changed, read
+        without the store (which would take it for its own next merge)."""
+        try:
+            read = read_conversation_file(self.store.path_for(conversation_id))
+        except (OSError, StoreError, UnreadableConversation):
+            return None
+        if read.conversation is not None:
+            return summary_of(read.conversation)
+        data = read.data if isinstance(read.data, dict) else {}
+        return ConversationSummary(
+            id=conversation_id, title=str(data.get("title") or conversation_id),
+            created_at=str(data.get("created_at", "")),
+            updated_at=str(data.get("updated_at", "")), model=None,
+            message_count=len(data.get("messages") or []), read_only=True,
+            read_only_reason=read.newer)
+
+    def _on_save_outcome(self, outcome: SaveOutcome,
+                         original: ConversationSummary | None = None) -> None:
         if outcome.will_retry:
             problem = SaveProblem(outcome.errno, outcome.folder, outcome.message)
             if problem != self.save_problem:
@@ -290,10 +343,16 @@ class ChatController(QObject):
         if outcome.ok:
             if outcome.message:  # the store did more than write (merged, kept a copy)
                 self.problem.emit(outcome.message)
+            if outcome.kind == SAVE and outcome.conversation is not None:
+                if outcome.conversation.id != outcome.conversation_id:
+                    self._adopt_copy(outcome.conversation_id, outcome.conversation, original)
+                elif outcome.merged:
+                    self._adopt_merge(outcome.conversation)
             if (outcome.unsaved == 0 and self.save_problem is not None
                     and not self.saver.stalled):
                 self.save_problem = None
                 self.save_problem_changed.emit(None)
+            self._rerun_search()
             return
         if outcome.kind == SAVE:
             self.problem.emit(outcome.message)
@@ -308,6 +367,45 @@ class ChatController(QObject):
             if kept is not None and (self.current is None or self.current.id != kept.id):
                 self._forget(outcome.conversation_id)
                 self.conversations_changed.emit()
+
+    def _adopt_copy(self, original_id: str, copy: Conversation,
+                    original: ConversationSummary | None) -> None:
+        """Our version went to a copy (another writer's change could not be combined):
+        list the copy, show the original as it is on disk, and if the original is open,
+        go on in the copy (what is on screen is ours), saving there from now on."""
+        open_original = self.current is not None and self.current.id == original_id
+        if open_original:
+            assert self.current is not None
+            self.current.id = copy.id  # the same object: a streaming reply follows it
+            self.current.title = copy.title
+            self._remember(self.current)
+        elif self.current is None or self.current.id != copy.id:
+            self._remember(copy)
+        if original is not None:
+            self._remember_summary(original)
+        else:  # gone or unreadable since: the line we had was ours, not the file's
+            self._forget(original_id)
+        self.conversations_changed.emit()
+
+    def _adopt_merge(self, merged: Conversation) -> None:
+        """The store merged another writer's changes into ours: the list shows the file;
+        the open conversation takes them too, unless a reply is streaming into it or a
+        newer save of it is waiting (the next save merges them again)."""
+        current = self.current
+        if current is None or current.id != merged.id:
+            if self.saver.unsaved(merged.id) is None:
+                self._remember(merged)
+                self.conversations_changed.emit()
+            return
+        if self.generating or self.saver.unsaved(merged.id) is not None:
+            return
+        current.messages = list(merged.messages)
+        current.title = merged.title
+        current.updated_at = merged.updated_at
+        current.extra = dict(merged.extra)
+        self._remember(current)
+        self.conversations_changed.emit()
+        self.conversation_reloaded.emit(current)
 
     def _relist(self, conversation_id: str) -> None:
         """A delete failed: the file is still there, so is its line in the list."""
@@ -463,3 +561,12 @@ class ChatController(QObject):
         self.saver.save(conversation)
         self._remember(conversation)
         return True
+
+
+def summary_of(conversation: Conversation) -> ConversationSummary:
+    """The list line of a conversation held in memory."""
+    return ConversationSummary(
+        id=conversation.id, title=conversation.title,
+        created_at=conversation.created_at, updated_at=conversation.updated_at,
+        model=conversation.model, message_count=len(conversation.messages),
+        read_only_reason=conversation.read_only_reason or "")

@@ -46,7 +46,7 @@ from desktop_chat.ui.conversation_view import ConversationView
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.model_controller import ModelController
 from desktop_chat.ui.model_picker import ModelPicker
-from desktop_chat.ui.problem_notice import ProblemNotice
+from desktop_chat.ui.problem_notice import ONE_OFF, ProblemNotice
 from desktop_chat.ui.server_dialog import ServerDialog
 from desktop_chat.ui.settings_dialog import SettingsDialog
 from desktop_chat.ui.sidebar import Sidebar
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self._search_filter: list[str] | None = None
         self._pending_undo: str | None = None
         self._closing = False
+        self._quit_unsaved = False  # the user chose to close although saves fail
         self._prefill_message = ""  # shown while a long prompt is read
         self.notice = ProblemNotice()
         # The settings file reports a folder it cannot write once, here, never by raising.
@@ -309,6 +310,7 @@ class MainWindow(QMainWindow):
         self.view.regenerate_requested.connect(self._regenerate)
         self.chat.conversations_changed.connect(self.refresh_sidebar)
         self.chat.conversation_opened.connect(self._on_conversation_opened)
+        self.chat.conversation_reloaded.connect(self._on_conversation_reloaded)
         self.chat.user_message_added.connect(self.view.add_user_message)
         self.chat.last_reply_removed.connect(self.view.remove_last_assistant_message)
         self.chat.reply_started.connect(self._on_reply_started)
@@ -461,16 +463,25 @@ class MainWindow(QMainWindow):
     # ----- conversations -------------------------------------------------------------------
 
     def refresh_sidebar(self) -> None:
+        """The conversations, filtered by the search box's last answer; the open one is
+        always listed (a message just sent is not in the index yet)."""
         summaries = self.chat.list_conversations()
+        current = self.chat.current.id if self.chat.current else None
         if self._search_filter is not None:
             allowed = set(self._search_filter)
-            summaries = [s for s in summaries if s.id in allowed]
-        current = self.chat.current.id if self.chat.current else None
+            summaries = [s for s in summaries if s.id in allowed or s.id == current]
         self.sidebar.set_conversations(summaries, current)
+
+    def _on_conversation_reloaded(self, conversation: Conversation) -> None:
+        """The open conversation took in another window's messages."""
+        if conversation is self.chat.current and not self.chat.generating:
+            self.view.show_messages(conversation.messages)
 
     def _on_conversation_opened(self, conversation: Conversation | None) -> None:
         self.view.show_messages(conversation.messages if conversation else [])
         self.sidebar.select(conversation.id if conversation else None)
+        if self._search_filter is not None:  # the one left may not match: filter again,
+            QTimer.singleShot(0, self, self.refresh_sidebar)  # not inside the list's click
         self._update_page()
         self.composer.input.setFocus()
 
@@ -478,8 +489,13 @@ class MainWindow(QMainWindow):
         self.chat.request_search(query)  # answered by search_finished, off this thread
 
     def _on_search_finished(self, ids: list[str] | None) -> None:
+        """A query's answer, also each time it is asked again after a save."""
+        same = (ids is None and self._search_filter is None) or (
+            ids is not None and self._search_filter is not None
+            and set(ids) == set(self._search_filter))
         self._search_filter = ids
-        self.refresh_sidebar()
+        if not same:
+            self.refresh_sidebar()
 
     def _find_in_conversation(self) -> None:
         if self.pages.currentWidget() is self.chat_page:
@@ -566,8 +582,9 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.chat_page if show_chat else self.empty_state)
 
     def show_problem(self, text: str) -> None:
-        """In the notice bar, not a dialog: the same problem again is not shown again."""
-        self.notice.show_problem(text, text)
+        """In the notice bar, not a dialog. One-off problems share one line: a new one
+        replaces the last; the same one again while it is shown changes nothing."""
+        self.notice.show_problem(ONE_OFF, text)
 
     def _on_save_problem_changed(self, problem: Any) -> None:
         if problem is None:
@@ -623,10 +640,11 @@ class MainWindow(QMainWindow):
         disk still refuses, the user decides whether to keep the window open."""
         if not self._closing:
             self.chat.stop_and_keep()
-            if (not self.chat.flush_saves(CLOSE_SAVE_SECONDS)
-                    and not self._confirm_close_with_unsaved()):
-                event.ignore()
-                return
+            if not self.chat.flush_saves(CLOSE_SAVE_SECONDS):
+                if not self._confirm_close_with_unsaved():
+                    event.ignore()
+                    return
+                self._quit_unsaved = True  # decided: closing waits no more for the disk
         if self.worker.running:
             if not self._closing:
                 self._closing = True
@@ -639,7 +657,8 @@ class MainWindow(QMainWindow):
             return
         if not self._closing:
             self._save_geometry()
-        self.chat.shutdown()
+        # Waited CLOSE_SAVE_SECONDS already, or the user chose to lose what is unsaved.
+        self.chat.shutdown(save_seconds=0.1 if self._quit_unsaved else 2.0)
         super().closeEvent(event)
 
     def _save_geometry(self) -> None:

@@ -1,15 +1,23 @@
 """A closable bar at the top of the window: one line per problem, never a dialog storm.
 
-Each problem has a key (what it is about: "save", "settings", or the text itself). Showing
-the same text under the same key again changes nothing, even after the user closed the
-bar: the user is told again only when the problem changes. ``clear`` removes a problem
-that went away (a retry succeeded).
+Each problem has a key (what it is about). Showing the same text under the same key while
+it is shown changes nothing. Lasting problems ("save", "settings": every save or settings
+change would tell them again) stay closed once the user closed the bar, until the problem
+changes. Everything else is a one-off (``ONE_OFF``): a new one replaces the last, and the
+same text after the bar was closed is a new event, shown again. ``clear`` removes a
+problem that went away (a retry succeeded). At most ``MAX_PROBLEMS`` lines are shown, each
+cut to ``MAX_CHARS``.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+ONE_OFF = "last"  # the key of problems that happen once: the newest replaces the last
+LASTING = frozenset({"save", "settings"})  # closed by the user: stays closed until changed
+MAX_PROBLEMS = 3
+MAX_CHARS = 600
 
 
 class ProblemNotice(QFrame):
@@ -49,10 +57,17 @@ class ProblemNotice(QFrame):
         self.hide()
 
     def show_problem(self, key: str, text: str, retry: bool = False) -> None:
+        if len(text) > MAX_CHARS:
+            text = text[: MAX_CHARS - 1].rstrip() + "…"
         if self._problems.get(key) == text or self._dismissed.get(key) == text:
             return  # told already
+        self._problems.pop(key, None)  # a changed problem moves to the end: the newest
         self._problems[key] = text
         self._dismissed.pop(key, None)
+        while len(self._problems) > MAX_PROBLEMS:
+            oldest = next(iter(self._problems))
+            self._problems.pop(oldest)
+            self._retry_keys.discard(oldest)
         (self._retry_keys.add if retry else self._retry_keys.discard)(key)
         self.times_shown += 1
         self._update()
@@ -67,7 +82,7 @@ class ProblemNotice(QFrame):
         return list(self._problems.values())
 
     def dismiss(self) -> None:
-        self._dismissed.update(self._problems)
+        self._dismissed.update((k, t) for k, t in self._problems.items() if k in LASTING)
         self._problems.clear()
         self._retry_keys.clear()
         self._update()
