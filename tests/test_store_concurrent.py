@@ -105,6 +105,14 @@ def test_a_message_changed_two_ways_leaves_theirs_and_saves_ours_as_a_copy(tmp_p
     assert contents(folder, result.conversation_id) == ["two's version"]
     titles = sorted(s.title for s in ConversationStore(folder).list().conversations)
     assert titles == ["shared", "shared (copy)"]
+    # Later saves of what two holds go to the copy; the original, opened again, to itself.
+    theirs.add(Message(role="user", content="more of two's"))
+    assert two.save(theirs).conversation_id == result.conversation_id
+    original = two.load("shared")
+    original.add(Message(role="user", content="to the original"))
+    assert two.save(original).conversation_id == "shared"
+    assert contents(folder) == ["one's version", "to the original"]
+    assert contents(folder, result.conversation_id) == ["two's version", "more of two's"]
 
 
 def test_an_unreadable_file_found_at_save_is_quarantined_and_ours_written(tmp_path):

@@ -249,6 +249,9 @@ class ConversationStore:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
         with self._lock:
             self._seen[conversation_id] = _seen_of(raw, data, file_is_ours=True)
+            # The caller now holds the file's own version: its saves go to the file again,
+            # not to the copy an earlier conflict made.
+            self._copies.pop(conversation_id, None)
         return conversation
 
     def search(self, query: str) -> list[str]:
