@@ -211,3 +211,21 @@ def window(qtbot, data_dir):
     yield window
     if window.isVisible():
         close(qtbot, window)
+
+
+def full_disk(monkeypatch):
+    """Conversation writes fail with ENOSPC until the returned function heals the disk."""
+    import errno
+
+    from desktop_chat.core import store as store_module
+
+    real = store_module.write_atomic
+    state = {"full": True}
+
+    def write_atomic(path, data):
+        if state["full"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(store_module, "write_atomic", write_atomic)
+    return lambda: state.update(full=False)

@@ -5,27 +5,12 @@ import json
 import os
 
 import pytest
-from conftest import REPLY_TIMEOUT_MS, close, slow_down
+from conftest import REPLY_TIMEOUT_MS, close, full_disk, slow_down
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from test_window import open_model
 
 from desktop_chat.core import settings as settings_module
-from desktop_chat.core import store as store_module
-
-
-def full_disk(monkeypatch):
-    """Conversation writes fail with ENOSPC until the returned function heals the disk."""
-    real = store_module.write_atomic
-    state = {"full": True}
-
-    def write_atomic(path, data):
-        if state["full"]:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
-
-    monkeypatch.setattr(store_module, "write_atomic", write_atomic)
-    return lambda: state.update(full=False)
 
 
 def stream_a_reply(qtbot, window, monkeypatch):

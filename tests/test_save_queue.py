@@ -5,8 +5,8 @@ import json
 import threading
 
 import pytest
+from conftest import full_disk
 
-from desktop_chat.core import store as store_module
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.core.save_queue import SaveQueue
 from desktop_chat.core.store import ConversationStore, StoreError
@@ -94,15 +94,7 @@ def test_a_full_disk_keeps_the_save_retries_it_and_keeps_the_order(tmp_path, mon
     store = ConversationStore(tmp_path / "conversations")
     outcomes = []
     queue = SaveQueue(store, on_done=outcomes.append, retry_seconds=0.2)
-    real = store_module.write_atomic
-    disk = {"full": True}
-
-    def write_atomic(path, data):
-        if disk["full"]:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
-
-    monkeypatch.setattr(store_module, "write_atomic", write_atomic)
+    heal_disk = full_disk(monkeypatch)
     a = Conversation(title="A", messages=[Message(role="user", content="A 1")])
     b = Conversation(title="B", messages=[Message(role="user", content="B 1")])
     queue.save(a)
@@ -115,7 +107,7 @@ def test_a_full_disk_keeps_the_save_retries_it_and_keeps_the_order(tmp_path, mon
     a.add(Message(role="assistant", content="A 2"))
     queue.save(a)  # the newer A replaces the kept one
     assert queue.unsaved(a.id).messages[-1].content == "A 2"
-    disk["full"] = False
+    heal_disk()
     assert queue.flush(5)  # periodic retries write both, in order
     assert on_disk(store, a) == "A 2" and on_disk(store, b) == "B 1"
     saved = [o.conversation_id for o in outcomes if o.ok]
