@@ -14,17 +14,32 @@ import sys
 DRAFT_SAVE_INTERVAL_MS = 50  # save drafts all the time: kills must land inside saves
 
 
-def never_stop_early() -> None:
-    """The tiny model ends its replies after a few tokens: make each one as long as allowed."""
+TOKEN_SECONDS = 0.005  # the tiny model decodes in ~1 ms: make a reply last seconds
+
+
+def long_and_steady_replies() -> None:
+    """The tiny model ends its replies after a few tokens, in a few milliseconds: make each
+    as long as allowed (512 tokens here) and at least ``TOKEN_SECONDS`` a token, so the
+    stream has over 80 chunks (the worker sends one per 30 ms) on any machine."""
+    import time
+
+    from transformers import LogitsProcessor, LogitsProcessorList
+
     from desktop_chat.engine.transformers_engine.chat import TransformersEngine
+
+    class Steady(LogitsProcessor):
+        def __call__(self, input_ids, scores):
+            time.sleep(TOKEN_SECONDS)
+            return scores
 
     sampling = TransformersEngine._sampling
 
-    def without_early_end(self, settings, max_new_tokens):
+    def long_and_steady(self, settings, max_new_tokens):
         kwargs = sampling(self, settings, max_new_tokens)
-        return {**kwargs, "min_new_tokens": kwargs["max_new_tokens"]}
+        return {**kwargs, "min_new_tokens": kwargs["max_new_tokens"],
+                "logits_processor": LogitsProcessorList([Steady()])}
 
-    TransformersEngine._sampling = without_early_end
+    TransformersEngine._sampling = long_and_steady
 
 
 def run(model: str, data_dir: str, prompt: str, log_path: str) -> int:
@@ -39,7 +54,7 @@ def run(model: str, data_dir: str, prompt: str, log_path: str) -> int:
         os.write(log, (json.dumps(fields) + "\n").encode())
 
     chat_controller.DRAFT_SAVE_INTERVAL_MS = DRAFT_SAVE_INTERVAL_MS
-    never_stop_early()
+    long_and_steady_replies()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     window = create_main_window(["--model", model, "--data-dir", data_dir])
     settings = window.settings

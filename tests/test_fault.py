@@ -23,7 +23,8 @@ from desktop_chat.core.conversation import Conversation
 
 RUNS = 50
 START_TIMEOUT_S = 120
-PRELOAD = ["torch", "transformers", "PySide6.QtWidgets", "desktop_chat.app",
+PRELOAD = ["torch", "transformers", "transformers.models.qwen2.modeling_qwen2",
+           "PySide6.QtWidgets", "desktop_chat.app",
            "desktop_chat.engine.transformers_engine.chat", "fault_child"]
 
 
@@ -57,6 +58,8 @@ def kill_while_streaming(context, data_dir: Path, log: Path, after_chunks: int) 
         deadline = time.monotonic() + START_TIMEOUT_S
         while chunks_in(log) < after_chunks and child.is_alive():
             assert time.monotonic() < deadline, "the child app never streamed"
+            assert not (log.exists() and '"finished"' in log.read_text()), \
+                "the reply ended before the kill"
             time.sleep(0.005)
     finally:
         os.kill(child.pid, signal.SIGKILL)
@@ -94,7 +97,7 @@ def test_sigkill_while_a_reply_streams_never_tears_a_file_nor_saves_unstreamed_t
         log = tmp_path / f"run{run}.jsonl"
         # Mostly mid-stream; now and then right at the start of the reply.
         kill_while_streaming(context, data_dir, log, after_chunks=rng.choice(
-            [1, 2, *range(5, 150, 3)]))
+            [1, 2, *range(4, 64)]))
         conversations = check_every_file(data_dir / "conversations")
         conversation_id, reasoning, answer, finished = streamed(log)
         assert not finished, f"run {run}: the reply ended before the kill"

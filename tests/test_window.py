@@ -332,6 +332,8 @@ def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
     path = window.chat.store.path_for(window.chat.current.id)
 
     def draft_on_disk():
+        if not path.exists():  # the writer thread has not saved the question yet
+            return False
         messages = json.loads(path.read_text(encoding="utf-8"))["messages"]
         return len(messages) == 2 and bool(messages[1].get("reasoning_content"))
 
