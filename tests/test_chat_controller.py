@@ -113,7 +113,7 @@ def test_closing_after_choosing_to_lose_unsaved_work_does_not_wait(
     chat.saver.save(conversation)
     assert not chat.flush_saves(1.0)
     reports = []
-    chat._relay.saved.connect(lambda *args: reports.append(args))
+    chat.saves._relay.saved.connect(lambda *args: reports.append(args))
     begun = time.monotonic()
     chat.shutdown(save_seconds=0.1)
     assert time.monotonic() - begun < 1.0

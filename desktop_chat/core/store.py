@@ -413,7 +413,7 @@ class ConversationStore:
         write_atomic(path, raw)
         stat = path.stat()  # ours: every writer holds the file lock
         written = Conversation.from_dict(data)
-        entry = {**asdict(_summary_of(written)), "mtime_ns": stat.st_mtime_ns,
+        entry = {**asdict(summary_of(written)), "mtime_ns": stat.st_mtime_ns,
                  "size": stat.st_size}
         with self._lock:
             self._seen[path.stem] = _seen_of(raw, ours, file_is_ours=data == ours)
@@ -437,7 +437,7 @@ class ConversationStore:
         raw = self._read_bytes(path)
         data = self._decode(path, raw)
         try:
-            return _summary_of(Conversation.from_dict(data))
+            return summary_of(Conversation.from_dict(data))
         except FutureSchemaError as error:
             return ConversationSummary(
                 id=path.stem, title=str(data.get("title") or path.stem),
@@ -506,7 +506,8 @@ class ConversationStore:
             self._index_dirty = False
 
 
-def _summary_of(conversation: Conversation) -> ConversationSummary:
+def summary_of(conversation: Conversation) -> ConversationSummary:
+    """The list line of a conversation."""
     return ConversationSummary(
         id=conversation.id, title=conversation.title, created_at=conversation.created_at,
         updated_at=conversation.updated_at, model=conversation.model,

@@ -3,23 +3,20 @@ switches, renames, deletes or searches. The worker is handed in (its module is n
 imported here); the store and settings are plain core objects.
 
 The conversations in memory are the source of truth; the GUI thread never waits on the
-disk. Saves, deletes and restores go to one writer thread (core/save_queue.py), in order,
-drafts coalesced; searches run on the search index's thread (core/search_index.py). Their
-reports come back to the GUI thread through a relay (queued signals). A save the disk
-refuses is kept and retried by the writer; ``save_problem_changed`` fires once per
-distinct problem (errno and folder), and with None once everything is saved again.
+disk. Saves, deletes and restores go to the writer thread (ui/background_saves.py, which
+also tracks why saves fail now); searches run on the search index's thread
+(ui/background_search.py). This object keeps the sidebar's list in step with what the
+writer did: a delete or restore that failed, our version kept as a copy, another
+writer's changes merged in.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import errno as errnos
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.core.conversation import (
     Conversation,
@@ -31,42 +28,19 @@ from desktop_chat.core.conversation import (
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
 from desktop_chat.core.save_queue import DELETE, RESTORE, SAVE, SaveOutcome, SaveQueue
-from desktop_chat.core.search_index import (
-    SEARCH_INDEX_NAME,
-    SearchService,
-    UnreadableConversation,
-    read_conversation_file,
-)
+from desktop_chat.core.search_index import SearchService
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import (
     ConversationCorruptError,
     ConversationStore,
     ConversationSummary,
     StoreError,
+    summary_of,
 )
+from desktop_chat.ui.background_saves import BackgroundSaves, SaveProblem
+from desktop_chat.ui.background_search import BackgroundSearch
 
 DRAFT_SAVE_INTERVAL_MS = 3000  # a crash mid-reply loses at most this much of it
-
-
-@dataclass(frozen=True)
-class SaveProblem:
-    """Why saves fail now. Equal problems (same errno, same folder) are told once."""
-
-    errno: int | None
-    folder: str
-    detail: str = field(default="", compare=False)
-
-
-class _ThreadRelay(QObject):
-    """Lives on the GUI thread; the writer and search threads emit, the GUI receives."""
-
-    saved = Signal(object, object)  # SaveOutcome, the original's summary after a copy
-    searched = Signal(int, str, object)  # query number, query, ids
-
-
-def default_search_index_path(store: ConversationStore) -> Path:
-    """``<data>/cache/``: beside the conversations, as --data-dir lays out the cache."""
-    return store.root.parent / "cache" / SEARCH_INDEX_NAME
 
 
 class ChatController(QObject):
@@ -89,22 +63,13 @@ class ChatController(QObject):
                  parent: QObject | None = None, search_index_path: Path | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.save_problem: SaveProblem | None = None
         self._summaries: dict[str, ConversationSummary] | None = None  # listed once
         self._restoring: dict[str, Conversation] = {}  # undo of a delete, until it is done
-        self._search_number = 0
-        self._search_query = ""  # re-run after each change the index takes in
-        self._closed = False  # shutdown(): the threads no longer report
-        self._report_lock = threading.Lock()  # a report and shutdown() never overlap
-        self._relay = _ThreadRelay(self)
-        self._relay.saved.connect(self._on_save_outcome, Qt.ConnectionType.QueuedConnection)
-        self._relay.searched.connect(self._on_search_result,
-                                     Qt.ConnectionType.QueuedConnection)
-        self.saver = SaveQueue(store, on_done=self._on_writer_done)
-        self.searcher = SearchService(
-            store.root, search_index_path or default_search_index_path(store),
-            on_result=self._on_searcher_done)
-        self.searcher.start()  # catches up with the files while the window opens
+        self.search = BackgroundSearch(store, search_index_path, self)
+        self.search.finished.connect(self.search_finished)
+        self.saves = BackgroundSaves(store, on_written=self.search.take_in, parent=self)
+        self.saves.outcome.connect(self._on_save_outcome)
+        self.saves.problem_changed.connect(self.save_problem_changed)
         self.worker = worker
         self.settings_source = settings_source
         self.model_path: str | None = None
@@ -205,139 +170,67 @@ class ChatController(QObject):
         if kept is not None:
             self._restoring[conversation_id] = kept
         self._forget(conversation_id)
-        self.saver.delete(conversation_id)
+        self.saves.delete(conversation_id)
         self.conversations_changed.emit()
 
     def restore(self, conversation_id: str) -> None:
         """Undo a delete: listed and opened at once, back on disk in the writer's order."""
-        self.saver.restore(conversation_id)
+        self.saves.restore(conversation_id)
         kept = self._restoring.get(conversation_id)
         if kept is not None:
             self._remember(kept)
         self.conversations_changed.emit()
         self.open_conversation(conversation_id)
 
+    # ----- searching and saving ------------------------------------------------------------
+
     def request_search(self, query: str) -> None:
-        """Search titles, text and reasoning on the index's thread; ``search_finished``
-        brings the ids (None for an empty query). Results of older queries are dropped.
-        The query is asked again whenever a save, delete or restore reached the index."""
-        self._search_number += 1
-        self._search_query = query if query.strip() else ""
-        if not self._search_query:
-            self.search_finished.emit(None)
-            return
-        self.searcher.query(self._search_number, query)
+        """``search_finished`` brings the ids (None for an empty query); see
+        ui/background_search.py. Asked again whenever a save, delete or restore reached
+        the index."""
+        self.search.request(query)
 
-    def _rerun_search(self) -> None:
-        """The index changed: the filter shown may be stale. Asked after the change, so
-        the index's thread applies the change first; a newer answer drops older ones."""
-        if self._search_query:
-            self._search_number += 1
-            self.searcher.query(self._search_number, self._search_query)
+    @property
+    def save_problem(self) -> SaveProblem | None:
+        """Why saves fail now; None once everything is saved."""
+        return self.saves.problem
 
-    def _on_searcher_done(self, number: int, query: str, ids: list[str]) -> None:
-        """On the search thread."""
-        with self._report_lock:
-            if self._closed:
-                return
-            try:
-                self._relay.searched.emit(number, query, ids)
-            except RuntimeError:  # the window is gone
-                pass
+    @property
+    def saver(self) -> SaveQueue:
+        """The writer's queue itself (tests reach in)."""
+        return self.saves.queue
 
-    def _on_search_result(self, number: int, query: str, ids: list[str]) -> None:
-        if number == self._search_number:  # else the user typed on since
-            self.search_finished.emit(ids)
-
-    # ----- saving --------------------------------------------------------------------------
+    @property
+    def searcher(self) -> SearchService:
+        """The search index's service itself (tests reach in)."""
+        return self.search.service
 
     def flush_saves(self, timeout: float = 5.0) -> bool:
         """Wait (closing the window) until everything is written; False if it cannot be."""
-        return self.saver.flush(timeout)
+        return self.saves.flush(timeout)
 
     def retry_saves(self) -> None:
-        self.saver.retry()
+        self.saves.retry()
 
     def unsaved_conversations(self) -> list[Conversation]:
-        return self.saver.unsaved_conversations()
+        return self.saves.unsaved_conversations()
+
+    def describe_save_problem(self, problem: SaveProblem) -> str:
+        return self.saves.describe_problem(problem)
 
     def shutdown(self, save_seconds: float = 2.0) -> None:
         """The window closed for good: end the writer (after writing what it can within
         ``save_seconds``: next to nothing once the user chose to quit with unsaved
         conversations) and the search thread. Neither reports to this object afterwards,
         even if a write or a first synchronize is still finishing on its thread."""
-        self.saver.stop(timeout=save_seconds)
-        with self._report_lock:  # waits for a report being sent; none comes after
-            self._closed = True
-            self.saver.on_done = None
-            self.searcher.on_result = None
-        self.searcher.stop(timeout=0.5)
+        self.saves.shutdown(save_seconds)
+        self.search.shutdown()
 
-    def describe_save_problem(self, problem: SaveProblem) -> str:
-        code = problem.errno
-        if code in (errnos.ENOSPC, getattr(errnos, "EDQUOT", errnos.ENOSPC)):
-            what = self.tr("the disk is full")
-            until = self.tr("when there is space again")
-        elif code == errnos.EROFS:
-            what = self.tr("the folder is read-only")
-            until = self.tr("when the folder can be written again")
-        elif code in (errnos.EACCES, errnos.EPERM):
-            what = self.tr("permission was denied")
-            until = self.tr("when the folder can be written again")
-        else:
-            what = problem.detail or self.tr("the disk refused")
-            until = self.tr("when the disk allows it")
-        return self.tr(
-            "Cannot save conversations: {what} ({folder}). Your messages are kept in this "
-            "window and will be saved {until}.").format(
-                what=what, folder=problem.folder, until=until)
-
-    def _on_writer_done(self, outcome: SaveOutcome) -> None:
-        """On the writer thread: keep the search index in step, then tell the GUI."""
-        original = None
-        if outcome.ok:
-            if outcome.kind == SAVE and outcome.conversation is not None:
-                self.searcher.saved(outcome.conversation, outcome.mtime_ns, outcome.size)
-                if outcome.conversation.id != outcome.conversation_id:  # kept as a copy
-                    original = self._summary_on_disk(outcome.conversation_id)
-                    self.searcher.reread(outcome.conversation_id)  # the other writer's
-            elif outcome.kind == DELETE:
-                self.searcher.removed(outcome.conversation_id)
-            elif outcome.kind == RESTORE:
-                self.searcher.reread(outcome.conversation_id)
-        with self._report_lock:
-            if self._closed:
-                return
-            try:
-                self._relay.saved.emit(outcome, original)
-            except RuntimeError:  # the window is gone
-                pass
-
-    def _summary_on_disk(self, conversation_id: str) -> ConversationSummary | None:
-        """On the writer thread: the list line of a file another writer changed, read
-        without the store (which would take it for its own next merge)."""
-        try:
-            read = read_conversation_file(self.store.path_for(conversation_id))
-        except (OSError, StoreError, UnreadableConversation):
-            return None
-        if read.conversation is not None:
-            return summary_of(read.conversation)
-        data = read.data if isinstance(read.data, dict) else {}
-        return ConversationSummary(
-            id=conversation_id, title=str(data.get("title") or conversation_id),
-            created_at=str(data.get("created_at", "")),
-            updated_at=str(data.get("updated_at", "")), model=None,
-            message_count=len(data.get("messages") or []), read_only=True,
-            read_only_reason=read.newer)
+    # ----- the list after the writer -------------------------------------------------------
 
     def _on_save_outcome(self, outcome: SaveOutcome,
                          original: ConversationSummary | None = None) -> None:
-        if outcome.will_retry:
-            problem = SaveProblem(outcome.errno, outcome.folder, outcome.message)
-            if problem != self.save_problem:
-                self.save_problem = problem
-                self.save_problem_changed.emit(problem)
-            return
+        """A save, delete or restore the writer did or gave up on (not one it retries)."""
         kept = (self._restoring.pop(outcome.conversation_id, None)
                 if outcome.kind == RESTORE else None)
         if outcome.ok:
@@ -348,11 +241,7 @@ class ChatController(QObject):
                     self._adopt_copy(outcome.conversation_id, outcome.conversation, original)
                 elif outcome.merged:
                     self._adopt_merge(outcome.conversation)
-            if (outcome.unsaved == 0 and self.save_problem is not None
-                    and not self.saver.stalled):
-                self.save_problem = None
-                self.save_problem_changed.emit(None)
-            self._rerun_search()
+            self.search.rerun()
             return
         if outcome.kind == SAVE:
             self.problem.emit(outcome.message)
@@ -393,11 +282,11 @@ class ChatController(QObject):
         newer save of it is waiting (the next save merges them again)."""
         current = self.current
         if current is None or current.id != merged.id:
-            if self.saver.unsaved(merged.id) is None:
+            if self.saves.unsaved(merged.id) is None:
                 self._remember(merged)
                 self.conversations_changed.emit()
             return
-        if self.generating or self.saver.unsaved(merged.id) is not None:
+        if self.generating or self.saves.unsaved(merged.id) is not None:
             return
         current.messages = list(merged.messages)
         current.title = merged.title
@@ -540,7 +429,7 @@ class ChatController(QObject):
     def _in_memory(self, conversation_id: str) -> Conversation | None:
         """A conversation newer in memory than on disk: waiting for the writer, or deleted
         and being restored."""
-        unsaved = self.saver.unsaved(conversation_id)
+        unsaved = self.saves.unsaved(conversation_id)
         if unsaved is not None:
             return unsaved
         kept = self._restoring.get(conversation_id)
@@ -558,15 +447,6 @@ class ChatController(QObject):
 
     def _save(self, conversation: Conversation) -> bool:
         """Hand a snapshot to the writer: microseconds here, the disk on its thread."""
-        self.saver.save(conversation)
+        self.saves.save(conversation)
         self._remember(conversation)
         return True
-
-
-def summary_of(conversation: Conversation) -> ConversationSummary:
-    """The list line of a conversation held in memory."""
-    return ConversationSummary(
-        id=conversation.id, title=conversation.title,
-        created_at=conversation.created_at, updated_at=conversation.updated_at,
-        model=conversation.model, message_count=len(conversation.messages),
-        read_only_reason=conversation.read_only_reason or "")
