@@ -34,6 +34,7 @@ class ProblemNotice(QFrame):
         self.text = QLabel()
         self.text.setObjectName("problemNoticeText")
         self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # paths and errors, never markup
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.retry_button = QPushButton(self.tr("Retry"))
         self.retry_button.setObjectName("problemNoticeRetry")
