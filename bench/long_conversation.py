@@ -30,9 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from ui_streaming import reply_chunks, seed  # noqa: E402
+from ui_streaming import reply_chunks, seed, shown_window  # noqa: E402
 
-from desktop_chat.app import create_main_window  # noqa: E402
 from desktop_chat.core.conversation import Message  # noqa: E402
 
 HEARTBEAT_MS = 5
@@ -130,10 +129,7 @@ def child_rss(messages: int) -> None:
     """In a fresh process: RSS before and after opening a conversation of ``messages``."""
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
-        window = create_main_window(["--data-dir", folder])
-        window.resize(1180, 860)
-        window.show()
-        app.processEvents()
+        window = shown_window(app, folder)
         warm = seed(window.chat.store, 4)
         window.chat.open_conversation(warm)
         settle(app, 0.3)
@@ -158,10 +154,7 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
-        window = create_main_window(["--data-dir", folder])
-        window.resize(1180, 860)
-        window.show()
-        app.processEvents()
+        window = shown_window(app, folder)
         store = window.chat.store
         warm = seed(store, 6)  # fonts, lexers, the first code block and table
         window.chat.open_conversation(warm)

@@ -107,6 +107,15 @@ def stream(app: QApplication, window, chunks: list[tuple[str, str]],
     return bursts, sum(bursts) / len(chunks)
 
 
+def shown_window(app: QApplication, data_dir: str):
+    """The app's own window on ``data_dir``, at a laptop's size, painted once."""
+    window = create_main_window(["--data-dir", data_dir])
+    window.resize(1180, 860)
+    window.show()
+    app.processEvents()
+    return window
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=200)
@@ -115,10 +124,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     chunks = reply_chunks(args.tokens)
     with tempfile.TemporaryDirectory() as folder:
-        window = create_main_window(["--data-dir", folder])
-        window.resize(1180, 860)
-        window.show()
-        app.processEvents()
+        window = shown_window(app, folder)
         store = window.chat.store
 
         window.chat.open_conversation(seed(store, 0))  # the reply is message 2 of 2

@@ -159,18 +159,23 @@ def test_the_state_says_loading_at_once_and_a_late_state_never_wins(qtbot, windo
     assert window.model_status.text().startswith("tiny-r1 · transformers")
 
 
-def long_prompt_messages(turns=12):
-    text = []
+def open_long_conversation(window, turns=12):
+    """A saved conversation long enough to be prefilled in several chunks, opened."""
+    from desktop_chat.core.conversation import Conversation, Message
+
+    conversation = Conversation(title="long")
     for n in range(turns):
-        text += [f"Question number {n} about something long enough to matter",
-                 f"Answer number {n}, also quite long."]
-    return text
+        conversation.add(Message(
+            role="user", content=f"Question number {n} about something long enough to matter"))
+        conversation.add(Message(role="assistant", content=f"Answer number {n}, also quite long."))
+    window.chat.store.save(conversation)
+    window.refresh_sidebar()
+    window.chat.open_conversation(conversation.id)
+    return conversation
 
 
 def test_closing_during_a_long_prefill_stops_within_one_chunk(
         qtbot, window, monkeypatch):
-    from desktop_chat.core.conversation import Conversation, Message
-
     open_model(qtbot, window)
     monkeypatch.setattr(chat, "PREFILL_CHUNK", 64)
     model = window.worker.engine.model
@@ -183,12 +188,7 @@ def test_closing_during_a_long_prefill_stops_within_one_chunk(
         return real_forward(*args, **kwargs)
 
     monkeypatch.setattr(model, "forward", slow_forward)
-    conversation = Conversation(title="long")
-    for n, text in enumerate(long_prompt_messages()):
-        conversation.add(Message(role="user" if n % 2 == 0 else "assistant", content=text))
-    window.chat.store.save(conversation)
-    window.refresh_sidebar()
-    window.chat.open_conversation(conversation.id)
+    conversation = open_long_conversation(window)
     window.composer.input.setPlainText("What is the capital of France?")
     with qtbot.waitSignal(window.chat.prefill_progressed, timeout=REPLY_TIMEOUT_MS,
                           check_params_cb=lambda done, total: done > 0) as progress:
@@ -209,16 +209,9 @@ def test_closing_during_a_long_prefill_stops_within_one_chunk(
 
 def test_a_long_prompt_shows_its_progress_and_the_message_goes_with_the_first_word(
         qtbot, window, monkeypatch):
-    from desktop_chat.core.conversation import Conversation, Message
-
     open_model(qtbot, window)
     monkeypatch.setattr(chat, "PREFILL_CHUNK", 64)
-    conversation = Conversation(title="long")
-    for n, text in enumerate(long_prompt_messages()):
-        conversation.add(Message(role="user" if n % 2 == 0 else "assistant", content=text))
-    window.chat.store.save(conversation)
-    window.refresh_sidebar()
-    window.chat.open_conversation(conversation.id)
+    open_long_conversation(window)
     shown = []
     window.chat.prefill_progressed.connect(
         lambda done, total: shown.append(window.statusBar().currentMessage()))
