@@ -82,7 +82,7 @@ def test_wrong_shapes_are_rejected_with_a_reason(mutate, reason):
 def test_unknown_roles_and_finish_reasons_make_it_read_only_and_round_trip():
     data = full_conversation().to_dict()
     data["messages"][0]["role"] = "developer"
-    data["messages"].append({"id": "t1", "role": "tool", "content": "{}",
+    data["messages"].append({"id": "t1", "parent_id": "m2", "role": "tool", "content": "{}",
                              "tool_call_id": "c1", "created_at": "2026-01-01T10:00:06.000Z"})
     data["messages"][2]["finish_reason"] = "tool_calls"
     conversation = Conversation.from_dict(data)

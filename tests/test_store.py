@@ -130,11 +130,14 @@ def test_a_newer_schema_is_listed_read_only_and_never_rewritten(store):
 def with_unknown_kinds(conversation: Conversation) -> dict:
     """The file a newer version might write: a tool call and an unknown finish reason."""
     data = conversation.to_dict()
-    data["messages"].append({"id": "t1", "role": "tool", "content": "42", "tool_call_id": "c1",
+    data["messages"].append({"id": "t1", "parent_id": data["current_leaf"], "role": "tool",
+                             "content": "42", "tool_call_id": "c1",
                              "created_at": "2026-01-01T00:00:01.000Z"})
-    data["messages"].append({"id": "a1", "role": "assistant", "content": "It is 42.",
+    data["messages"].append({"id": "a1", "parent_id": "t1", "role": "assistant",
+                             "content": "It is 42.",
                              "created_at": "2026-01-01T00:00:02.000Z",
                              "finish_reason": "tool_calls"})
+    data["current_leaf"] = "a1"
     return data
 
 

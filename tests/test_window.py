@@ -102,17 +102,19 @@ def test_stop_keeps_the_partial_text_and_says_it_was_stopped(qtbot, window, monk
     assert saved.messages[-1].finish_reason == "cancelled"
 
 
-def test_regenerate_replaces_the_last_answer(qtbot, window):
+def test_regenerate_adds_a_version_of_the_last_answer(qtbot, window):
     open_model(qtbot, window)
-    send(qtbot, window, "What is 2 + 2?")
+    first = send(qtbot, window, "What is 2 + 2?")
     regenerate = window.view.assistant_widgets()[-1].regenerate_button
     assert regenerate.isVisible()
     with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS):
         qtbot.mouseClick(regenerate, Qt.MouseButton.LeftButton)
-    messages = window.chat.current.messages
-    assert [m.role for m in messages] == ["user", "assistant"]
+    conversation = window.chat.current
+    path = conversation.path()
+    assert [m.role for m in path] == ["user", "assistant"]
     assert len(window.view.assistant_widgets()) == 1
-    assert messages[-1].content == "2 + 2 = 4"
+    assert path[-1].content == "2 + 2 = 4" and path[-1].id != first.id
+    assert [m.id for m in conversation.siblings(first.id)] == [first.id, path[-1].id]
 
 
 def test_thinking_panels_toggle_globally_and_the_choice_is_remembered(qtbot, window, data_dir):

@@ -16,11 +16,12 @@ def test_a_conversation_with_tool_messages_opens_read_only_and_is_never_rewritte
                              created_at="2026-01-01T00:00:00.000Z"))
     data = conversation.to_dict()
     data["messages"] += [
-        {"id": "t1", "role": "tool", "content": "42", "tool_call_id": "c1",
-         "created_at": "2026-01-01T00:00:01.000Z"},
-        {"id": "a1", "role": "assistant", "content": "It is 42.", "finish_reason": "stop",
-         "created_at": "2026-01-01T00:00:02.000Z"},
+        {"id": "t1", "parent_id": "u1", "role": "tool", "content": "42",
+         "tool_call_id": "c1", "created_at": "2026-01-01T00:00:01.000Z"},
+        {"id": "a1", "parent_id": "t1", "role": "assistant", "content": "It is 42.",
+         "finish_reason": "stop", "created_at": "2026-01-01T00:00:02.000Z"},
     ]
+    data["current_leaf"] = "a1"
     folder = data_dir / "conversations"
     folder.mkdir(parents=True)
     path = folder / "tools.json"

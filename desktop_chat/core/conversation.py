@@ -8,16 +8,26 @@ by code that does not understand it. A message whose ``role`` or ``finish_reason
 version does not know (a newer version's ``tool`` messages, say) loads, but makes the
 conversation read-only (``Conversation.read_only_reason``): the store never rewrites it,
 and the unknown values are kept exactly as they were.
+
+Since format version 2 a conversation is a tree: every message names its ``parent_id``
+(None for the first), editing or regenerating adds a sibling, and ``current_leaf`` is the
+last message of the path shown. ``messages`` holds every message of every branch, parents
+before children; ``path()`` is the thread shown and sent to the model. Older files are
+upgraded on load by ``core.migrations``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-SCHEMA_VERSION = 1
+from desktop_chat.core.migrations import MigrationError, migrate
+from desktop_chat.core.user_message import tr
+
+SCHEMA_VERSION = 2
 
 ROLES = ("system", "user", "assistant")
 FINISH_REASONS = ("stop", "length", "cancelled", "error")
@@ -26,16 +36,18 @@ FINISH_REASONS = ("stop", "length", "cancelled", "error")
 class ConversationFormatError(ValueError):
     """The JSON does not describe a valid conversation."""
 
+    def __str__(self) -> str:  # the message itself: a UserMessage stays translatable
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
+
 
 class FutureSchemaError(ConversationFormatError):
     """Written by a newer Desktop Chat: readable by it, not by us."""
 
     def __init__(self, found: int) -> None:
-        super().__init__(
-            f"This conversation was saved by a newer version of Desktop Chat "
-            f"(format {found}, this version reads format {SCHEMA_VERSION}). "
-            f"It is left untouched."
-        )
+        super().__init__(tr(
+            "This conversation was saved by a newer version of Desktop Chat (format {found}, "
+            "this version reads format {ours}). It is left untouched.",
+            found=found, ours=SCHEMA_VERSION))
         self.found = found
 
 
@@ -81,12 +93,15 @@ class Message:
     finish_reason: str | None = None
     stats: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    parent_id: str | None = None  # None for the first message of a conversation
+    model: str | None = None  # the model that wrote an assistant message
 
-    _KEYS = ("id", "role", "content", "reasoning_content", "created_at", "finish_reason",
-             "stats")
+    _KEYS = ("id", "parent_id", "role", "content", "reasoning_content", "created_at",
+             "finish_reason", "stats", "model")
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "role": self.role, "content": self.content}
+        data: dict[str, Any] = {"id": self.id, "parent_id": self.parent_id,
+                                "role": self.role, "content": self.content}
         if self.reasoning_content is not None:
             data["reasoning_content"] = self.reasoning_content
         data["created_at"] = self.created_at
@@ -94,6 +109,8 @@ class Message:
             data["finish_reason"] = self.finish_reason
         if self.stats is not None:
             data["stats"] = self.stats
+        if self.model is not None:
+            data["model"] = self.model
         data.update(self.extra)
         return data
 
@@ -107,6 +124,7 @@ class Message:
         finish_reason = _take(data, "finish_reason", (str, type(None)), where, required=False)
         return cls(
             id=_take(data, "id", str, where),
+            parent_id=_take(data, "parent_id", (str, type(None)), where),
             role=role,
             content=_take(data, "content", str, where),
             reasoning_content=_take(data, "reasoning_content", (str, type(None)), where,
@@ -114,6 +132,7 @@ class Message:
             created_at=_take(data, "created_at", str, where),
             finish_reason=finish_reason,
             stats=_take(data, "stats", (dict, type(None)), where, required=False),
+            model=_take(data, "model", (str, type(None)), where, required=False),
             extra={k: v for k, v in data.items() if k not in cls._KEYS},
         )
 
@@ -127,26 +146,109 @@ class Message:
         return kinds
 
 
+_CURRENT_LEAF: Any = object()  # ``add``'s default parent: the end of the path shown
+
+
 @dataclass
 class Conversation:
     title: str = ""
-    messages: list[Message] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)  # every branch, parents first
     model: str | None = None
     id: str = field(default_factory=new_id)
     created_at: str = field(default_factory=utc_now)
     updated_at: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    current_leaf: str | None = None  # the last message of the path shown
+    settings: dict[str, Any] = field(default_factory=dict)  # overrides of the defaults
+    # The format version the file had when read, when older than ours: the store keeps
+    # a copy of such a file when it first rewrites it. Not part of the file.
+    migrated_from: int | None = field(default=None, compare=False, repr=False)
 
-    _KEYS = ("schema_version", "id", "title", "created_at", "updated_at", "model", "messages")
+    _KEYS = ("schema_version", "id", "title", "created_at", "updated_at", "model",
+             "settings", "current_leaf", "messages")
 
     def __post_init__(self) -> None:
         if not self.updated_at:
             self.updated_at = self.created_at
+        if self.messages and self.current_leaf is None:
+            self._link_as_one_path()
 
-    def add(self, message: Message) -> Message:
+    def _link_as_one_path(self) -> None:
+        """Messages given without links (a plain list) are one path, in order."""
+        if any(m.parent_id is not None for m in self.messages):
+            raise ValueError("a conversation of linked messages needs its current_leaf")
+        for parent, child in zip(self.messages, self.messages[1:], strict=False):
+            child.parent_id = parent.id
+        self.current_leaf = self.messages[-1].id
+
+    # ----- the tree ----------------------------------------------------------------------
+
+    def find(self, message_id: str | None) -> Message | None:
+        return next((m for m in self.messages if m.id == message_id), None)
+
+    def children(self, parent_id: str | None) -> list[Message]:
+        """The messages answering or following ``parent_id``, oldest first."""
+        return [m for m in self.messages if m.parent_id == parent_id]
+
+    def siblings(self, message_id: str) -> list[Message]:
+        """The versions of a message (itself included), oldest first."""
+        message = self.find(message_id)
+        return self.children(message.parent_id) if message else []
+
+    def path(self, leaf_id: str | None = None) -> list[Message]:
+        """The thread from the first message to ``leaf_id`` (default: the one shown)."""
+        by_id = {m.id: m for m in self.messages}
+        node = by_id.get(leaf_id or self.current_leaf or "")
+        if node is None:
+            return []
+        path = [node]
+        while node.parent_id is not None and len(path) <= len(by_id):
+            node = by_id[node.parent_id]
+            path.append(node)
+        path.reverse()
+        return path
+
+    def add(self, message: Message, parent_id: Any = _CURRENT_LEAF) -> Message:
+        """Add ``message`` below ``parent_id`` (default: the end of the path shown, so
+        a message added to a linear conversation is appended); it becomes the end."""
+        message.parent_id = self.current_leaf if parent_id is _CURRENT_LEAF else parent_id
         self.messages.append(message)
+        self.current_leaf = message.id
         self.updated_at = message.created_at
         return message
+
+    def select(self, message_id: str) -> None:
+        """Show the branch through ``message_id``: the path goes on to its newest leaf."""
+        node = self.find(message_id)
+        if node is None:
+            raise KeyError(message_id)
+        while below := self.children(node.id):
+            node = below[-1]
+        self.current_leaf = node.id
+
+    def remove(self, message_id: str) -> None:
+        """Remove a message and every message below it."""
+        doomed = {message_id}
+        for message in self.messages:  # parents come first, so one pass finds them all
+            if message.parent_id in doomed:
+                doomed.add(message.id)
+        parent = self.find(message_id)
+        parent_id = parent.parent_id if parent else None
+        self.messages = [m for m in self.messages if m.id not in doomed]
+        if self.current_leaf in doomed:
+            self.current_leaf = None
+            if parent_id is not None:
+                self.select(parent_id)
+            elif self.messages:
+                self.select(self.messages[-1].id)
+
+    def fork(self, message_id: str) -> Conversation:
+        """A new conversation holding the path up to ``message_id``."""
+        path = [dataclasses.replace(m, extra=dict(m.extra)) for m in self.path(message_id)]
+        if not path:
+            raise KeyError(message_id)
+        return Conversation(title=self.title, messages=path, model=self.model,
+                            current_leaf=path[-1].id, settings=dict(self.settings))
 
     def touch(self) -> None:
         self.updated_at = utc_now()
@@ -164,11 +266,16 @@ class Conversation:
         kinds = self.unknown_kinds()
         if not kinds:
             return None
-        hidden = (" Messages with a role it does not know are not shown."
-                  if any(m.role not in ROLES for m in self.messages) else "")
-        return (f"This conversation has messages of a kind this version of Desktop Chat does "
-                f"not know ({', '.join(kinds)}); it is shown read-only and is never changed "
-                f"by this version.{hidden}")
+        if any(m.role not in ROLES for m in self.messages):
+            return tr("This conversation has messages of a kind this version of Desktop Chat "
+                      "does not know ({kinds}); it is shown read-only and is never changed by "
+                      "this version. Messages with a role it does not know are not shown.",
+                      kinds=", ".join(kinds))
+        return tr("This conversation has messages of a kind this version of Desktop Chat does "
+                  "not know ({kinds}); it is shown read-only and is never changed by this "
+                  "version.", kinds=", ".join(kinds))
+
+    # ----- the file ----------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -178,30 +285,73 @@ class Conversation:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "model": self.model,
-            "messages": [m.to_dict() for m in self.messages],
         }
+        if self.settings:
+            data["settings"] = self.settings
+        data["current_leaf"] = self.current_leaf
+        data["messages"] = [m.to_dict() for m in self.messages]
         data.update(self.extra)
         return data
 
     @classmethod
     def from_dict(cls, data: Any) -> Conversation:
-        if not isinstance(data, dict):
-            raise ConversationFormatError("the file should hold a JSON object")
-        version = _take(data, "schema_version", int, "conversation")
-        if version > SCHEMA_VERSION:
-            raise FutureSchemaError(version)
-        if version < 1:
-            raise ConversationFormatError(f"conversation: unknown schema_version {version}")
+        """Reads every version up to ours (older ones upgraded by ``core.migrations``)."""
+        data = upgraded(data)
         messages = _take(data, "messages", list, "conversation")
-        return cls(
+        conversation = cls(
             id=_take(data, "id", str, "conversation"),
             title=_take(data, "title", str, "conversation"),
             created_at=_take(data, "created_at", str, "conversation"),
             updated_at=_take(data, "updated_at", str, "conversation"),
             model=_take(data, "model", (str, type(None)), "conversation", required=False),
-            messages=[Message.from_dict(m, f"message {i + 1}") for i, m in enumerate(messages)],
+            settings=_take(data, "settings", dict, "conversation", required=False,
+                           default={}),
             extra={k: v for k, v in data.items() if k not in cls._KEYS},
         )
+        # Set after construction: a file's links are checked as they are, never made up.
+        conversation.messages = [Message.from_dict(m, f"message {i + 1}")
+                                 for i, m in enumerate(messages)]
+        conversation.current_leaf = _take(data, "current_leaf", (str, type(None)),
+                                          "conversation")
+        conversation.migrated_from = data.get("_migrated_from")
+        conversation.extra.pop("_migrated_from", None)
+        _check_tree(conversation)
+        return conversation
+
+
+def upgraded(data: Any) -> dict[str, Any]:
+    """The file's dict in our format version; an older one is migrated, and then names
+    the version it came from under ``_migrated_from`` (which ``from_dict`` takes out)."""
+    if not isinstance(data, dict):
+        raise ConversationFormatError("the file should hold a JSON object")
+    version = _take(data, "schema_version", int, "conversation")
+    if version > SCHEMA_VERSION:
+        raise FutureSchemaError(version)
+    if version < 1:
+        raise ConversationFormatError(f"conversation: unknown schema_version {version}")
+    if version == SCHEMA_VERSION:
+        return data
+    try:
+        return {**migrate(data, SCHEMA_VERSION), "_migrated_from": version}
+    except MigrationError as error:
+        raise ConversationFormatError(str(error)) from None
+
+
+def _check_tree(conversation: Conversation) -> None:
+    """Ids are unique, every parent comes before its children (so there is no cycle),
+    and ``current_leaf`` names a message (or the conversation is empty)."""
+    seen: set[str] = set()
+    for i, message in enumerate(conversation.messages):
+        if message.id in seen:
+            raise ConversationFormatError(f"message {i + 1}: id {message.id!r} is used twice")
+        if message.parent_id is not None and message.parent_id not in seen:
+            raise ConversationFormatError(
+                f"message {i + 1}: its parent {message.parent_id!r} is not an earlier message")
+        seen.add(message.id)
+    leaf = conversation.current_leaf
+    if (leaf is None) != (not conversation.messages) or (leaf is not None and leaf not in seen):
+        raise ConversationFormatError(
+            f"conversation: current_leaf {leaf!r} is not one of its messages")
 
 
 def title_from_text(text: str, limit: int = 60) -> str:

@@ -34,9 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.core.atomic_file import TEMP_PREFIX
 from desktop_chat.core.conversation import Conversation, FutureSchemaError
-from desktop_chat.core.store import INDEX_NAME
+from desktop_chat.core.store import conversation_id_of
 
 SEARCH_INDEX_NAME = "search-index.sqlite3"  # in the cache dir: derived, never the truth
 
@@ -74,13 +73,12 @@ def conversation_files(root: Path) -> Iterator[tuple[str, Path]]:
     try:
         with os.scandir(root) as entries:
             for entry in entries:
-                name = entry.name
-                if (not name.endswith(".json") or name == INDEX_NAME
-                        or name.startswith(TEMP_PREFIX)):
+                conversation_id = conversation_id_of(entry.name)
+                if conversation_id is None:
                     continue
                 with contextlib.suppress(OSError):
                     if entry.is_file():
-                        yield name[: -len(".json")], Path(entry.path)
+                        yield conversation_id, Path(entry.path)
     except (FileNotFoundError, NotADirectoryError):
         return
 

@@ -3,6 +3,8 @@
 Layout under the data dir::
 
     conversations/<id>.json        one conversation (see conversation.py)
+    conversations/<id>.v1.json     the file as an older format had it, kept from its first
+                                   rewrite in the new format until that file opened once
     conversations/index.json       titles and dates, derived; rebuilt when missing or stale
     conversations/quarantine/      files that failed to parse, each with a .reason.txt
     conversations/trash/           deleted conversations (restorable)
@@ -44,19 +46,21 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.core.atomic_file import (
-    TEMP_PREFIX,
     fsync_dir,
     remove_stale_temp_files,
     write_atomic,
 )
 from desktop_chat.core.conversation import (
+    SCHEMA_VERSION,
     Conversation,
     ConversationFormatError,
     FutureSchemaError,
     new_id,
+    upgraded,
 )
 from desktop_chat.core.conversation_merge import MergeBase, merge
 from desktop_chat.core.file_lock import LockTimeoutError, exclusive_lock
+from desktop_chat.core.user_message import UserMessage, tr
 
 INDEX_NAME = "index.json"
 INDEX_VERSION = 1
@@ -64,8 +68,25 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 LOCK_TIMEOUT_SECONDS = 10.0  # a save waits this long for another writer of the same file
 
 
+def conversation_id_of(file_name: str) -> str | None:
+    """The id of the conversation a file in the folder holds; None for every other file
+    (the index, temp files, kept old-format copies)."""
+    stem = file_name[: -len(".json")] if file_name.endswith(".json") else ""
+    if file_name == INDEX_NAME or not _ID_PATTERN.match(stem):
+        return None
+    return stem
+
+
+def old_format_copy(path: Path, version: int) -> Path:
+    """Where the file at ``path`` is kept as format ``version`` had it."""
+    return path.with_name(f"{path.stem}.v{version}.json")
+
+
 class StoreError(Exception):
     """A conversation could not be read or written; the message is for the user."""
+
+    def __str__(self) -> str:  # the message itself: a UserMessage stays translatable
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 class ConversationGoneError(StoreError):
@@ -80,10 +101,10 @@ class ConversationCorruptError(StoreError):
     """The file could not be decoded; it was moved to the quarantine (see ``report``)."""
 
     def __init__(self, report: QuarantineReport) -> None:
-        super().__init__(
-            f"The conversation file {report.original_name} could not be read ({report.reason}). "
-            f"It was moved to {report.quarantined_path} and nothing was overwritten."
-        )
+        super().__init__(tr(
+            "The conversation file {name} could not be read ({reason}). "
+            "It was moved to {path} and nothing was overwritten.",
+            name=report.original_name, reason=report.reason, path=str(report.quarantined_path)))
         self.report = report
 
 
@@ -148,7 +169,7 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[Non
         try:
             held.enter_context(exclusive_lock(path, timeout))
         except LockTimeoutError as error:
-            raise StoreError("Another window kept this conversation busy; try again."
+            raise StoreError(tr("Another window kept this conversation busy; try again.")
                              ) from error
         yield
 
@@ -181,13 +202,14 @@ class ConversationStore:
         self._seen: dict[str, _Seen] = {}  # id -> the file as loaded or last written
         self._copies: dict[str, str] = {}  # id -> the copy its later saves go to
         self._writers: dict[str, threading.Lock] = {}  # id -> held by its one writer
+        self._old_format: dict[str, int] = {}  # id -> version of a file loaded migrated
         remove_stale_temp_files(self.root)
 
     # ----- reading -------------------------------------------------------------------------
 
     def path_for(self, conversation_id: str) -> Path:
         if not _ID_PATTERN.match(conversation_id):
-            raise StoreError(f"Not a valid conversation id: {conversation_id!r}")
+            raise StoreError(tr("Not a valid conversation id: {id}", id=repr(conversation_id)))
         return self.root / f"{conversation_id}.json"
 
     def list(self) -> StoreListing:
@@ -247,7 +269,13 @@ class ConversationStore:
             raise
         except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
+        if conversation.migrated_from is None:
+            self._drop_old_format_copies(path)  # the new file opened: the copy has served
+        else:  # what a merge compares with is the upgraded form
+            data = conversation.to_dict()
         with self._lock:
+            if conversation.migrated_from is not None:
+                self._old_format[conversation_id] = conversation.migrated_from
             self._seen[conversation_id] = _seen_of(raw, data, file_is_ours=True)
             # The caller now holds the file's own version: its saves go to the file again,
             # not to the copy an earlier conflict made.
@@ -290,9 +318,8 @@ class ConversationStore:
             with self._writing(target):
                 return self._save_locked(conversation.id, path, ours)
         except OSError as error:
-            raise StoreError(
-                f"The conversation could not be saved to {path}: {error.strerror or error}"
-            ) from error
+            raise StoreError(tr("The conversation could not be saved to {path}: {why}",
+                                path=str(path), why=error.strerror or str(error))) from error
 
     @contextlib.contextmanager
     def _writing(self, conversation_id: str) -> Iterator[None]:
@@ -312,6 +339,7 @@ class ConversationStore:
         with self._writing(conversation_id):
             self.trash_dir.mkdir(exist_ok=True)
             os.replace(path, target)
+            self._drop_old_format_copies(path)  # the trash holds the current file
             fsync_dir(self.root)
             fsync_dir(self.trash_dir)
         self._forget(conversation_id)
@@ -361,12 +389,14 @@ class ConversationStore:
                     return self._save_copy(caller_id, path.stem, ours, "another window")
                 merged = to_write != ours
             # seen is None: a store that never loaded the file replaces it, as before
+        if raw is not None and quarantined is None:
+            self._keep_old_format(path, raw)
         written, stat = self._write(path, to_write, ours)
         notice = None
         if quarantined is not None:
-            notice = (f"The saved file of this conversation could not be read "
-                      f"({quarantined.reason}); it was moved to {quarantined.quarantined_path} "
-                      f"and your version was saved.")
+            notice = tr("The saved file of this conversation could not be read ({reason}); "
+                        "it was moved to {path} and your version was saved.",
+                        reason=quarantined.reason, path=str(quarantined.quarantined_path))
         return SaveResult(path.stem, path, merged=merged, quarantined=quarantined,
                           conversation=written if merged else None, notice=notice,
                           file_stat=stat)
@@ -377,7 +407,8 @@ class ConversationStore:
         try:
             if not raw.strip():
                 raise ValueError("the file is empty")
-            data = json.loads(raw.decode("utf-8"))
+            data = upgraded(json.loads(raw.decode("utf-8")))
+            data.pop("_migrated_from", None)
             conversation = Conversation.from_dict(data)
         except FutureSchemaError:
             return None, None
@@ -421,14 +452,34 @@ class ConversationStore:
             self._index_dirty = True  # written by the next list(): saving stays O(1)
         return written, stat
 
+    # ----- old formats -----------------------------------------------------------------------
+
+    def _keep_old_format(self, path: Path, raw: bytes) -> None:
+        """Before the first rewrite of a file loaded in an older format, keep it as it was
+        (``<id>.v1.json``) until the rewritten file has opened once."""
+        with self._lock:
+            version = self._old_format.pop(path.stem, None)
+        if version is None:
+            return
+        with contextlib.suppress(ValueError, AttributeError):
+            if json.loads(raw).get("schema_version") == SCHEMA_VERSION:
+                return  # another window rewrote it first and kept the copy
+        copy = old_format_copy(path, version)
+        if not copy.exists():
+            write_atomic(copy, raw)
+
+    def _drop_old_format_copies(self, path: Path) -> None:
+        for version in range(1, SCHEMA_VERSION):
+            with contextlib.suppress(OSError):
+                old_format_copy(path, version).unlink()
+
     # ----- internals -----------------------------------------------------------------------
 
     def _scan(self) -> Iterator[os.DirEntry[str]]:
         try:
             with os.scandir(self.root) as entries:
                 for entry in entries:
-                    if (entry.name.endswith(".json") and entry.name != INDEX_NAME
-                            and not entry.name.startswith(TEMP_PREFIX) and entry.is_file()):
+                    if conversation_id_of(entry.name) and entry.is_file():
                         yield entry
         except FileNotFoundError:
             return
@@ -454,8 +505,7 @@ class ConversationStore:
             with open(path, "rb") as handle:
                 return handle.read()
         except FileNotFoundError:
-            raise ConversationGoneError(
-                f"The conversation {path.stem} no longer exists.") from None
+            raise ConversationGoneError(_gone(path)) from None
 
     def _decode(self, path: Path, raw: bytes) -> Any:
         try:
@@ -476,8 +526,7 @@ class ConversationStore:
         try:
             os.replace(path, target)
         except FileNotFoundError:  # another window moved or deleted it first
-            raise ConversationGoneError(
-                f"The conversation {path.stem} no longer exists.") from None
+            raise ConversationGoneError(_gone(path)) from None
         target.with_suffix(".reason.txt").write_text(
             f"{path.name} was moved here on {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
             f"because it could not be read: {reason}\n",
@@ -525,3 +574,7 @@ def _seen_of(raw: bytes, ours: dict[str, Any], *,
              file_is_ours: bool) -> _Seen:
     return _Seen(sha256=hashlib.sha256(raw).hexdigest(), base=MergeBase.of(ours),
                  file_is_ours=file_is_ours)
+
+
+def _gone(path: Path) -> UserMessage:
+    return tr("The conversation {id} no longer exists.", id=path.stem)

@@ -76,6 +76,7 @@ class ChatController(QObject):
         self.current: Conversation | None = None
         self.generating = False
         self._target: Conversation | None = None  # the conversation the reply belongs to
+        self._reply_parent: str | None = None  # the message the reply answers
         self._partial = {REASONING: [], ANSWER: []}
         self._request_id = 0  # results of earlier, abandoned requests are ignored
         self._draft_id = ""  # the reply's message id, saved as a draft while it streams
@@ -289,6 +290,8 @@ class ChatController(QObject):
         if self.generating or self.saves.unsaved(merged.id) is not None:
             return
         current.messages = list(merged.messages)
+        current.current_leaf = merged.current_leaf
+        current.settings = dict(merged.settings)
         current.title = merged.title
         current.updated_at = merged.updated_at
         current.extra = dict(merged.extra)
@@ -322,18 +325,17 @@ class ChatController(QObject):
         self._request_reply()
 
     def regenerate(self) -> None:
-        """Replace the last answer (or answer a last unanswered message) with a new one."""
+        """Answer the last question again: the new answer is another version of the last
+        one, which stays (a failed or stopped regenerate keeps both)."""
         conversation = self.current
-        if (self.generating or conversation is None or not conversation.messages
-                or conversation.read_only_reason):
+        if self.generating or conversation is None or conversation.read_only_reason:
             return
-        if conversation.messages[-1].role == "assistant":
-            conversation.messages.pop()
-            conversation.touch()
-            self._save(conversation)
-            self.last_reply_removed.emit()
-        if conversation.messages and conversation.messages[-1].role == "user":
-            self._request_reply()
+        path = conversation.path()
+        if path and path[-1].role == "assistant":
+            path.pop()
+            self.last_reply_removed.emit()  # the view makes room for the new version
+        if path and path[-1].role == "user":
+            self._request_reply(path[-1].id)
 
     def stop(self) -> None:
         if self.generating:
@@ -354,9 +356,11 @@ class ChatController(QObject):
             reasoning_unfinished=not self._partial[ANSWER],
             stats=GenerationStats(finish_reason="cancelled"))
 
-    def _request_reply(self) -> None:
+    def _request_reply(self, parent_id: str | None = None) -> None:
+        """Ask for an answer below ``parent_id`` (default: the end of the path shown)."""
         assert self.current is not None
         self._target = self.current
+        self._reply_parent = parent_id or self.current.current_leaf
         self._partial = {REASONING: [], ANSWER: []}
         self._draft_id = new_id()
         self._draft_timer.start()
@@ -365,7 +369,8 @@ class ChatController(QObject):
         settings = self.settings_source.settings.generation
         self._request_id += 1
         self.worker.request_generation(
-            GenerationRequest(tuple(self.current.messages), settings, self._request_id))
+            GenerationRequest(tuple(self.current.path(self._reply_parent)), settings,
+                              self._request_id))
 
     def _on_chunk_received(self, kind: str, text: str) -> None:
         if not self.generating:
@@ -396,8 +401,9 @@ class ChatController(QObject):
         if self._target is None or not any(self._partial.values()):
             return
         draft = self._message(self._partial_result(), error=None)
-        self._save(dataclasses.replace(self._target,
-                                       messages=[*self._target.messages, draft]))
+        draft.parent_id = self._reply_parent
+        self._save(dataclasses.replace(self._target, messages=[*self._target.messages, draft],
+                                       current_leaf=draft.id))
 
     def _message(self, result: GenerationResult, error: str | None) -> Message:
         stats = result.stats.to_dict()
@@ -408,6 +414,7 @@ class ChatController(QObject):
             reasoning_content=result.reasoning or None,
             finish_reason=result.stats.finish_reason, stats=stats,
             extra={"error": error} if error else {}, id=self._draft_id or new_id(),
+            model=self.model_path,
         )
 
     def _finish(self, result: GenerationResult, error: str | None) -> None:
@@ -417,7 +424,7 @@ class ChatController(QObject):
         if conversation is None:
             return
         message = self._message(result, error)
-        conversation.add(message)
+        conversation.add(message, parent_id=self._reply_parent)
         self._save(conversation)  # replaces any draft: the same message id
         self.conversations_changed.emit()
         self.reply_finished.emit(message, result)

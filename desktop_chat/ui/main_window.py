@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
             self.renderer.set_palette(resolved.markdown)
             if self.chat.current is not None and not self.chat.generating:
                 # code and tables take the new colours
-                self.view.show_messages(self.chat.current.messages)
+                self.view.show_messages(self.chat.current.path())
         self.view.keep_thinking_open = settings.keep_reasoning_open
         self.toggle_thinking_action.setChecked(settings.show_reasoning)
         self.view.set_thinking_visible(settings.show_reasoning)
@@ -475,10 +475,10 @@ class MainWindow(QMainWindow):
     def _on_conversation_reloaded(self, conversation: Conversation) -> None:
         """The open conversation took in another window's messages."""
         if conversation is self.chat.current and not self.chat.generating:
-            self.view.show_messages(conversation.messages)
+            self.view.show_messages(conversation.path())
 
     def _on_conversation_opened(self, conversation: Conversation | None) -> None:
-        self.view.show_messages(conversation.messages if conversation else [])
+        self.view.show_messages(conversation.path() if conversation else [])
         self.sidebar.select(conversation.id if conversation else None)
         if self._search_filter is not None:  # the one left may not match: filter again,
             QTimer.singleShot(0, self, self.refresh_sidebar)  # not inside the list's click
