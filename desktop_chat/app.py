@@ -84,16 +84,23 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     """
     from PySide6.QtCore import QEvent, QObject
 
+    from desktop_chat.download_worker import DownloadWorker
+    from desktop_chat.ui.language import install_translators
     from desktop_chat.ui.main_window import MainWindow
     from desktop_chat.worker import InferenceWorker
 
     args = parse_args(argv)
     paths = AppPaths.resolve(args.data_dir)
     settings_file = SettingsFile(paths.settings_file)
+    # Before the first widget: texts are translated when they are set.
+    install_translators(settings_file.settings.language)
     store = ConversationStore(paths.conversations_dir)
     worker = InferenceWorker(cache_dir=paths.cache_dir)
+    downloads = DownloadWorker(paths.models_dir)
     window = MainWindow(settings_file, store, worker,
-                        search_index_path=paths.cache_dir / SEARCH_INDEX_NAME)
+                        search_index_path=paths.cache_dir / SEARCH_INDEX_NAME,
+                        downloads=downloads)
+    worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
 
     started = False
 
@@ -154,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource("icons", "app-icon-256.png"))))
+    from desktop_chat.ui.language import SYSTEM, install_translators
+
+    install_translators(SYSTEM)  # the settings' choice replaces it once they are read
     if args.self_test:
         from desktop_chat import self_test
 
@@ -180,7 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(100, fail)
     code = app.exec()
     window.worker.shutdown()  # closing the window did it already, unless Qt quit otherwise
+    # A cancelled download may wait out a stalled read (up to 30 s): a new start must not
+    # hand its arguments to this exiting process meanwhile.
     guard.release()
+    window.downloads.shutdown()
     return code
 
 

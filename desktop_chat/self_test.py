@@ -17,6 +17,7 @@ from desktop_chat.core.conversation import Message
 from desktop_chat.core.inference import GenerationRequest, LoadRequest
 from desktop_chat.core.paths import resource
 from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.ui.language import translations_found
 
 QUESTION = "What is the capital of France?"
 TIMEOUT_MS = 300_000
@@ -57,7 +58,15 @@ def run(app: QApplication, model_path: str) -> int:
         and "<think>" not in outcome.get("answer", "")
         and "</think>" not in outcome.get("answer", "") + outcome.get("reasoning", ""),
         "resources_found": icon.is_file(),
+        "formula_rendered": _formula_renders(),  # ziamath's font and latex2mathml's data
+        "translations_found": translations_found("zh_CN"),  # ours and Qt's qtbase_zh_CN
     }
     outcome["checks"] = checks
     print(json.dumps(outcome, ensure_ascii=False), flush=True)
     return 0 if all(checks.values()) else 1
+
+
+def _formula_renders() -> bool:
+    from desktop_chat.ui.formula_images import current_style, formula_image
+
+    return formula_image(r"\sum_{k=1}^{n} \frac{1}{k}", True, current_style("#000000")) is not None

@@ -30,6 +30,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, Signal, SignalInstance, Slot
 
+from desktop_chat.alternatives_relay import AlternativesRelay
+from desktop_chat.core.alternatives import generate_alternatives
+from desktop_chat.core.conversation import Message
 from desktop_chat.core.inference import (
     PHASE_FAILED,
     PHASE_LOADING,
@@ -51,6 +54,10 @@ from desktop_chat.core.inference import (
     StreamEvent,
     empty_result,
 )
+from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.core.token_count import TokenCounter
+from desktop_chat.core.user_message import UserMessage, tr
+from desktop_chat.token_counting import TokenCounting
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +66,29 @@ SHUTDOWN_TIMEOUT_MS = 3000
 # Past the timeout the thread is in work nothing can interrupt (importing torch, a forward
 # pass). Destroying a running QThread aborts the process, so wait for it to end.
 UNINTERRUPTIBLE_WAIT_MS = 120_000
-CANCELLED_MESSAGE = "Loading was cancelled."
+CANCELLED_MESSAGE = tr("Loading was cancelled.")
 
 
 class InferenceWorker(QObject):
     engine_ready = Signal()  # the worker thread runs and the engine registry is imported
-    engine_failed = Signal(str, str)  # message, details: the engine cannot start at all
+    engine_failed = Signal(object, str)  # message, details: the engine cannot start at all
     model_state_changed = Signal(object)  # ModelState: the truth about the model
-    load_progressed = Signal(float, str)  # fraction 0..1, what is happening
+    load_progressed = Signal(float, object)  # fraction 0..1, what is happening (a message)
     model_loaded = Signal(object, int)  # ModelInfo, load id
     model_load_failed = Signal(object)  # LoadFailure
     chunk_received = Signal(str, str)  # kind ("reasoning" or "answer"), text
     answer_was_reasoning = Signal()  # the answer streamed so far was reasoning after all
     prefill_progressed = Signal(int, int)  # prompt tokens done, total
     generation_finished = Signal(object)  # GenerationResult
-    generation_failed = Signal(str, object)  # message, GenerationResult with the partial text
-    server_models_listed = Signal(str, object, str)  # base URL, model names, error or ""
+    # A request for alternatives (alternatives_relay.py): sequence, kind, text; sequence;
+    # GenerationResult (its sequence; error set when it failed); request id, when all ended.
+    alternative_chunk_received = Signal(int, str, str)
+    alternative_was_reasoning = Signal(int)
+    alternative_finished = Signal(object)
+    alternatives_finished = Signal(int)
+    generation_failed = Signal(object, object)  # message, GenerationResult with the partial text
+    server_models_listed = Signal(str, object, object)  # base URL, model names, error or ""
+    model_facts_read = Signal(object)  # core.model_facts.ModelFacts (picker, Models page)
 
     _warm_up_requested = Signal()
     _load_requested = Signal(object, int, object)
@@ -86,11 +100,15 @@ class InferenceWorker(QObject):
         self._cache_dir = cache_dir
         self._engine: ChatEngine | None = None
         self._generation_cancel = threading.Event()
+        self._answer_now = threading.Event()  # the current request's (GenerationRequest)
         self._load_cancel = threading.Event()
         self._lock = threading.Lock()  # guards _state (written by both threads)
         self._state = ModelState()
         self._next_load_id = 0
         self._thread_end = _ThreadEndRelay(self._finish_stop)  # lives on the GUI thread
+        # Counts the message being typed on a thread of its own (token_counting.py): not a
+        # child, so it stays on the GUI thread when the worker moves to its own.
+        self.token_counting = TokenCounting()
         self._warm_up_requested.connect(self._warm_up)
         self._load_requested.connect(self._load)
         self._generation_requested.connect(self._generate)
@@ -129,6 +147,7 @@ class InferenceWorker(QObject):
 
     def request_generation(self, request: GenerationRequest) -> None:
         self._generation_cancel = threading.Event()
+        self._answer_now = request.answer_now
         self._generation_requested.emit(request, self._generation_cancel)
 
     def request_server_models(self, base_url: str, api_key: str = "") -> None:
@@ -136,9 +155,37 @@ class InferenceWorker(QObject):
         QThreadPool.globalInstance().start(
             lambda: self._list_server_models(base_url, api_key or None))
 
+    def request_model_facts(self, entries: list[str], device: str = "auto",
+                            dtype: str = "auto", context_limit: int = 0) -> None:
+        """Describe models on disk (format, size, parameters, memory estimate) on a pool
+        thread, headers only; each answer comes as ``model_facts_read``."""
+        def read_all() -> None:
+            from desktop_chat.engine.model_survey import read_model_facts
+
+            for entry in entries:
+                self.model_facts_read.emit(read_model_facts(entry, device, dtype,
+                                                            context_limit))
+
+        QThreadPool.globalInstance().start(read_all)
+
     def cancel(self) -> None:
         """Stop the reply being generated (thread-safe; takes effect at the next token)."""
         self._generation_cancel.set()
+
+    def request_token_count(self, history: tuple[Message, ...], draft: str,
+                            settings: GenerationSettings) -> int:
+        """Count the prompt ``draft`` would make, off this and the worker thread;
+        ``tokens_counted`` brings a TokenCount (None: this model cannot count)."""
+        return self.token_counting.request(history, draft, settings)
+
+    @property
+    def tokens_counted(self) -> SignalInstance:
+        return self.token_counting.counted
+
+    def answer_now(self) -> None:
+        """Make the model stop thinking and answer (thread-safe; the engine forces the end
+        of its thinking at the next token: engine/thinking_budget.py)."""
+        self._answer_now.set()
 
     def cancel_load(self) -> None:
         self._load_cancel.set()
@@ -217,8 +264,7 @@ class InferenceWorker(QObject):
             from desktop_chat.engine import registry  # noqa: F401
         except Exception as error:  # a broken install: say so instead of failing silently
             log.exception("the inference engine could not be imported")
-            self.engine_failed.emit(
-                f"The inference engine could not start: {error}", traceback.format_exc())
+            self.engine_failed.emit(_engine_broken(error), traceback.format_exc())
             return
         self.engine_ready.emit()
 
@@ -235,7 +281,7 @@ class InferenceWorker(QObject):
         try:
             from desktop_chat.engine import registry  # noqa: F401
         except Exception as error:  # a broken install
-            fail(f"The inference engine could not start: {error}", traceback.format_exc())
+            fail(_engine_broken(error), traceback.format_exc())
             return
         try:
             engine = self._open(request, load_id, cancel)
@@ -248,13 +294,15 @@ class InferenceWorker(QObject):
             return
         except Exception as error:  # a bug or an unforeseen library error: report, never hang
             log.exception("loading failed")
-            fail(f"The model could not be loaded: {error}", traceback.format_exc())
+            fail(tr("The model could not be loaded: {error}", error=str(error)),
+                 traceback.format_exc())
             return
         if cancel.is_set():  # cancelled (or superseded) just as it finished
             engine.close()
             fail(CANCELLED_MESSAGE, cancelled=True)
             return
         previous, self._engine = self._engine, engine
+        self.token_counting.set_counter(_counter_of(engine))
         if previous is not None:
             previous.close()
         info = engine.info
@@ -277,9 +325,9 @@ class InferenceWorker(QObject):
             if current is None:
                 raise
             if not request.release_current:
-                raise ReleaseRequired(
-                    f"{plan.name} does not fit in memory while {current.info.name} is open. "
-                    f"Close {current.info.name} and open {plan.name}?",
+                raise ReleaseRequired(tr(
+                    "{new} does not fit in memory while {open} is open. "
+                    "Close {open} and open {new}?", new=plan.name, open=current.info.name),
                     f"{too_big}\n{too_big.details}".strip()) from None
             self._release_engine()  # the user agreed: the old model goes first
             self._update_state(current=None)
@@ -289,7 +337,13 @@ class InferenceWorker(QObject):
             if self._is_latest(load_id):
                 self.load_progressed.emit(fraction, what)
 
-        return plan.load(progress, cancel)
+        from desktop_chat.engine.memory_estimate import memory_in_use
+
+        before = memory_in_use()
+        engine = plan.load(progress, cancel)
+        engine.info = dataclasses.replace(  # what opening it took, for Model Info
+            engine.info, memory_measured_bytes=max(0, memory_in_use() - before))
+        return engine
 
     def _end_load(self, load_id: int, failure: LoadFailure) -> None:
         """A load that did not produce a model: say so, unless a newer load replaced it."""
@@ -304,15 +358,17 @@ class InferenceWorker(QObject):
     def _generate(self, request: GenerationRequest, cancel: threading.Event) -> None:
         if self._engine is None:
             result = empty_result("error", request.request_id)
-            result.error = "No model is loaded yet."
+            result.error = tr("No model is loaded yet.")
             self.generation_failed.emit(result.error, result)
             return
         if cancel.is_set():  # cancelled while still queued
             self.generation_finished.emit(empty_result("cancelled", request.request_id))
             return
-        relay = _EventRelay(self, request.request_id, cancel)
+        relay: _EventRelay | AlternativesRelay = (
+            AlternativesRelay(self, request.request_id, request.alternatives, cancel)
+            if request.alternatives > 1 else _EventRelay(self, request.request_id, cancel))
         try:
-            self._engine.generate(request, cancel, relay.add)
+            generate_alternatives(self._engine, request, cancel, relay.add)
         except Exception as error:  # the contract says never; a last resort all the same
             log.exception("generation failed outside the model")
             relay.add(Failed(str(error), traceback.format_exc(), empty_result("error")))
@@ -328,15 +384,21 @@ class InferenceWorker(QObject):
             return
         except Exception as error:  # a missing client library, a bug: say it, never hang
             log.exception("listing the server's models failed")
-            self.server_models_listed.emit(base_url, [], f"The models could not be listed: "
-                                                         f"{error}")
+            self.server_models_listed.emit(base_url, [], tr(
+                "The models could not be listed: {error}", error=str(error)))
             return
         self.server_models_listed.emit(base_url, names, "")
 
     def _release_engine(self) -> None:
         engine, self._engine = self._engine, None
+        self.token_counting.set_counter(None)
         if engine is not None:
             engine.close()
+
+
+def _counter_of(engine: ChatEngine) -> TokenCounter | None:
+    counter = getattr(engine, "prompt_counter", None)  # scripted test engines have none
+    return counter() if counter is not None else None
 
 
 _busy_threads: list[QThread] = []
@@ -388,7 +450,7 @@ class _EventRelay:
     def close(self) -> None:
         """After ``generate`` returned: an engine that ended without a verdict failed."""
         if not self._ended:
-            self.add(Failed("The engine ended the reply without a result.", "",
+            self.add(Failed(tr("The engine ended the reply without a result."), "",
                             empty_result("error")))
 
     def flush(self) -> None:
@@ -417,3 +479,6 @@ class _EventRelay:
         else:
             self._worker.generation_finished.emit(result)
 
+
+def _engine_broken(error: BaseException) -> UserMessage:
+    return tr("The inference engine could not start: {error}", error=str(error))

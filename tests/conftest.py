@@ -196,6 +196,22 @@ def close(qtbot, window):
     qtbot.waitUntil(lambda: window.worker._thread is None, timeout=10_000)
 
 
+def open_model(qtbot, window, path=None):
+    """Open a model (the tiny one by default) as the File menu does; wait until it is ready."""
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.models.open(str(path or TINY_R1))
+
+
+def send(qtbot, window, text):
+    """Type ``text`` and press Enter; returns the answer's Message once it finished."""
+    from PySide6.QtCore import Qt
+
+    window.composer.input.setPlainText(text)
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
+        qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
+    return done.args[0]
+
+
 @pytest.fixture
 def data_dir(tmp_path):
     return tmp_path / "data"

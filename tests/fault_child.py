@@ -23,23 +23,32 @@ def long_and_steady_replies() -> None:
     stream has over 80 chunks (the worker sends one per 30 ms) on any machine."""
     import time
 
-    from transformers import LogitsProcessor, LogitsProcessorList
+    from transformers import LogitsProcessor
 
     from desktop_chat.engine.transformers_engine.chat import TransformersEngine
 
     class Steady(LogitsProcessor):
+        """Sleeps before each token, then lets the engine's own processor work."""
+
+        def __init__(self, engines_own: LogitsProcessor) -> None:
+            self.engines_own = engines_own
+
         def __call__(self, input_ids, scores):
             time.sleep(TOKEN_SECONDS)
-            return scores
+            return self.engines_own(input_ids, scores)
 
     sampling = TransformersEngine._sampling
+    thinking_budget = TransformersEngine._thinking_budget
 
-    def long_and_steady(self, settings, max_new_tokens):
+    def long(self, settings, max_new_tokens):
         kwargs = sampling(self, settings, max_new_tokens)
-        return {**kwargs, "min_new_tokens": kwargs["max_new_tokens"],
-                "logits_processor": LogitsProcessorList([Steady()])}
+        return {**kwargs, "min_new_tokens": kwargs["max_new_tokens"]}
 
-    TransformersEngine._sampling = long_and_steady
+    def steady(self, request, reply):
+        return Steady(thinking_budget(self, request, reply))
+
+    TransformersEngine._sampling = long
+    TransformersEngine._thinking_budget = steady
 
 
 def run(model: str, data_dir: str, prompt: str, log_path: str) -> int:

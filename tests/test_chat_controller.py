@@ -23,6 +23,10 @@ class StandInWorker(QObject):
     prefill_progressed = Signal(int, int)
     generation_finished = Signal(object)
     generation_failed = Signal(str, object)
+    alternative_chunk_received = Signal(int, str, str)
+    alternative_was_reasoning = Signal(int)
+    alternative_finished = Signal(object)
+    alternatives_finished = Signal(int)
 
     def request_generation(self, request):
         pass

@@ -109,11 +109,11 @@ def test_settings_file_saves_every_change(tmp_path):
 GOOD = {"device": "cpu", "dtype": "float32", "theme": "dark", "show_reasoning": False,
         "keep_reasoning_open": True, "last_model_path": "/models/a",
         "recent_models": ["/models/a", "/models/b"], "language": "zh_CN",
-        "window_geometry": "AdnQyw==",
+        "window_geometry": "AdnQyw==", "models_dir": "/models", "alternatives": 2,
         "generation": {"temperature": 0.7, "top_p": 0.9, "top_k": 20,
                        "max_new_tokens": 1000, "repetition_penalty": 1.1,
                        "do_sample": False, "seed": 7, "system_prompt": "Be brief.",
-                       "context_limit": 4096}}
+                       "context_limit": 4096, "thinking_budget": 512}}
 NOT_A_NUMBER = [None, "text", True, [1], {"a": 1}]
 NOT_A_FLAG = [None, "text", 1, [True], {"a": 1}]
 NOT_TEXT = [3, True, ["a"], {"a": 1}]
@@ -122,13 +122,15 @@ WRONG_VALUES = {
     "device": NOT_A_CHOICE, "dtype": NOT_A_CHOICE, "theme": NOT_A_CHOICE,
     "show_reasoning": NOT_A_FLAG, "keep_reasoning_open": NOT_A_FLAG,
     "last_model_path": NOT_TEXT, "recent_models": [None, "/models/a", 5, {"a": 1}],
-    "language": [None, *NOT_TEXT], "window_geometry": NOT_TEXT,
+    "language": [None, *NOT_TEXT], "window_geometry": NOT_TEXT, "models_dir": NOT_TEXT,
+    "alternatives": [*NOT_A_NUMBER, 2.5, 1, 5],
     "generation.temperature": NOT_A_NUMBER, "generation.top_p": NOT_A_NUMBER,
     "generation.top_k": [*NOT_A_NUMBER, 2.5], "generation.max_new_tokens": NOT_A_NUMBER,
     "generation.repetition_penalty": NOT_A_NUMBER, "generation.do_sample": NOT_A_FLAG,
     "generation.seed": ["text", True, 2.5, [1]],
     "generation.system_prompt": [None, *NOT_TEXT],
     "generation.context_limit": [*NOT_A_NUMBER, False, 0.0],
+    "generation.thinking_budget": [*NOT_A_NUMBER, 2.5, -1],
 }
 
 

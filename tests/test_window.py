@@ -11,6 +11,8 @@ from conftest import (
     close,
     make_window,
     on_gui_thread,
+    open_model,
+    send,
     slow_down,
 )
 from PySide6.QtCore import Qt
@@ -18,18 +20,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from desktop_chat.ui.messages import ThinkingPanel
 from desktop_chat.ui.settings_dialog import SettingsDialog
-
-
-def open_model(qtbot, window, path=TINY_R1):
-    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
-        window.models.open(str(path))
-
-
-def send(qtbot, window, text):
-    window.composer.input.setPlainText(text)
-    with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
-        qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
-    return done.args[0]
 
 
 def panels(window):

@@ -14,7 +14,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 if os.name != "nt":
     import fcntl
@@ -25,12 +27,15 @@ _REPLACE_ATTEMPTS = 50 if os.name == "nt" else 1
 _REPLACE_RETRY_SECONDS = 0.02
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new bytes."""
-    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=path.parent)
+@contextlib.contextmanager
+def open_atomic(path: Path) -> Iterator[BinaryIO]:
+    """A file to stream into (an export too big to hold as bytes): ``path`` is replaced
+    by it when the block ends, like ``write_atomic``; an exception leaves ``path`` as it
+    was and removes the temp file."""
+    fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "w+b") as handle:
+            yield handle
             handle.flush()
             full_fsync(handle.fileno())
         _replace(temp_name, path)
@@ -39,6 +44,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(temp_name)
         raise
     fsync_dir(path.parent)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new bytes."""
+    with open_atomic(path) as handle:
+        handle.write(data)
 
 
 def full_fsync(fd: int) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_chat.core.user_message import tr
+
 KV_MEMORY_SHARE = 0.5  # of the memory free after loading, for the KV cache
 MIN_CONTEXT = 2048  # below this a reasoning model cannot finish a thought
 ROUND_TO = 1024
@@ -33,25 +35,31 @@ def automatic_context(per_token: int, free_bytes: int, model_max: int,
     """The context that fits in KV_MEMORY_SHARE of ``free_bytes``, within the model's
     maximum (and the engine's cap, when it has one); never below MIN_CONTEXT."""
     if per_token <= 0:
-        return ContextBudget(model_max, f"the model's maximum, {model_max:,} tokens")
+        return ContextBudget(model_max, tr("the model's maximum, {max} tokens",
+                                           max=f"{model_max:,}"))
     fits = int(free_bytes * KV_MEMORY_SHARE // per_token) // ROUND_TO * ROUND_TO
     tokens = min(model_max, engine_cap or model_max, max(MIN_CONTEXT, fits))
-    share = f"{per_token / 1024:,.0f} KB of memory per token"
+    share = tr("{kb} KB of memory per token", kb=f"{per_token / 1024:,.0f}")
     if tokens == model_max:
-        reason = f"the model's maximum, {model_max:,} tokens ({share})"
+        reason = tr("the model's maximum, {max} tokens ({share})", max=f"{model_max:,}",
+                    share=share)
     elif engine_cap and tokens == engine_cap:
-        reason = (f"{tokens:,} tokens, as llama.cpp reserves the whole cache at once "
-                  f"({share}; the model supports {model_max:,})")
+        reason = tr("{tokens} tokens, as llama.cpp reserves the whole cache at once "
+                    "({share}; the model supports {max})", tokens=f"{tokens:,}", share=share,
+                    max=f"{model_max:,}")
     else:
-        reason = (f"{tokens:,} tokens fit in half of the {free_bytes / 2**30:.1f} GB free "
-                  f"({share}; the model supports {model_max:,})")
+        reason = tr("{tokens} tokens fit in half of the {free} GB free "
+                    "({share}; the model supports {max})", tokens=f"{tokens:,}",
+                    free=f"{free_bytes / 2**30:.1f}", share=share, max=f"{model_max:,}")
     return ContextBudget(tokens, reason)
 
 
 def chosen_context(limit: int, model_max: int) -> ContextBudget:
     """A limit the user set: the model's maximum still applies."""
     tokens = min(limit, model_max)
-    reason = f"{tokens:,} tokens, as set in the settings"
     if limit > model_max:
-        reason += f" (the model's maximum is {model_max:,})"
-    return ContextBudget(tokens, reason)
+        return ContextBudget(tokens, tr(
+            "{tokens} tokens, as set in the settings (the model's maximum is {max})",
+            tokens=f"{tokens:,}", max=f"{model_max:,}"))
+    return ContextBudget(tokens, tr("{tokens} tokens, as set in the settings",
+                                    tokens=f"{tokens:,}"))

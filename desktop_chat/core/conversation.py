@@ -222,8 +222,11 @@ class Conversation:
         node = self.find(message_id)
         if node is None:
             raise KeyError(message_id)
-        while below := self.children(node.id):
-            node = below[-1]
+        # One pass, not a children() scan per level: a version switch near the top of a
+        # long conversation walks its whole depth.
+        newest_below = {m.parent_id: m for m in self.messages}  # the last child wins
+        while (below := newest_below.get(node.id)) is not None:
+            node = below
         self.current_leaf = node.id
 
     def remove(self, message_id: str) -> None:

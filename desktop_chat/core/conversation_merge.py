@@ -7,10 +7,12 @@ fingerprints (a hash of each top-level value and of each message).
 
 - Top-level keys (title, model, unknown keys): ours where we changed it, else theirs;
   ``updated_at`` is the later of the two.
-- Messages: their order first, then our new messages in our order. A message one side
-  removed stays removed unless the other side changed it. A message both sides changed
-  takes the version whose text extends the other's (a streaming draft that grew); when
-  neither does, the versions cannot be merged and ``merge`` returns None.
+- Messages: their order first, then our new messages in our order, each after its
+  parent. A message one side removed stays removed unless the other side changed it, or
+  a message kept hangs below it (or it ends the path shown): the tree never breaks. A
+  message both sides changed takes the version whose text extends the other's (a
+  streaming draft that grew); when neither does, the versions cannot be merged and
+  ``merge`` returns None.
 """
 
 from __future__ import annotations
@@ -52,10 +54,15 @@ def merge(ours: dict[str, Any], theirs: dict[str, Any],
           base: MergeBase) -> dict[str, Any] | None:
     """``ours`` and ``theirs`` combined, in ours' key order; None when one message was
     changed two different ways."""
-    messages = _merge_messages(ours["messages"], theirs["messages"], base.messages)
-    if messages is None:
+    candidates = _merge_messages(ours["messages"], theirs["messages"], base.messages)
+    if candidates is None:
         return None
     merged = _merge_fields(ours, theirs, base.fields)
+    messages = _whole_tree(candidates, merged.get("current_leaf"))
+    if messages is None:
+        return None
+    if messages and merged.get("current_leaf") not in {m["id"] for m in messages}:
+        merged["current_leaf"] = messages[-1]["id"]  # ours had none: the newest message
     # Keep the key order ours has: the file stays diff-friendly.
     ordered = {k: merged[k] for k in ours if k in merged}
     ordered.update(merged)
@@ -80,8 +87,9 @@ def _merge_fields(ours: dict[str, Any], theirs: dict[str, Any],
 
 
 def _merge_messages(ours: list[dict[str, Any]], theirs: list[dict[str, Any]],
-                    base: dict[str, str]) -> list[dict[str, Any]] | None:
-    """Their order first, then our new messages in our order."""
+                    base: dict[str, str]) -> list[tuple[dict[str, Any], bool]] | None:
+    """Their order first, then our new messages in our order; each with whether one side
+    removed it (``_whole_tree`` keeps it back when a kept message hangs from it)."""
     ours_by_id = {m["id"]: m for m in ours}
     theirs_ids = {m.get("id") for m in theirs}
     result = []
@@ -89,22 +97,61 @@ def _merge_messages(ours: list[dict[str, Any]], theirs: list[dict[str, Any]],
         our = ours_by_id.get(their.get("id"))
         known = base.get(their.get("id"))
         if our is None:
-            if known is not None and fingerprint(their) == known:
-                continue  # we removed it (regenerate) and they did not touch it
-            result.append(their)  # theirs alone, or changed by them after we removed it
+            # Removed: we removed it (a draft) and they did not touch it. Else theirs
+            # alone, or changed by them after we removed it.
+            result.append((their, known is not None and fingerprint(their) == known))
             continue
         chosen = _pick(our, their, known)
         if chosen is None:
             return None
-        result.append(chosen)
+        result.append((chosen, False))
     for our in ours:
         if our["id"] in theirs_ids:
             continue
         known = base.get(our["id"])
-        if known is not None and fingerprint(our) == known:
-            continue  # they removed it and we did not touch it
-        result.append(our)
+        # Removed when they removed it and we did not touch it.
+        result.append((our, known is not None and fingerprint(our) == known))
     return result
+
+
+def _whole_tree(candidates: list[tuple[dict[str, Any], bool]],
+                leaf: Any) -> list[dict[str, Any]] | None:
+    """The messages kept, parents first. A removed message stays when a kept one hangs
+    below it or it is the leaf shown: one window saving without a draft must not cut
+    off what another window wrote below it (the file would no longer open). None when a
+    message hangs from one that neither side has."""
+    by_id = {m.get("id"): m for m, _ in candidates}
+    kept = {m.get("id") for m, removed in candidates if not removed}
+    wanted = [leaf, *(by_id[i].get("parent_id") for i in kept)]
+    while wanted:
+        message_id = wanted.pop()
+        if message_id in by_id and message_id not in kept:
+            kept.add(message_id)
+            wanted.append(by_id[message_id].get("parent_id"))
+    return _parents_first([m for m, _ in candidates if m.get("id") in kept])
+
+
+def _parents_first(messages: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """``messages`` in their order, but each one after its parent (siblings keep their
+    order: it is the order of the versions)."""
+    ids = {m.get("id") for m in messages}
+    placed: set[Any] = set()
+    waiting: dict[Any, list[dict[str, Any]]] = {}
+    result: list[dict[str, Any]] = []
+    for message in messages:
+        parent = message.get("parent_id")
+        if parent is not None and parent not in placed:
+            if parent not in ids:
+                return None
+            waiting.setdefault(parent, []).append(message)
+            continue
+        stack = [message]
+        while stack:
+            placing = stack.pop()
+            result.append(placing)
+            placed.add(placing.get("id"))
+            stack.extend(reversed(waiting.pop(placing.get("id"), [])))
+    return result if len(result) == len(messages) else None
 
 
 def _pick(our: dict[str, Any], their: dict[str, Any], base: str | None) -> dict[str, Any] | None:

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.core.token_count import TokenCounter
+from desktop_chat.core.user_message import join
 
 ENGINE_TRANSFORMERS = "transformers"
 ENGINE_LLAMA_CPP = "llama.cpp"
@@ -32,6 +34,9 @@ class EngineError(Exception):
     def __init__(self, message: str, details: str = "") -> None:
         super().__init__(message)
         self.details = details
+
+    def __str__(self) -> str:  # the message itself: a UserMessage stays translatable
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,16 @@ class ModelInfo:
     reason: str = ""  # why this engine, device and precision
     notices: tuple[str, ...] = ()  # things the user should know (e.g. no chat template)
     model_defaults: dict[str, Any] = field(default_factory=dict)  # from generation_config
+    # Alternatives come from one batched pass (else one after another: core/alternatives.py).
+    batches_alternatives: bool = False
+    # The engine can end the thinking early (Answer now, the thinking budget): it samples
+    # the tokens itself. A server cannot be made to.
+    can_answer_now: bool = False
+    # For the Model Info view: what the model is and what opening it took.
+    architecture: str = ""  # "Qwen2ForCausalLM", or a GGUF's "qwen2"
+    parameter_count: int = 0
+    chat_template: str = ""  # the template in use ("" for a server)
+    memory_measured_bytes: int = 0  # process memory (and CUDA's) after the load minus before
 
     @property
     def path(self) -> str:
@@ -76,7 +91,7 @@ class ModelInfo:
         parts = [self.name, self.engine, self.device_name]
         if self.precision:
             parts.append(self.precision)
-        return " · ".join(parts)
+        return join(*parts, separator=" · ")  # the device name may be a UserMessage
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,12 @@ class GenerationRequest:
     messages: tuple[Message, ...]
     settings: GenerationSettings
     request_id: int = 0  # echoed in the result, so a late result is told apart
+    # Set (from any thread: worker.answer_now) to make the model close its thinking and
+    # answer; read between tokens by engines whose ModelInfo.can_answer_now is true.
+    answer_now: threading.Event = field(default_factory=threading.Event, compare=False,
+                                        repr=False)
+    # More than 1: that many answers to the same prompt, each its own sequence of events.
+    alternatives: int = 1
 
 
 @dataclass
@@ -101,10 +122,15 @@ class GenerationStats:
     dropped_messages: int = 0  # oldest messages left out to fit the context
     context_size: int = 0
     finish_reason: str = "stop"  # stop, length, cancelled or error
+    # The thinking was ended early: "answer_now" (the user asked) or "budget" (the thinking
+    # budget was spent); see engine/thinking_budget.py. Saved only when set.
+    thinking_cut: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["finish_reason"]  # stored on the message itself
+        if data["thinking_cut"] is None:
+            del data["thinking_cut"]
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in data.items()}
 
 
@@ -117,6 +143,7 @@ class GenerationResult:
     error: str | None = None  # for the user, when finish_reason is "error"
     error_details: str = ""
     request_id: int = 0
+    sequence: int = 0  # which alternative (GenerationRequest.alternatives)
 
 
 def empty_result(finish_reason: str, request_id: int = 0) -> GenerationResult:
@@ -127,20 +154,27 @@ def empty_result(finish_reason: str, request_id: int = 0) -> GenerationResult:
 
 # ----- stream events ------------------------------------------------------------------------
 
+# ``sequence``: which of a request's alternatives the event belongs to (0 for a plain reply).
+# With alternatives, every sequence ends with its own Finished or Failed.
+
 @dataclass(frozen=True)
 class ReasoningDelta:
     text: str
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
 class AnswerDelta:
     text: str
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
 class AnswerWasReasoning:
     """The text streamed as answer so far was reasoning after all: a server's model closed a
     think block (``</think>``) its chat template had opened in the prompt, out of our sight."""
+
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,6 +186,7 @@ class PrefillProgress:
 @dataclass(frozen=True)
 class Finished:
     result: GenerationResult
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
@@ -159,6 +194,7 @@ class Failed:
     message: str  # for the user
     details: str
     result: GenerationResult  # the partial text, with finish_reason "error"
+    sequence: int = 0
 
 
 StreamEvent = (ReasoningDelta | AnswerDelta | AnswerWasReasoning | PrefillProgress
@@ -178,6 +214,10 @@ class ChatEngine(Protocol):
         ``Finished`` or ``Failed``. Never raises. A set ``cancel`` ends it as ``Finished``
         with finish_reason "cancelled" and the text so far, within one token or one
         prefill chunk."""
+
+    def prompt_counter(self) -> TokenCounter | None:
+        """What counts prompts while the user types, from another thread (None: the
+        engine cannot count, as a server's tokenizer is out of reach)."""
 
     def close(self) -> None:
         """Free the model's memory (or the connection). The engine is unusable after."""

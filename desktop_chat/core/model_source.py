@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from desktop_chat.core.user_message import tr
+
 LOCAL = "local"
 SERVER = "server"
 SERVER_SCHEMES = ("http", "https")
 
 
 class ServerAddressError(ValueError):
-    pass
+    def __str__(self) -> str:  # the message itself: a UserMessage stays translatable
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 @dataclass(frozen=True)
@@ -72,16 +75,18 @@ def normalize_base_url(url: str) -> str:
     """
     text = url.strip()
     if not text:
-        raise ServerAddressError("Enter the server's address, e.g. http://localhost:8000.")
+        raise ServerAddressError(tr("Enter the server's address, e.g. http://localhost:8000."))
     if "://" not in text:
         text = "http://" + text
     parts = urlsplit(text)
     if parts.scheme not in SERVER_SCHEMES or not parts.hostname:
-        raise ServerAddressError(f"“{url}” is not a server address (http://host:port).")
+        raise ServerAddressError(tr("“{url}” is not a server address (http://host:port).",
+                                    url=url))
     try:
         parts.port  # noqa: B018  raises for a port that is not a number
     except ValueError:
-        raise ServerAddressError(f"“{url}” has a port that is not a number.") from None
+        raise ServerAddressError(tr("“{url}” has a port that is not a number.",
+                                    url=url)) from None
     path = parts.path.rstrip("/")
     for suffix in ("/chat/completions", "/completions", "/models"):
         path = path.removesuffix(suffix)

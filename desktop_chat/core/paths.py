@@ -32,6 +32,11 @@ class AppPaths:
         return self.data_dir / "conversations"
 
     @property
+    def models_dir(self) -> Path:
+        """Where downloaded models go unless the settings name another folder."""
+        return self.data_dir / "models"
+
+    @property
     def settings_file(self) -> Path:
         return self.config_dir / "settings.json"
 

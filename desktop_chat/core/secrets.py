@@ -12,6 +12,8 @@ import logging
 import os
 import threading
 
+from desktop_chat.core.user_message import tr
+
 API_KEY_ENV = "DESKTOP_CHAT_API_KEY"
 KEYRING_SERVICE = "Desktop Chat"
 
@@ -58,6 +60,34 @@ def store_api_key(base_url: str, key: str) -> str | None:
                 pass
     except Exception as error:
         log.info("the keyring could not be written: %s", error)
-        return f"The system keyring is not available ({error}); the API key is kept until " \
-               f"Desktop Chat closes."
+        return tr("The system keyring is not available ({error}); the API key is kept until "
+                  "Desktop Chat closes.", error=str(error))
     return None
+
+
+HUB_TOKEN_PREFIX = "huggingface:"  # keyring entry of a Hugging Face token, per endpoint
+
+
+def hub_token_for(endpoint: str) -> str | None:
+    """A Hugging Face token for ``endpoint`` given in this session or kept in the keyring;
+    never the servers' API key variable (the Hub would refuse a stranger's key)."""
+    account = HUB_TOKEN_PREFIX + endpoint
+    with _lock:
+        if account in _session_keys:
+            return _session_keys[account] or None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, account) or None
+    except Exception as error:
+        log.info("the keyring could not be read: %s", error)
+        return None
+
+
+def remember_hub_token(endpoint: str, token: str) -> None:
+    remember_api_key(HUB_TOKEN_PREFIX + endpoint, token)
+
+
+def store_hub_token(endpoint: str, token: str) -> str | None:
+    """As ``store_api_key``: may block, not on the GUI thread."""
+    return store_api_key(HUB_TOKEN_PREFIX + endpoint, token)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.core.atomic_file import write_atomic
+from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
 DTYPES = ("auto", "bfloat16", "float16", "float32", "int4")  # int4: CPU, transformers
@@ -38,23 +39,27 @@ class SettingsError(ValueError):
         self.problems = problems
 
 
+# The field names and reasons below are templates the ui translates (core/user_message.py).
 def _range(name: str, value: Any, low: float, high: float, *, integer: bool = False) -> str | None:
     kind = int if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kind):
-        return f"{name} must be {'a whole number' if integer else 'a number'}"
+        return tr("{name} must be a whole number", name=name) if integer \
+            else tr("{name} must be a number", name=name)
     if not low <= value <= high:  # also refuses NaN, which json.loads accepts
-        return f"{name} must be between {low:g} and {high:g} (got {value:g})"
+        return tr("{name} must be between {low} and {high} (got {value})",
+                  name=name, low=f"{low:g}", high=f"{high:g}", value=f"{value:g}")
     return None
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
     if not isinstance(value, str) or value not in choices:
-        return f"{name} must be one of {', '.join(choices)} (got {value!r})"
+        return tr("{name} must be one of {choices} (got {value})",
+                  name=name, choices=", ".join(choices), value=repr(value))
     return None
 
 
 def _flag(name: str, value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"{name} must be on or off"
+    return None if isinstance(value, bool) else tr("{name} must be on or off", name=name)
 
 
 def _text(message: str, value: Any, *, optional: bool = False) -> str | None:
@@ -78,22 +83,26 @@ class GenerationSettings:
     seed: int | None = None  # None: a fresh seed every reply
     system_prompt: str = ""
     context_limit: int = 0  # 0: automatic, from free memory (core/context_budget.py)
+    thinking_budget: int = 0  # thinking tokens before the answer is forced; 0: no limit
 
     def problems(self) -> dict[str, str]:
         """Field name -> reason, for every field whose value is unusable."""
         checks = {
-            "temperature": _range("Temperature", self.temperature, 0.0, 2.0),
-            "top_p": _range("Top-p", self.top_p, 0.01, 1.0),
-            "top_k": _range("Top-k", self.top_k, 0, 1000, integer=True),
-            "max_new_tokens": _range("Maximum reply length", self.max_new_tokens, 1, 131072,
-                                     integer=True),
-            "repetition_penalty": _range("Repetition penalty", self.repetition_penalty, 1.0,
-                                         2.0),
-            "do_sample": _flag("Sampling", self.do_sample),
+            "temperature": _range(tr("Temperature"), self.temperature, 0.0, 2.0),
+            "top_p": _range(tr("Top-p"), self.top_p, 0.01, 1.0),
+            "top_k": _range(tr("Top-k"), self.top_k, 0, 1000, integer=True),
+            "max_new_tokens": _range(tr("Maximum reply length"),
+                                     self.max_new_tokens, 1, 131072, integer=True),
+            "repetition_penalty": _range(tr("Repetition penalty"),
+                                         self.repetition_penalty, 1.0, 2.0),
+            "do_sample": _flag(tr("Sampling"), self.do_sample),
             "seed": None if self.seed is None
-            else _range("Seed", self.seed, 0, 2**32 - 1, integer=True),
-            "system_prompt": _text("The system prompt must be text", self.system_prompt),
+            else _range(tr("Seed"), self.seed, 0, 2**32 - 1, integer=True),
+            "system_prompt": _text(tr("The system prompt must be text"),
+                                   self.system_prompt),
             "context_limit": self._context_limit_problem(),
+            "thinking_budget": _range(tr("Thinking budget"),
+                                      self.thinking_budget, 0, 131072, integer=True),
         }
         return {k: v for k, v in checks.items() if v}
 
@@ -101,7 +110,8 @@ class GenerationSettings:
         # `False == 0` and `0.0 == 0` in Python, so 0 ("the model's maximum") needs a type check.
         if type(self.context_limit) is int and self.context_limit == 0:
             return None
-        return _range("Context limit", self.context_limit, 256, 1_048_576, integer=True)
+        return _range(tr("Context limit"), self.context_limit, 256, 1_048_576,
+                      integer=True)
 
     def validated(self) -> GenerationSettings:
         if problems := self.problems():
@@ -136,6 +146,8 @@ class AppSettings:
     theme: str = "system"
     language: str = "system"
     window_geometry: str | None = None  # base64 of QWidget.saveGeometry()
+    models_dir: str | None = None  # where downloads go; None: <data dir>/models
+    alternatives: int = 3  # answers "Generate answers" writes at once (core/alternatives.py)
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     # Keys of the file this version does not know, written back so that a newer version's
     # settings survive a session of this one. Not compared: they are not ours to judge.
@@ -147,27 +159,32 @@ class AppSettings:
     def problems(self) -> dict[str, str]:
         """Field name -> reason (``generation.<name>`` for generation fields)."""
         checks = {
-            "device": _choice("Device", self.device, DEVICES),
-            "dtype": _choice("Precision", self.dtype, DTYPES),
-            "theme": _choice("Theme", self.theme, THEMES),
-            "show_reasoning": _flag("Show reasoning", self.show_reasoning),
-            "keep_reasoning_open": _flag("Keep reasoning open", self.keep_reasoning_open),
-            "last_model_path": _text("The last model must be a path", self.last_model_path,
-                                     optional=True),
+            "device": _choice(tr("Device"), self.device, DEVICES),
+            "dtype": _choice(tr("Precision"), self.dtype, DTYPES),
+            "theme": _choice(tr("Theme"), self.theme, THEMES),
+            "show_reasoning": _flag(tr("Show reasoning"), self.show_reasoning),
+            "keep_reasoning_open": _flag(tr("Keep reasoning open"),
+                                         self.keep_reasoning_open),
+            "last_model_path": _text(tr("The last model must be a path"),
+                                     self.last_model_path, optional=True),
             # a string is iterable too: without the type check "abc" would pass as 3 paths
             "recent_models": None if isinstance(self.recent_models, (tuple, list))
             and all(isinstance(p, str) for p in self.recent_models)
-            else "Recent models must be a list of paths",
-            "language": _text("Language must be text", self.language),
-            "window_geometry": _text("Window geometry must be text", self.window_geometry,
-                                     optional=True),
+            else tr("Recent models must be a list of paths"),
+            "language": _text(tr("Language must be text"), self.language),
+            "window_geometry": _text(tr("Window geometry must be text"),
+                                     self.window_geometry, optional=True),
+            "models_dir": _text(tr("The models folder must be a path"), self.models_dir,
+                                optional=True),
+            "alternatives": _range(tr("Answers to generate"), self.alternatives, 2, 4,
+                                   integer=True),
         }
         problems = {k: v for k, v in checks.items() if v}
         if isinstance(self.generation, GenerationSettings):
             problems.update(
                 {f"generation.{k}": v for k, v in self.generation.problems().items()})
         else:
-            problems["generation"] = "Generation settings must be a group of values"
+            problems["generation"] = tr("Generation settings must be a group of values")
         return problems
 
     def validated(self) -> AppSettings:
@@ -214,8 +231,9 @@ def _generation_from(
     value: Any,
 ) -> tuple[GenerationSettings, dict[str, str], dict[str, Any]]:
     if not isinstance(value, dict):
-        return GenerationSettings(), {"generation": (
-            f"Generation settings must be a group of values (got {_json_kind(value)})")}, {}
+        return GenerationSettings(), {"generation": tr(
+            "Generation settings must be a group of values (got {kind})",
+            kind=_json_kind(value))}, {}
     generation, problems = GenerationSettings.from_dict(value)
     return (generation, {f"generation.{k}": v for k, v in problems.items()},
             _unknown(value, GenerationSettings))
@@ -234,8 +252,8 @@ def _recent_models_from(value: Any) -> tuple[Any, str | None]:
     dropped = len(value) - len(paths)
     if not dropped:
         return paths, None
-    return paths, f"Recent models: {dropped} {'entry' if dropped == 1 else 'entries'} " \
-                  f"that {'was' if dropped == 1 else 'were'} not a path removed"
+    return paths, tr("Recent models: 1 entry that was not a path removed") if dropped == 1 \
+        else tr("Recent models: {n} entries that were not a path removed", n=dropped)
 
 
 def _json_kind(value: Any) -> str:
@@ -244,8 +262,8 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
-    return "text" if isinstance(value, str) else "a list"
+        return tr("a number")
+    return tr("text") if isinstance(value, str) else tr("a list")
 
 
 def _build(cls: type, data: dict[str, Any], **fixed: Any) -> tuple[Any, dict[str, str]]:
@@ -280,8 +298,8 @@ def load_settings(path: Path) -> LoadedSettings:
     except FileNotFoundError:
         return LoadedSettings(AppSettings())
     except OSError as error:
-        return LoadedSettings(AppSettings(), f"Settings could not be read ({error}); "
-                                             f"using the defaults.")
+        return LoadedSettings(AppSettings(), tr(
+            "Settings could not be read ({error}); using the defaults.", error=str(error)))
     try:
         # utf-8-sig: Windows editors may start the file with a byte order mark
         data = json.loads(raw.decode("utf-8-sig"))
@@ -299,13 +317,14 @@ def _load_damaged(path: Path, error: Exception) -> LoadedSettings:
     try:
         kept = _set_aside(path)
     except OSError as move_error:
-        return LoadedSettings(AppSettings(), (
-            f"The settings file was damaged ({error}) and the defaults are used. It could not "
-            f"be moved aside ({move_error.strerror or move_error})."))
+        return LoadedSettings(AppSettings(), tr(
+            "The settings file was damaged ({error}) and the defaults are used. It could not "
+            "be moved aside ({why}).",
+            error=str(error), why=move_error.strerror or str(move_error)))
     return LoadedSettings(
         AppSettings(),
-        f"The settings file was damaged ({error}) and the defaults are used. "
-        f"The damaged file was kept as {kept.name}.",
+        tr("The settings file was damaged ({error}) and the defaults are used. "
+           "The damaged file was kept as {name}.", error=str(error), name=kept.name),
         kept_as=kept,
     )
 
@@ -313,21 +332,21 @@ def _load_damaged(path: Path, error: Exception) -> LoadedSettings:
 def _load_repaired(path: Path, raw: bytes, settings: AppSettings,
                    problems: dict[str, str]) -> LoadedSettings:
     """Keep the file as it was, then write the repaired settings so the notice comes once."""
-    notice = ("Some settings in the file could not be used and were reset: "
-              + "; ".join(problems.values()) + ". ")
+    notice = tr("Some settings in the file could not be used and were reset: {problems}.",
+                problems=join(*problems.values(), separator="; "))
     try:
         kept = _keep_copy(path, raw)
     except OSError as error:
         # Without a copy the original must not be replaced; it stays as it is.
-        reason = error.strerror or error
-        notice += f"The file was left as it is (no copy of it could be made: {reason})."
-        return LoadedSettings(settings, notice, problems)
+        return LoadedSettings(settings, join(notice, tr(
+            "The file was left as it is (no copy of it could be made: {why}).",
+            why=error.strerror or str(error))), problems)
     try:
         save_settings(path, settings)
     except OSError:
         pass  # the copy is safe; the next save tries again and reports a failure itself
-    return LoadedSettings(settings, notice + f"The original file was kept as {kept.name}.",
-                          problems, kept)
+    return LoadedSettings(settings, join(notice, tr(
+        "The original file was kept as {name}.", name=kept.name)), problems, kept)
 
 
 class SettingsFile:
@@ -374,8 +393,8 @@ def _save_problem(path: Path, error: OSError) -> str:
     # strerror, not str(error): str names the random temp file, so every failure would
     # look new and the user would be told again and again.
     reason = error.strerror or str(error) or type(error).__name__
-    return (f"Settings could not be saved to {path.parent} ({reason}). "
-            f"Changes apply until the app is closed.")
+    return tr("Settings could not be saved to {folder} ({why}). "
+              "Changes apply until the app is closed.", folder=str(path.parent), why=reason)
 
 
 def save_settings(path: Path, settings: AppSettings) -> None:

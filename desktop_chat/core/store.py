@@ -441,9 +441,11 @@ class ConversationStore:
         (what the caller holds) for the next merge; update the index. Returns the
         conversation written and the file's stat."""
         raw = _encode(data)
+        # Checked before it replaces the file: a tree that would not open again (a
+        # parent missing) must fail this save, not be quarantined at the next load.
+        written = Conversation.from_dict(data)
         write_atomic(path, raw)
         stat = path.stat()  # ours: every writer holds the file lock
-        written = Conversation.from_dict(data)
         entry = {**asdict(summary_of(written)), "mtime_ns": stat.st_mtime_ns,
                  "size": stat.st_size}
         with self._lock:
@@ -458,15 +460,17 @@ class ConversationStore:
         """Before the first rewrite of a file loaded in an older format, keep it as it was
         (``<id>.v1.json``) until the rewritten file has opened once."""
         with self._lock:
-            version = self._old_format.pop(path.stem, None)
+            version = self._old_format.get(path.stem)
         if version is None:
             return
+        rewritten = False  # by another window first, which kept the copy
         with contextlib.suppress(ValueError, AttributeError):
-            if json.loads(raw).get("schema_version") == SCHEMA_VERSION:
-                return  # another window rewrote it first and kept the copy
+            rewritten = json.loads(raw).get("schema_version") == SCHEMA_VERSION
         copy = old_format_copy(path, version)
-        if not copy.exists():
-            write_atomic(copy, raw)
+        if not rewritten and not copy.exists():
+            write_atomic(copy, raw)  # an OSError fails this save: its retry tries again
+        with self._lock:  # forgotten only once the copy is on disk
+            self._old_format.pop(path.stem, None)
 
     def _drop_old_format_copies(self, path: Path) -> None:
         for version in range(1, SCHEMA_VERSION):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_chat.core.inference import REMEDY_RELEASE_CURRENT, REMEDY_REMOTE_CODE, EngineError
+from desktop_chat.core.user_message import tr
 
 
 class ModelLoadError(EngineError):
@@ -23,7 +24,7 @@ class ReleaseRequired(ModelLoadError):
 
 class LoadCancelled(ModelLoadError):
     def __init__(self) -> None:
-        super().__init__("Loading was cancelled.")
+        super().__init__(tr("Loading was cancelled."))
 
 
 class PromptTooLongError(EngineError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import ModelLoadError
 
 KV_BYTES_PER_VALUE = 2  # llama.cpp keeps the KV cache in float16 unless told otherwise
@@ -29,6 +30,8 @@ class GGUFInfo:
     value_length: int
     parameter_count: int
     chat_template: str
+    head_count: int = 0  # attention heads (query), for llama.cpp's compute buffer
+    vocab_size: int = 0  # rows of token_embd (the memory estimate sizes logits by it)
 
     def kv_bytes(self, tokens: int) -> int:
         """The KV cache for ``tokens`` tokens of context."""
@@ -39,10 +42,10 @@ class GGUFInfo:
 def read_gguf_info(file: Path) -> GGUFInfo:
     try:
         with file.open("rb") as handle:
-            fields, elements = _read_header(_Reader(handle))
+            fields, elements, vocab = _read_header(_Reader(handle))
     except (ValueError, OSError, struct.error, UnicodeDecodeError) as error:
-        raise ModelLoadError(f"“{file.name}” is not a readable GGUF file (it may be damaged "
-                             f"or incomplete).", str(error)) from None
+        raise ModelLoadError(tr("“{name}” is not a readable GGUF file (it may be damaged "
+                                "or incomplete).", name=file.name), str(error)) from None
     arch = str(fields.get("general.architecture", ""))
 
     def number(key: str, default: int = 0) -> int:
@@ -62,6 +65,7 @@ def read_gguf_info(file: Path) -> GGUFInfo:
         value_length=number("attention.value_length", head_dim) or head_dim,
         parameter_count=elements,
         chat_template=str(fields.get("tokenizer.chat_template", "")),
+        head_count=heads, vocab_size=vocab,
     )
 
 
@@ -123,8 +127,9 @@ class _Reader:
         return values if keep_items else []
 
 
-def _read_header(reader: _Reader) -> tuple[dict[str, Any], int]:
-    """The metadata (big arrays left out) and the number of weights in the tensors."""
+def _read_header(reader: _Reader) -> tuple[dict[str, Any], int, int]:
+    """The metadata (big arrays left out), the number of weights in the tensors, and the
+    vocabulary size (token_embd's rows)."""
     if reader.handle.read(4) != b"GGUF":
         raise ValueError("no GGUF magic")
     version = reader.unpack("<I")
@@ -136,14 +141,16 @@ def _read_header(reader: _Reader) -> tuple[dict[str, Any], int]:
         key = reader.string()
         keep = not key.startswith("tokenizer.ggml.")
         fields[key] = reader.value(reader.unpack("<I"), keep)
-    elements = 0
+    elements = vocab = 0
     for _ in range(tensor_count):
-        reader.string(keep=False)
+        name = reader.string()
         dims = [reader.unpack("<Q") for _ in range(reader.unpack("<I"))]
+        if name == "token_embd.weight" and len(dims) == 2:
+            vocab = dims[1]  # GGUF lists dimensions innermost first: [hidden, vocab]
         reader.unpack("<I")  # type
         reader.unpack("<Q")  # offset
         count = 1
         for dim in dims:
             count *= dim
         elements += count
-    return fields, elements
+    return fields, elements, vocab

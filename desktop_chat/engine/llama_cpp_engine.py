@@ -35,9 +35,12 @@ from desktop_chat.core.inference import (
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.reply import ReplyStream
 from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, PromptTooLongError
 from desktop_chat.engine.gguf_info import GGUFInfo, read_gguf_info
 from desktop_chat.engine.prompt import ChatMessages, common_prefix_length, fit_prompt
+from desktop_chat.engine.prompt_counter import PromptCounter
+from desktop_chat.engine.thinking_budget import ThinkingBudget
 
 log = logging.getLogger(__name__)
 
@@ -75,41 +78,50 @@ class LlamaCppPlan:
         self.gguf = read_gguf_info(gguf)
         self.name = gguf.stem
         self.gpu = _gpu_offload(request.device)
-        self.context = _context(self.gguf, request.context_limit)
+        self.context = _context(self.gguf, request.context_limit, self._free_memory())
+
+    def _free_memory(self) -> int:
+        """Free memory on the device the weights and the KV cache go to (the GPU's own
+        when offloading), which sizes the automatic context."""
+        from desktop_chat.engine.memory_estimate import free_memory
+
+        return free_memory(_device_names(self.gpu, 1)[0])
 
     def check_fits(self) -> None:
-        needed = self.gguf.file_size + self.gguf.kv_bytes(self.context.tokens)
-        free = psutil.virtual_memory().available
-        if needed > free * MEMORY_SHARE:
-            raise ModelLoadError(
-                f"This model needs about {needed / 2**30:.1f} GB of memory with a context of "
-                f"{self.context.tokens:,} tokens, but only {free / 2**30:.1f} GB is free.",
-                "Close other programs, set a smaller context limit in the settings, or "
-                "choose a smaller or more quantized model.")
+        """The file as it is, the KV cache llama.cpp allocates for the context, its compute
+        buffer and overhead, against the memory free on the device it will use
+        (engine/memory_estimate.py); the error names the ways out."""
+        from desktop_chat.engine.memory_estimate import estimate_gguf, refuse_if_too_big
+
+        device = _device_names(self.gpu, 1)[0]
+        # the context load() will allocate, not one the estimate would choose afresh
+        refuse_if_too_big(estimate_gguf(self.file, device=device,
+                                        context_limit=self.context.tokens))
 
     def load(self, progress: ProgressCallback, cancel: threading.Event) -> LlamaCppEngine:
         from llama_cpp import Llama
 
-        progress(0.05, "Loading weights")
+        progress(0.05, tr("Loading weights"))
         threads = psutil.cpu_count(logical=False) or os.cpu_count() or 1
         try:
             llm = Llama(model_path=str(self.file), n_ctx=self.context.tokens, n_batch=512,
                         n_gpu_layers=-1 if self.gpu else 0, n_threads=threads,
                         n_threads_batch=os.cpu_count() or threads, verbose=False)
         except (ValueError, RuntimeError, OSError) as error:
-            raise ModelLoadError("llama.cpp could not load this GGUF file (it may be damaged, "
-                                 "or of an architecture this version does not know).",
-                                 str(error)) from None
+            raise ModelLoadError(tr("llama.cpp could not load this GGUF file (it may be "
+                                    "damaged, or of an architecture this version does not "
+                                    "know)."), str(error)) from None
         if cancel.is_set():
             llm.close()
             raise LoadCancelled()
-        progress(1.0, "Ready")
+        progress(1.0, tr("Ready"))
         return LlamaCppEngine(llm, self, threads)
 
 
 class LlamaCppEngine:
     def __init__(self, llm: Any, plan: LlamaCppPlan, threads: int) -> None:
         self.llm = llm
+        self._counter: PromptCounter | None = None
         gguf = plan.gguf
         notices = []
         template = llm.metadata.get("tokenizer.chat_template") or gguf.chat_template
@@ -117,8 +129,8 @@ class LlamaCppEngine:
             from desktop_chat.engine.transformers_engine.loader import PLAIN_CHAT_TEMPLATE
 
             template = PLAIN_CHAT_TEMPLATE
-            notices.append("This model has no chat template; a plain “User: / Assistant:” "
-                           "format is used, and answers may be weaker.")
+            notices.append(tr("This model has no chat template; a plain “User: / "
+                              "Assistant:” format is used, and answers may be weaker."))
         self.template = LlamaTemplate(llm, template, {
             "bos_token": self._token_text(llm.token_bos()),
             "eos_token": self._token_text(llm.token_eos())})
@@ -128,8 +140,10 @@ class LlamaCppEngine:
             else ModelSource.local(plan.file), engine=ENGINE_LLAMA_CPP, device=device,
             device_name=device_name, precision=gguf.file_type, context_size=llm.n_ctx(),
             memory_bytes=gguf.file_size + gguf.kv_bytes(llm.n_ctx()),
-            reason=f"llama.cpp runs GGUF files as they are ({gguf.file_type})",
-            context_reason=plan.context.reason, notices=tuple(notices), model_defaults={})
+            reason=tr("llama.cpp runs GGUF files as they are ({type})", type=gguf.file_type),
+            context_reason=plan.context.reason, notices=tuple(notices), model_defaults={},
+            can_answer_now=True, architecture=gguf.architecture,
+            parameter_count=gguf.parameter_count, chat_template=template)
 
     def generate(self, request: GenerationRequest, cancel: threading.Event,
                  emit: EventSink) -> None:
@@ -142,7 +156,8 @@ class LlamaCppEngine:
             return
         except Exception as failure:  # a template that raises
             log.exception("the prompt could not be built")
-            reply.fail(f"The prompt could not be built: {failure}", traceback.format_exc())
+            reply.fail(tr("The prompt could not be built: {error}", error=str(failure)),
+                       traceback.format_exc())
             return
         reply.begin(opens_reasoning=prompt.opens_reasoning)
         reply.stats.prompt_tokens = len(prompt.input_ids)
@@ -152,16 +167,31 @@ class LlamaCppEngine:
             if cancel.is_set():
                 reply.finish("cancelled")
                 return
+            budget = ThinkingBudget.for_request(
+                reply, lambda text: self.llm.tokenize(text.encode(), add_bos=False,
+                                                      special=True),
+                request.settings.thinking_budget, request.answer_now)
             reason = self._decode(prompt.input_ids, prompt.max_new_tokens, request.settings,
-                                  cancel, reply)
+                                  cancel, reply, budget)
         except Exception as failure:
             log.exception("generation failed")
             self.llm.reset()  # the context may hold a half-evaluated batch
-            reply.fail(f"The model stopped with an error: {failure}", traceback.format_exc())
+            reply.fail(tr("The model stopped with an error: {error}", error=str(failure)),
+                       traceback.format_exc())
             return
         reply.finish(reason)
 
+    def prompt_counter(self) -> PromptCounter:
+        """Counts prompts while the user types, on another thread (llama.cpp's tokenizer
+        only reads the vocabulary); closed before the model is freed."""
+        if self._counter is None:
+            template = self.template
+            self._counter = PromptCounter(lambda: template, self.llm.n_ctx(), self.llm.n_ctx())
+        return self._counter
+
     def close(self) -> None:
+        if self._counter is not None:
+            self._counter.close()  # waits for a count in progress: it uses the model
         self.llm.close()
 
     # ----- inside --------------------------------------------------------------------------
@@ -190,8 +220,12 @@ class LlamaCppEngine:
         return shared
 
     def _decode(self, ids: list[int], max_new_tokens: int, settings: GenerationSettings,
-                cancel: threading.Event, reply: ReplyStream) -> str:
-        """Sample until end of turn, cancel or the length limit; the finish reason."""
+                cancel: threading.Event, reply: ReplyStream, budget: ThinkingBudget) -> str:
+        """Sample until end of turn, cancel or the length limit; the finish reason.
+
+        When the thinking is cut (engine/thinking_budget.py), the end-of-thinking tokens
+        join the sequence and sampling starts again after them: llama.cpp keeps the
+        context, so only those few tokens are evaluated."""
         import llama_cpp
 
         llm = self.llm
@@ -203,18 +237,36 @@ class LlamaCppEngine:
             sampling.update(temp=0.0, top_k=1, top_p=1.0)
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        generated = 0
+        generated: list[int] = []
         reason = "stop"
-        for token in llm.generate(ids, **sampling):
-            if cancel.is_set():
-                reason = "cancelled"
-                break
-            if llama_cpp.llama_vocab_is_eog(vocab, token):
-                break
-            generated += 1
-            reply.tokens(decoder.decode(llm.detokenize([token], special=False)))
-            if generated >= max_new_tokens or llm.n_tokens + 1 >= llm.n_ctx():
-                reason = "length"
+        forced = budget.forced_token()  # "Answer now" before the first token
+        while reason == "stop":
+            if forced is not None:
+                forced_ids = [forced]
+                while budget.forcing:
+                    forced_ids.append(budget.forced_token())
+                if len(ids) + len(generated) + len(forced_ids) >= llm.n_ctx():
+                    reason = "length"
+                    break
+                for token in forced_ids:
+                    reply.tokens(decoder.decode(llm.detokenize([token], special=False)))
+                generated += forced_ids
+            forced = None
+            for token in llm.generate(ids + generated, **sampling):
+                if cancel.is_set():
+                    reason = "cancelled"
+                    break
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    break
+                generated.append(token)
+                reply.tokens(decoder.decode(llm.detokenize([token], special=False)))
+                if len(generated) >= max_new_tokens or llm.n_tokens + 1 >= llm.n_ctx():
+                    reason = "length"
+                    break
+                forced = budget.forced_token(mid_character=bool(decoder.getstate()[0]))
+                if forced is not None:
+                    break  # go on from the end of the thinking
+            if forced is None:
                 break
         reply.tokens(decoder.decode(b"", final=True), count=0)
         return reason
@@ -225,13 +277,13 @@ class LlamaCppEngine:
         return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace")
 
 
-def _context(gguf: GGUFInfo, limit: int) -> ContextBudget:
+def _context(gguf: GGUFInfo, limit: int, free_bytes: int) -> ContextBudget:
     """The context to allocate: the settings' limit, else what memory allows (llama.cpp
     reserves the whole KV cache when it opens the file)."""
     trained = gguf.context_length or DEFAULT_MAX_CONTEXT
     if limit:
         return chosen_context(limit, trained)
-    free = max(0, psutil.virtual_memory().available - gguf.file_size)
+    free = max(0, free_bytes - gguf.file_size)
     return automatic_context(gguf.kv_bytes(1), free, trained, engine_cap=DEFAULT_MAX_CONTEXT)
 
 
@@ -270,7 +322,7 @@ def load_backends() -> None:
 
 def _device_names(gpu: bool, threads: int) -> tuple[str, str]:
     if not gpu:
-        return "cpu", f"CPU ({threads} threads)"
+        return "cpu", tr("CPU ({n} threads)", n=threads)
     if sys.platform == "darwin":
-        return "metal", "Apple GPU (Metal)"
-    return "cuda", "GPU (llama.cpp)"
+        return "metal", tr("Apple GPU (Metal)")
+    return "cuda", tr("GPU (llama.cpp)")

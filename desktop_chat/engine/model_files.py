@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import ModelLoadError
 
 GGUF_MAGIC = b"GGUF"
@@ -18,17 +19,16 @@ def gguf_file_of(path: str | Path) -> Path | None:
     config.json); None for a model folder. Raises ModelLoadError for anything else."""
     path = Path(path).expanduser()
     if not path.exists():
-        raise ModelLoadError(f"“{path}” does not exist.")
+        raise ModelLoadError(tr("“{path}” does not exist.", path=str(path)))
     if path.is_file():
         if path.suffix.lower() != ".gguf":
-            raise ModelLoadError(
-                f"“{path.name}” is a file. Choose the model's folder (the one holding "
-                f"config.json), or a .gguf file."
-            )
+            raise ModelLoadError(tr(
+                "“{name}” is a file. Choose the model's folder (the one holding "
+                "config.json), or a .gguf file.", name=path.name))
         check_gguf_header(path)
         return path
     if not path.is_dir():
-        raise ModelLoadError(f"“{path}” is not a folder.")
+        raise ModelLoadError(tr("“{path}” is not a folder.", path=str(path)))
     if (path / "config.json").exists():
         return None
     ggufs = sorted(path.glob("*.gguf"))
@@ -37,13 +37,14 @@ def gguf_file_of(path: str | Path) -> Path | None:
         return ggufs[0]
     if len(ggufs) > 1:
         raise ModelLoadError(
-            f"“{path.name}” holds several .gguf files; choose the one you want to open.",
+            tr("“{name}” holds several .gguf files; choose the one you want to open.",
+               name=path.name),
             "\n".join(p.name for p in ggufs),
         )
     raise ModelLoadError(
-        f"“{path.name}” is not a model folder: it has no config.json.",
-        "A Hugging Face model folder holds config.json, tokenizer files and weights "
-        "(*.safetensors). Download every file of the model into one folder.",
+        tr("“{name}” is not a model folder: it has no config.json.", name=path.name),
+        tr("A Hugging Face model folder holds config.json, tokenizer files and weights "
+           "(*.safetensors). Download every file of the model into one folder."),
     )
 
 
@@ -52,6 +53,8 @@ def check_gguf_header(file: Path) -> None:
         with file.open("rb") as handle:
             magic = handle.read(4)
     except OSError as error:
-        raise ModelLoadError(f"“{file.name}” could not be read.", str(error)) from None
+        raise ModelLoadError(tr("“{name}” could not be read.", name=file.name),
+                             str(error)) from None
     if magic != GGUF_MAGIC:
-        raise ModelLoadError(f"“{file.name}” is not a GGUF file, or it is damaged.")
+        raise ModelLoadError(tr("“{name}” is not a GGUF file, or it is damaged.",
+                                name=file.name))

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.reasoning import CLOSE_TAG, prompt_opens_reasoning
 from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import PromptTooLongError
 
 ChatMessages = list[dict[str, str]]
@@ -61,36 +62,53 @@ def generation_prompt_opens_reasoning(template: ChatTemplate, messages: ChatMess
     return prompt_opens_reasoning(with_prompt[shared:])
 
 
+def context_and_reserve(settings: GenerationSettings, context_size: int,
+                        model_max: int | None = None) -> tuple[int, int]:
+    """The context a prompt is fitted to, and the part of it kept for the reply."""
+    limit = context_size
+    if settings.context_limit:
+        limit = min(settings.context_limit, model_max or context_size)
+    return limit, min(settings.max_new_tokens, limit // 2)
+
+
 def fit_prompt(template: ChatTemplate, history: Sequence[Message],
                settings: GenerationSettings, context_size: int,
                model_max: int | None = None) -> PreparedPrompt:
     """The prompt's token ids, dropping the oldest exchanges if it exceeds the context:
     ``context_size`` (the automatic limit) unless the settings set one, which the model's
     maximum still bounds."""
-    limit = context_size
-    if settings.context_limit:
-        limit = min(settings.context_limit, model_max or context_size)
-    reserve = min(settings.max_new_tokens, limit // 2)  # room left for the reply
+    limit, reserve = context_and_reserve(settings, context_size, model_max)
     messages = chat_messages(history, settings.system_prompt)
     first = 1 if messages and messages[0]["role"] == "system" else 0
-    dropped = 0
-    while True:
-        ids = template.encode(messages)
-        if len(ids) <= limit - reserve:
-            break
-        last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
-        if first >= last_user:
-            raise PromptTooLongError(
-                f"The message is too long for the model's context: the prompt needs "
-                f"{len(ids)} tokens, and {limit - reserve} of the {limit} are available "
-                f"with room for the reply. Shorten the message or the system prompt, or "
-                f"raise the context limit in the settings.")
-        # Drop the oldest exchange: a user message and the replies that follow it.
-        end = first + 1
-        while end < last_user and messages[end]["role"] != "user":
-            end += 1
-        dropped += end - first
-        del messages[first:end]
+    # Where the kept part may start: dropping the oldest exchange (a user message and the
+    # replies that follow it) at a time; the last user message always stays.
+    starts = [first] + [i for i in range(first + 1, len(messages))
+                        if messages[i]["role"] == "user"]
+    kept = 0  # index into starts
+    ids = template.encode(messages)
+    if len(ids) > limit - reserve:
+        # The fewest exchanges whose dropping makes it fit. A prompt only shrinks as more
+        # is dropped, so a binary search finds them in a few renders, not one per exchange
+        # (hundreds of renders of a long conversation took seconds).
+        low, high, fitting = 1, len(starts) - 1, None
+        while low <= high:
+            middle = (low + high) // 2
+            candidate = template.encode(messages[:first] + messages[starts[middle]:])
+            if len(candidate) <= limit - reserve:
+                fitting, high = (middle, candidate), middle - 1
+            else:
+                low = middle + 1
+        if fitting is None:
+            needed = len(template.encode(messages[:first] + messages[starts[-1]:]))
+            raise PromptTooLongError(tr(
+                "The message is too long for the model's context: the prompt needs {needed} "
+                "tokens, and {available} of the {limit} are available with room for the "
+                "reply. Shorten the message or the system prompt, or raise the context "
+                "limit in the settings.", needed=needed, available=limit - reserve,
+                limit=limit))
+        kept, ids = fitting
+        messages = messages[:first] + messages[starts[kept]:]
+    dropped = starts[kept] - first
     return PreparedPrompt(
         input_ids=ids, opens_reasoning=generation_prompt_opens_reasoning(template, messages),
         dropped_messages=dropped, max_new_tokens=min(settings.max_new_tokens, limit - len(ids)),

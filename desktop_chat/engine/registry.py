@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_chat.core.inference import ChatEngine, LoadRequest, ProgressCallback
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.model_files import gguf_file_of
 
-LLAMA_CPP_MISSING = (
+LLAMA_CPP_MISSING = tr(
     "llama-cpp-python is not installed, so this GGUF file runs through transformers: its "
     "weights are dequantized (more memory, slower). Install it with "
     "pip install \"desktop-chat[llama-cpp]\" for the fast engine.")

@@ -34,6 +34,7 @@ from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.reply import ReplyStream
 from desktop_chat.core.secrets import api_key_for
 from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled
 from desktop_chat.engine.prompt import chat_messages
 from desktop_chat.engine.server_errors import ServerError, describe
@@ -98,7 +99,7 @@ class ServerPlan:
 
     def load(self, progress: ProgressCallback, cancel: threading.Event) -> ServerEngine:
         base_url = self.source.location
-        progress(0.2, "Connecting to the server")
+        progress(0.2, tr("Connecting to the server"))
         try:
             offered = list_models(base_url)
         except ServerError as error:
@@ -110,7 +111,7 @@ class ServerPlan:
         model = self._choose(offered)
         context = next((m.context_size for m in offered if m.id == model), 0)
         source = ModelSource.server(base_url, model)
-        progress(1.0, "Ready")
+        progress(1.0, tr("Ready"))
         return ServerEngine(source, context)
 
     def _choose(self, offered: list[ServerModel]) -> str:
@@ -120,11 +121,11 @@ class ServerPlan:
             return wanted
         if wanted:
             raise ServerError(
-                f"The server does not offer the model “{wanted}”.",
-                "It offers: " + ", ".join(names))
+                tr("The server does not offer the model “{model}”.", model=wanted),
+                tr("It offers: {models}", models=", ".join(names)))
         if not names:
-            raise ServerError("The server lists no models. Type the name of the model to use "
-                              "in Connect to Server….")
+            raise ServerError(tr("The server lists no models. Type the name of the model to "
+                                 "use in Connect to Server…."))
         return names[0]
 
 
@@ -137,7 +138,7 @@ class ServerEngine:
         self.info = ModelInfo(
             name=source.model, source=source, engine=ENGINE_SERVER, device="server",
             device_name=source.location, precision="", context_size=context_size,
-            reason=f"an OpenAI-compatible server at {source.location}")
+            reason=tr("an OpenAI-compatible server at {url}", url=source.location))
 
     def generate(self, request: GenerationRequest, cancel: threading.Event,
                  emit: EventSink) -> None:
@@ -151,7 +152,7 @@ class ServerEngine:
             outcome = self._reply(request, reply, cancel)
         except Exception as error:  # a chunk of a shape nobody expected: report, keep text
             log.exception("reading the server's reply failed")
-            reply.fail(f"The server's reply could not be read: {error}",
+            reply.fail(tr("The server's reply could not be read: {error}", error=str(error)),
                        traceback.format_exc())
             return
         if isinstance(outcome, BaseException):
@@ -161,11 +162,11 @@ class ServerEngine:
         elif outcome == "cancelled":
             reply.finish("cancelled")
         elif outcome == "empty":
-            reply.fail("The server ended the reply without sending anything. The prompt may "
-                       "be longer than the server's context.")
+            reply.fail(tr("The server ended the reply without sending anything. The prompt "
+                          "may be longer than the server's context."))
         elif outcome == "cut":  # the stream ended without saying why: cut off
-            reply.fail(f"The connection to {self.source.display_name} was lost in the "
-                       f"middle of the reply. What arrived is kept.")
+            reply.fail(tr("The connection to {host} was lost in the middle of the reply. "
+                          "What arrived is kept.", host=self.source.display_name))
         else:
             reply.finish(outcome)
         if reply.reclassified or reply.reverted:
@@ -215,6 +216,10 @@ class ServerEngine:
         if finish_reason is None:
             return "empty" if not chunks else "cut"
         return finish_reason
+
+    def prompt_counter(self) -> None:
+        """The server's tokenizer is out of reach: no count while typing."""
+        return None
 
     def close(self) -> None:
         self.client.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from desktop_chat.core.inference import EngineError
+from desktop_chat.core.user_message import join, tr
 
 DNS_FAILURES = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
                 "temporary failure in name resolution", "no address associated")
@@ -24,17 +25,19 @@ def describe(error: BaseException, base_url: str, model: str = "",
     timeout = isinstance(error, openai.APITimeoutError) or _is_transport(error, "Timeout")
     transport = isinstance(error, openai.APIConnectionError) or _is_transport(error)
     if midway and transport and not timeout:
-        return ServerError(f"The connection to {host} was lost in the middle of the reply. "
-                           f"What arrived is kept.", details)
+        return ServerError(tr("The connection to {host} was lost in the middle of the reply. "
+                              "What arrived is kept.", host=host), details)
     if timeout:
-        return ServerError(f"The server at {host} did not answer in time.", details)
+        return ServerError(tr("The server at {host} did not answer in time.", host=host),
+                           details)
     if isinstance(error, openai.APIStatusError):
         return _status_error(error.status_code, _server_message(error), host, model, details)
     if transport:
         return _connection_error(error, host, details)
     if isinstance(error, openai.APIError):  # an error event inside the stream
-        return ServerError(f"The server reported an error: {error.message}", details)
-    return ServerError(f"Talking to the server failed: {error}", details)
+        return ServerError(tr("The server reported an error: {error}", error=error.message),
+                           details)
+    return ServerError(tr("Talking to the server failed: {error}", error=str(error)), details)
 
 
 def _is_transport(error: BaseException, name_part: str = "") -> bool:
@@ -47,32 +50,36 @@ def _is_transport(error: BaseException, name_part: str = "") -> bool:
 def _connection_error(error: BaseException, host: str, details: str) -> ServerError:
     text = _cause_chain_text(error).lower()
     if any(marker in text for marker in DNS_FAILURES):
-        return ServerError(f"The server name in “{host}” could not be found. Check the "
-                           f"address, and your network connection.", details)
+        return ServerError(tr("The server name in “{host}” could not be found. Check the "
+                              "address, and your network connection.", host=host), details)
     if "refused" in text:
-        return ServerError(f"Nothing answers at {host} (connection refused). Is the server "
-                           f"running, on this address and port?", details)
-    return ServerError(f"Could not connect to {host}.", details)
+        return ServerError(tr("Nothing answers at {host} (connection refused). Is the server "
+                              "running, on this address and port?", host=host), details)
+    return ServerError(tr("Could not connect to {host}.", host=host), details)
 
 
 def _status_error(status: int, message: str, host: str, model: str,
                   details: str) -> ServerError:
-    said = f" The server said: {message}" if message else ""
+    said = tr("The server said: {message}", message=message) if message else ""
     if status == 401:
-        return ServerError("The server refused the API key (401). Enter a valid key in "
-                           "Connect to Server…, or set DESKTOP_CHAT_API_KEY." + said, details)
-    if status == 403:
-        return ServerError("The server does not allow this request (403)." + said, details)
-    if status == 404:
-        what = f"the model “{model}”" if model else "this request"
-        return ServerError(f"The server at {host} does not know {what} (404). Choose "
-                           f"one of the models it lists." + said, details)
-    if status == 429:
-        return ServerError("The server is busy or over its rate limit (429). Try again in a "
-                           "moment." + said, details)
-    if status >= 500:
-        return ServerError(f"The server had an internal error ({status})." + said, details)
-    return ServerError(f"The server refused the request ({status})." + said, details)
+        problem = tr("The server refused the API key (401). Enter a valid key in Connect to "
+                     "Server…, or set DESKTOP_CHAT_API_KEY.")
+    elif status == 403:
+        problem = tr("The server does not allow this request (403).")
+    elif status == 404 and model:
+        problem = tr("The server at {host} does not know the model “{model}” (404). Choose "
+                     "one of the models it lists.", host=host, model=model)
+    elif status == 404:
+        problem = tr("The server at {host} does not know this request (404). Choose one of "
+                     "the models it lists.", host=host)
+    elif status == 429:
+        problem = tr("The server is busy or over its rate limit (429). Try again in a "
+                     "moment.")
+    elif status >= 500:
+        problem = tr("The server had an internal error ({status}).", status=status)
+    else:
+        problem = tr("The server refused the request ({status}).", status=status)
+    return ServerError(join(problem, said), details)
 
 
 def _server_message(error: BaseException) -> str:

@@ -25,6 +25,11 @@ from desktop_chat.core.conversation import (
     new_id,
     title_from_text,
 )
+from desktop_chat.core.conversation_settings import (
+    OVERRIDABLE,
+    effective_settings,
+    override_problems,
+)
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
 from desktop_chat.core.save_queue import DELETE, RESTORE, SAVE, SaveOutcome, SaveQueue
@@ -37,8 +42,11 @@ from desktop_chat.core.store import (
     StoreError,
     summary_of,
 )
+from desktop_chat.core.versions import version_at
+from desktop_chat.ui.alternatives import AlternativesRun
 from desktop_chat.ui.background_saves import BackgroundSaves, SaveProblem
 from desktop_chat.ui.background_search import BackgroundSearch
+from desktop_chat.ui.language import translated
 
 DRAFT_SAVE_INTERVAL_MS = 3000  # a crash mid-reply loses at most this much of it
 
@@ -55,9 +63,11 @@ class ChatController(QObject):
     prefill_progressed = Signal(int, int)  # prompt tokens read, total
     reply_finished = Signal(object, object)  # Message saved, GenerationResult
     generating_changed = Signal(bool)
-    problem = Signal(str)  # something the user should read (a damaged file, a failed save)
+    problem = Signal(object)  # something the user should read (a damaged file, a failed save)
     save_problem_changed = Signal(object)  # SaveProblem, or None: everything is saved
     search_finished = Signal(object)  # ids of the newest query, or None for no filter
+    path_changed = Signal(object)  # Conversation: another branch of it is shown (an edit,
+    # a version switch); the view redraws conversation.path()
 
     def __init__(self, store: ConversationStore, worker: Any, settings_source: SettingsFile,
                  parent: QObject | None = None, search_index_path: Path | None = None) -> None:
@@ -88,6 +98,11 @@ class ChatController(QObject):
         worker.prefill_progressed.connect(self._on_prefill_progressed)
         worker.generation_finished.connect(self._on_generation_finished)
         worker.generation_failed.connect(self._on_generation_failed)
+        # Generate answers: several versions at once (ui/alternatives.py).
+        self.alternatives = AlternativesRun(worker, lambda: self.model_path, self,
+                                            draft_interval_ms=DRAFT_SAVE_INTERVAL_MS)
+        self.alternatives.ended.connect(self._on_alternatives_ended)
+        self.alternatives.draft_ready.connect(self._save)
 
     # ----- conversations -------------------------------------------------------------------
 
@@ -183,6 +198,14 @@ class ChatController(QObject):
         self.conversations_changed.emit()
         self.open_conversation(conversation_id)
 
+    def add_imported(self, conversations: list[Conversation]) -> None:
+        """Conversations from an import (ids already free): listed at once, written by
+        the writer like any save, and so indexed for search."""
+        for conversation in conversations:
+            self._save(conversation)
+        if conversations:
+            self.conversations_changed.emit()
+
     # ----- searching and saving ------------------------------------------------------------
 
     def request_search(self, query: str) -> None:
@@ -248,12 +271,12 @@ class ChatController(QObject):
             self.problem.emit(outcome.message)
         elif outcome.kind == DELETE:
             self.problem.emit(self.tr("The conversation could not be deleted: {error}")
-                              .format(error=outcome.message))
+                              .format(error=translated(outcome.message)))
             self._restoring.pop(outcome.conversation_id, None)
             self._relist(outcome.conversation_id)
         else:
             self.problem.emit(self.tr("The conversation could not be restored: {error}")
-                              .format(error=outcome.message))
+                              .format(error=translated(outcome.message)))
             if kept is not None and (self.current is None or self.current.id != kept.id):
                 self._forget(outcome.conversation_id)
                 self.conversations_changed.emit()
@@ -331,18 +354,134 @@ class ChatController(QObject):
         if self.generating or conversation is None or conversation.read_only_reason:
             return
         path = conversation.path()
+        asked = path[:-1] if path and path[-1].role == "assistant" else path
+        if not asked or asked[-1].role != "user":
+            return  # no question right above (an imported path): the answer stays shown
+        if asked is not path:
+            self.last_reply_removed.emit()  # the view makes room for the new version
+        self._request_reply(asked[-1].id)
+
+    def generate_alternatives(self) -> None:
+        """Several answers to the last question at once (as many as the settings say);
+        they become versions of its answer, the one shown stays among them."""
+        conversation = self.current
+        if self.generating or conversation is None or conversation.read_only_reason:
+            return
+        path = conversation.path()
         if path and path[-1].role == "assistant":
             path.pop()
-            self.last_reply_removed.emit()  # the view makes room for the new version
-        if path and path[-1].role == "user":
-            self._request_reply(path[-1].id)
+            self.last_reply_removed.emit()  # the view makes room for the new versions
+        if not path or path[-1].role != "user":
+            return
+        settings = effective_settings(self.settings_source.settings.generation,
+                                      conversation.settings)
+        self._request_id += 1
+        request = GenerationRequest(tuple(path), settings, self._request_id,
+                                    alternatives=self.settings_source.settings.alternatives)
+        self._set_generating(True)
+        self.alternatives.start(conversation, path[-1].id, request)
+        self.worker.request_generation(request)
+
+    def _on_alternatives_ended(self, conversation: Conversation, question_id: str,
+                               answers: list[Message], error: str) -> None:
+        """Every answer ended (or was stopped): those with text join the tree below the
+        question, the first of them shown; the others are a click on the arrows away."""
+        for answer in answers:
+            conversation.add(answer, parent_id=question_id)
+        if answers:
+            conversation.select(answers[0].id)
+            conversation.touch()
+            self._save(conversation)
+            self.conversations_changed.emit()
+        self._set_generating(False)
+        if error:
+            self.problem.emit(translated(error))
+        if conversation is self.current:
+            self.path_changed.emit(conversation)
+
+    # ----- branches: edit and resend, versions, fork, the conversation's settings ---------
+
+    def edit_and_resend(self, message_id: str, text: str) -> None:
+        """Send ``text`` as a new version of the user message ``message_id`` (its sibling:
+        the old one and everything below it stay) and answer it."""
+        conversation = self.current
+        original = conversation.find(message_id) if conversation else None
+        if (self.generating or original is None or original.role != "user"
+                or not text.strip() or conversation.read_only_reason):
+            return
+        conversation.add(Message(role="user", content=text), parent_id=original.parent_id)
+        self._save(conversation)
+        self.conversations_changed.emit()
+        self.path_changed.emit(conversation)
+        self._request_reply()
+
+    def switch_version(self, message_id: str, step: int) -> None:
+        """Show the version ``step`` away from ``message_id`` with its whole continuation.
+        Refused while a reply streams: its branch stays on screen until it ends."""
+        conversation = self.current
+        if self.generating or conversation is None:
+            return
+        target = version_at(conversation, message_id, step)
+        if target is None:
+            return
+        conversation.select(target.id)
+        if not conversation.read_only_reason:
+            self._save(conversation)  # the branch shown comes back after a restart
+        self.path_changed.emit(conversation)
+
+    def fork_from(self, message_id: str) -> Conversation | None:
+        """A new conversation holding the path up to ``message_id``; saved and opened."""
+        source = self.current
+        if source is None or source.find(message_id) is None:
+            return None
+        fork = source.fork(message_id)
+        fork.title = self.tr("{title} (fork)").format(title=source.title)
+        self.stop_and_keep()  # like opening another conversation
+        self._save(fork)
+        self.current = fork
+        self.conversations_changed.emit()
+        self.conversation_opened.emit(fork)
+        return fork
+
+    def set_conversation_settings(self, overrides: dict[str, Any]) -> bool:
+        """The open conversation's own generation settings (``{}``: the defaults). Values
+        out of range are refused with the reason, and nothing changes."""
+        conversation = self.current
+        if conversation is None or conversation.read_only_reason:
+            return False
+        if problems := override_problems(overrides):
+            self.problem.emit("; ".join(problems.values()))
+            return False
+        kept = {k: v for k, v in conversation.settings.items() if k not in OVERRIDABLE}
+        conversation.settings = {**kept, **overrides}  # a newer version's keys stay
+        conversation.touch()
+        self._save(conversation)
+        self.conversations_changed.emit()
+        return True
 
     def stop(self) -> None:
         if self.generating:
             self.worker.cancel()
 
+    def request_token_count(self, draft: str) -> None:
+        """Count what sending ``draft`` would take (worker.tokens_counted answers), with
+        the conversation as shown and the settings a reply would use."""
+        conversation = self.current
+        history = tuple(conversation.path()) if conversation is not None else ()
+        overrides = conversation.settings if conversation is not None else {}
+        settings = effective_settings(self.settings_source.settings.generation, overrides)
+        self.worker.request_token_count(history, draft, settings)
+
+    def answer_now(self) -> None:
+        """End the model's thinking here and let it answer (engine/thinking_budget.py)."""
+        if self.generating:
+            self.worker.answer_now()
+
     def stop_and_keep(self) -> None:
         """Before switching away or closing: stop, and save what was written so far."""
+        if self.alternatives.running:
+            self.worker.cancel()
+            self.alternatives.stop_and_keep()
         if not self.generating or self._target is None:
             return
         self.worker.cancel()
@@ -366,7 +505,9 @@ class ChatController(QObject):
         self._draft_timer.start()
         self._set_generating(True)
         self.reply_started.emit()
-        settings = self.settings_source.settings.generation
+        # The conversation's own settings (core/conversation_settings.py) over the defaults.
+        settings = effective_settings(self.settings_source.settings.generation,
+                                      self.current.settings)
         self._request_id += 1
         self.worker.request_generation(
             GenerationRequest(tuple(self.current.path(self._reply_parent)), settings,
@@ -394,7 +535,7 @@ class ChatController(QObject):
 
     def _on_generation_failed(self, message: str, result: GenerationResult) -> None:
         if self.generating and result.request_id == self._request_id:
-            self._finish(result, error=message)
+            self._finish(result, error=translated(message))  # saved as the user read it
 
     def _save_draft(self) -> None:
         """Save the reply so far, as stopped: after a crash it reopens with its text."""

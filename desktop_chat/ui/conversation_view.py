@@ -69,6 +69,10 @@ class _Page(QWidget):
 
 class ConversationView(QScrollArea):
     regenerate_requested = Signal()
+    alternatives_requested = Signal()  # several answers to the last message at once
+    edit_submitted = Signal(str, str)  # the id of the message edited, the new text
+    version_step_requested = Signal(str, int)  # message id, -1 (previous) or +1 (next)
+    fork_requested = Signal(str)  # message id
 
     def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +100,8 @@ class ConversationView(QScrollArea):
 
         self.live: AssistantMessageWidget | None = None
         self._last_assistant: MessageSlot | None = None
+        self.versions: dict[str, tuple[int, int]] = {}  # id -> (number, count); see set_versions
+        self.branching_enabled = True  # Edit and the version arrows (not while streaming)
         self._following = True
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
@@ -190,6 +196,68 @@ class ConversationView(QScrollArea):
         self._layout()
         self._fill_viewport()
 
+    # ----- branches (versions, edits, forks) -------------------------------------------
+
+    def show_path(self, messages: list[Message]) -> None:
+        """Show another branch of the conversation shown: the messages both share keep
+        their widgets and heights, the first message in view keeps its place, and only
+        the rest is rebuilt (no model work: the messages are all in memory)."""
+        shown = [m for m in messages if m.role in SHOWN_ROLES]
+        if self.live is not None:
+            self.show_messages(messages)
+            return
+        same = 0
+        for slot, message in zip(self.slots, shown, strict=False):
+            if slot.message is None or slot.message.id != message.id:
+                break
+            same += 1
+        for index in range(same, len(self.slots)):
+            self.finder.slot_removed(self.slots[index])
+            if index in self._built:
+                self._drop(index, keep_fold=False)
+        self.slots[same:] = [MessageSlot(m) for m in shown[same:]]
+        self._heights[same:] = [0] * (len(self.slots) - same)
+        self._changed_from = min(self._changed_from, same)
+        self._unestimated = True
+        self.finder.stale = True
+        self._mark_last(next((s for s in reversed(self.slots)
+                              if self._role(s) == "assistant"), None))
+        self._layout()
+        self._fill_viewport()
+
+    def set_versions(self, versions: dict[str, tuple[int, int]]) -> None:
+        """Message id -> (its number, how many versions), for the messages with more than
+        one (core/versions.py); the others show no arrows."""
+        self.versions = versions
+        for index in self._built:
+            self._show_version(self.slots[index])
+
+    def set_branching_enabled(self, enabled: bool) -> None:
+        self.branching_enabled = enabled
+        for widget in self.message_widgets():
+            widget.actions.set_branching_enabled(enabled)
+
+    def _show_version(self, slot: MessageSlot) -> None:
+        if slot.widget is not None:
+            message_id = slot.message.id if slot.message is not None else ""
+            slot.widget.actions.versions.set_position(*self.versions.get(message_id, (1, 1)))
+
+    def _connect_actions(self, slot: MessageSlot, widget: QWidget) -> None:
+        """The message's Edit, Fork and version arrows name it (the reply streaming now
+        gets its message when it ends)."""
+        actions = widget.actions
+        actions.set_branching_enabled(self.branching_enabled)
+        message_id = slot.message.id if slot.message is not None else ""
+        actions.versions.set_position(*self.versions.get(message_id, (1, 1)))
+        actions.versions.step_requested.connect(
+            lambda step: slot.message and self.version_step_requested.emit(slot.message.id,
+                                                                           step))
+        actions.fork_requested.connect(
+            lambda: slot.message and self.fork_requested.emit(slot.message.id))
+        if isinstance(widget, UserMessageWidget):
+            widget.edit_submitted.connect(
+                lambda text: self.edit_submitted.emit(slot.message.id, text))
+
     def set_thinking_visible(self, visible: bool) -> None:
         self.show_thinking = visible
         for slot in self.slots:
@@ -255,11 +323,13 @@ class ConversationView(QScrollArea):
             widget = AssistantMessageWidget(self.renderer, self.show_thinking,
                                             self.keep_thinking_open, self._page)
             widget.regenerate_requested.connect(self.regenerate_requested)
+            widget.alternatives_requested.connect(self.alternatives_requested)
             if slot.message is not None:
                 widget.show_message(slot.message)
                 if slot.thinking_open is not None and widget.thinking is not None:
                     widget.thinking.set_expanded(slot.thinking_open)
             widget.set_last(slot is self._last_assistant and slot.message is not None)
+        self._connect_actions(slot, widget)
         slot.widget = widget
         self.finder.widget_built(slot)
         widget.ensurePolished()
@@ -427,7 +497,10 @@ class ConversationView(QScrollArea):
             self._layout()
         keep = self._range(KEEP_SCREENS, KEEP_SCREENS)
         for index in list(self._built):
-            if index not in keep and self.slots[index].widget is not self.live:
+            widget = self.slots[index].widget
+            if (index not in keep and widget is not self.live
+                    and self.slots[index].message is not None  # answers still streaming
+                    and getattr(widget, "editor", None) is None):  # an edit in progress stays
                 self._drop(index)
         if self._next_to_preload() is not None and not self._preload_timer.isActive():
             self._preload_timer.start(0)

@@ -40,12 +40,20 @@ from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings, SettingsFile
 from desktop_chat.core.store import ConversationStore, encode, write_atomic
 from desktop_chat.ui import theme as themes
+from desktop_chat.ui.alternatives import AlternativesView
 from desktop_chat.ui.chat_controller import ChatController
 from desktop_chat.ui.composer import Composer
+from desktop_chat.ui.conversation_branches import ConversationBranches
+from desktop_chat.ui.conversation_header import ConversationHeader
 from desktop_chat.ui.conversation_view import ConversationView
+from desktop_chat.ui.download_dialog import DownloadDialog
+from desktop_chat.ui.export_import import ExportImport
+from desktop_chat.ui.language import translated
 from desktop_chat.ui.markdown import MarkdownRenderer
 from desktop_chat.ui.model_controller import ModelController
+from desktop_chat.ui.model_info import ModelInfoDialog
 from desktop_chat.ui.model_picker import ModelPicker
+from desktop_chat.ui.models_library import ModelsLibrary
 from desktop_chat.ui.problem_notice import ONE_OFF, ProblemNotice
 from desktop_chat.ui.server_dialog import ServerDialog
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -59,6 +67,7 @@ CLOSE_SAVE_SECONDS = 5.0  # closing waits this long for the writer before asking
 class EmptyState(QWidget):
     """What a first start shows: where to get a model folder, and a button to open one."""
 
+    get_model_requested = Signal()
     open_model_requested = Signal()
     open_gguf_requested = Signal()
     connect_server_requested = Signal()
@@ -84,9 +93,15 @@ class EmptyState(QWidget):
         body.setOpenExternalLinks(True)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         body.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        get = QPushButton(self.tr("Get a Model…"))
+        get.setObjectName("emptyStateGetModelButton")
+        get.setAccessibleName(self.tr("Get a model from Hugging Face"))
+        get.setDefault(True)
+        get.clicked.connect(self.get_model_requested)
         button = QPushButton(self.tr("Open model folder…"))
         button.setObjectName("emptyStateOpenButton")
         button.setAccessibleName(self.tr("Open model folder"))
+        button.setFlat(True)  # Get a Model is the first thing to do
         button.clicked.connect(self.open_model_requested)
         gguf = QPushButton(self.tr("Open a GGUF file…"))
         gguf.setObjectName("emptyStateGgufButton")
@@ -100,6 +115,7 @@ class EmptyState(QWidget):
         server.clicked.connect(self.connect_server_requested)
         others = QHBoxLayout()
         others.addStretch(1)
+        others.addWidget(button)
         others.addWidget(gguf)
         others.addWidget(server)
         others.addStretch(1)
@@ -113,7 +129,7 @@ class EmptyState(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         inner.addWidget(title)
         inner.addWidget(body)
-        inner.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        inner.addWidget(get, 0, Qt.AlignmentFlag.AlignHCenter)
         inner.addLayout(others)
         inner.addStretch(3)
         layout = QHBoxLayout(self)
@@ -124,18 +140,21 @@ class EmptyState(QWidget):
 
 class MainWindow(QMainWindow):
     def __init__(self, settings_file: SettingsFile, store: ConversationStore,
-                 worker: Any, search_index_path: Path | None = None) -> None:
+                 worker: Any, search_index_path: Path | None = None,
+                 downloads: Any = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 800)
         self.settings_file = settings_file
         self.worker = worker
+        self.downloads = downloads  # download_worker.DownloadWorker, from app.py
         self.theme = themes.resolve(settings_file.settings.theme)
         self.renderer = MarkdownRenderer(self.theme.markdown)
         self.models = ModelController(worker, settings_file, self)
         self.chat = ChatController(store, worker, settings_file, self,
                                    search_index_path=search_index_path)
+        self.transfer = ExportImport(self)  # File > Export and Import
         self._search_filter: list[str] | None = None
         self._pending_undo: str | None = None
         self._closing = False
@@ -149,6 +168,16 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self._connect()
+        # Edit, versions and fork (issue 10); after _connect: the view shows messages first.
+        self.branches = ConversationBranches(self.view, self.chat,
+                                             lambda: self.regenerate_action.isEnabled(),
+                                             self.show_problem, self)
+        # Generate answers: several versions at once, each streamed into its own widget.
+        self.alternatives = AlternativesView(
+            self.view, self.chat.alternatives, lambda: self.models.model,
+            lambda text: self.statusBar().showMessage(text, 15000), self)
+        self.view.alternatives_requested.connect(
+            lambda: self.regenerate_action.isEnabled() and self.chat.generate_alternatives())
         themes.apply(QApplication.instance(), self.theme)
         self._apply_display_settings(settings_file.settings)
         self._restore_geometry()
@@ -171,6 +200,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(chat_page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        self.header = ConversationHeader(self.chat, self.settings_file)
+        column.addWidget(self.header)
         column.addWidget(self.view, 1)
         column.addWidget(self.composer)
         self.chat_page = chat_page
@@ -214,6 +245,9 @@ class MainWindow(QMainWindow):
         self.choose_model_action = self._action(
             "chooseModelAction", self.tr("&Choose Model…"), standard.Open,
             self.choose_model)
+        self.get_model_action = self._action(
+            "getModelAction", self.tr("&Get a Model…"), None, self.get_model)
+        self.get_model_action.setEnabled(self.downloads is not None)
         self.open_model_action = self._action(
             "openModelAction", self.tr("Open Model &Folder…"),
             QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_O),
@@ -223,6 +257,11 @@ class MainWindow(QMainWindow):
             self.models.choose_gguf_and_open)
         self.connect_server_action = self._action(
             "connectServerAction", self.tr("Connect to &Server…"), None, self.connect_server)
+        self.models_library_action = self._action(
+            "modelsLibraryAction", self.tr("&Models…"), None, self.show_models_library)
+        self.model_info_action = self._action(
+            "modelInfoAction", self.tr("Model &Info"), None, self.show_model_info)
+        self.model_info_action.setEnabled(False)  # until a model is open
         self.settings_action = self._action(
             "settingsAction", self.tr("&Settings…"), preferences, self.open_settings)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -246,13 +285,29 @@ class MainWindow(QMainWindow):
             "regenerateAction", self.tr("&Regenerate Answer"),
             QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R), self._regenerate)
 
+        self.import_action = self._action(
+            "importConversationsAction", self.tr("&Import…"), None,
+            self.transfer.import_files)
+        self.export_action = self._action(
+            "exportConversationAction", self.tr("&Export Conversation…"),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_E), self.transfer.export_conversation)
+        self.export_all_action = self._action(
+            "exportAllAction", self.tr("Export &All Conversations…"), None,
+            self.transfer.export_all)
+
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.new_conversation_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.export_all_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.get_model_action)
         file_menu.addAction(self.choose_model_action)
         file_menu.addAction(self.open_model_action)
         file_menu.addAction(self.open_gguf_action)
         file_menu.addAction(self.connect_server_action)
+        file_menu.addAction(self.models_library_action)
         self.recent_menu = file_menu.addMenu(self.tr("Recent &Models"))
         self.recent_menu.setObjectName("recentModelsMenu")
         file_menu.addSeparator()
@@ -263,9 +318,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.toggle_thinking_action)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.focus_search_action)
+        view_menu.addAction(self.model_info_action)
         chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
         chat_menu.addAction(self.stop_action)
         chat_menu.addAction(self.regenerate_action)
+        chat_menu.addAction(self._action(
+            "conversationSettingsAction", self.tr("Conversation &Settings…"), None,
+            self.header.open_settings))
         self._fill_recent_menu()
 
     def _build_status_bar(self) -> None:
@@ -299,6 +358,7 @@ class MainWindow(QMainWindow):
         self._undo_timer.timeout.connect(self._expire_undo)
 
     def _connect(self) -> None:
+        self.empty_state.get_model_requested.connect(self.get_model)
         self.empty_state.open_model_requested.connect(self.models.choose_and_open)
         self.empty_state.open_gguf_requested.connect(self.models.choose_gguf_and_open)
         self.empty_state.connect_server_requested.connect(self.connect_server)
@@ -307,6 +367,11 @@ class MainWindow(QMainWindow):
         self.models.model_ready.connect(self._on_model_ready)
         self.composer.send_requested.connect(self.chat.send)
         self.composer.stop_requested.connect(self.chat.stop)
+        self.composer.count_requested.connect(self._count_tokens)
+        self.worker.tokens_counted.connect(self.composer.show_token_count)
+        for changed in (self.chat.conversation_opened, self.chat.reply_finished,
+                        self.models.model_ready):
+            changed.connect(self.composer.request_count)
         self.view.regenerate_requested.connect(self._regenerate)
         self.chat.conversations_changed.connect(self.refresh_sidebar)
         self.chat.conversation_opened.connect(self._on_conversation_opened)
@@ -338,7 +403,9 @@ class MainWindow(QMainWindow):
     def settings_dialog(self) -> SettingsDialog:
         model = self.models.model
         return SettingsDialog(self.settings, model.model_defaults if model else None, self,
-                              context_note=model.context_reason if model else "")
+                              context_note=translated(model.context_reason) if model else "",
+                              models_dir_default=str(self.downloads.default_models_dir)
+                              if self.downloads else "")
 
     def open_settings(self) -> None:
         dialog = self.settings_dialog()
@@ -350,6 +417,7 @@ class MainWindow(QMainWindow):
         old = self.settings
         self.settings_file.update_settings(new)
         self._apply_display_settings(new)
+        self.composer.request_count()  # the context limit or system prompt may have changed
         model = self.models.model
         # llama.cpp allocates its KV cache for the context when it opens a file.
         context_changed = (model is not None and model.engine == ENGINE_LLAMA_CPP
@@ -400,8 +468,60 @@ class MainWindow(QMainWindow):
         picker.open_gguf_requested.connect(self.models.choose_gguf_and_open)
         picker.connect_server_requested.connect(self.connect_server)
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._request_model_facts(picker, list(self.settings.recent_models))
         picker.open()
         return picker
+
+    def _request_model_facts(self, picker: ModelPicker, entries: list[str]) -> None:
+        """The memory each model needs with the current settings, read by the worker."""
+        if hasattr(self.worker, "request_model_facts"):
+            self.worker.model_facts_read.connect(picker.show_facts)
+            settings = self.settings
+            self.worker.request_model_facts(entries, settings.device, settings.dtype,
+                                            settings.generation.context_limit)
+
+    def show_models_library(self) -> ModelsLibrary:
+        """The models in the models folder and in Recent Models: facts, Open, Delete."""
+        current = self.models.model.path if self.models.model else None
+        folder = self.models_dir() if self.downloads is not None or \
+            self.settings.models_dir else None
+        library = ModelsLibrary(self.worker, self.settings_file, folder, current, self)
+        library.open_requested.connect(self.models.open)
+        library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        library.finished.connect(self._fill_recent_menu)  # a deleted model leaves it
+        library.open()
+        return library
+
+    def show_model_info(self) -> ModelInfoDialog | None:
+        """What the open model is and how it runs."""
+        if self.models.model is None:
+            return None
+        dialog = ModelInfoDialog(self.models.model, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def models_dir(self) -> Path:
+        """Where downloads go: the settings' folder, else the one under the data dir."""
+        if self.settings.models_dir:
+            return Path(self.settings.models_dir).expanduser()
+        return self.downloads.default_models_dir
+
+    def get_model(self) -> DownloadDialog | None:
+        """Download a model from Hugging Face; it opens (and joins Recent Models) once it
+        has arrived whole."""
+        if self.downloads is None:
+            return None
+        dialog = DownloadDialog(self.downloads, self.models_dir(), self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.model_downloaded.connect(self.models.open)
+        self.downloads.token_not_stored.connect(self._on_token_not_stored,
+                                                Qt.ConnectionType.UniqueConnection)
+        dialog.open()
+        return dialog
+
+    def _on_token_not_stored(self, why: str) -> None:
+        self.statusBar().showMessage(translated(why), 15000)
 
     def connect_server(self) -> ServerDialog:
         current = self.models.model.source if self.models.model else None
@@ -427,24 +547,26 @@ class MainWindow(QMainWindow):
             if not self.load_progress.isVisible():
                 self.load_progress.setValue(0)
         elif current is not None:
-            self.model_status.setText(current.summary)
+            self.model_status.setText(translated(current.summary))
         else:
             self.model_status.setText(self.tr("No model"))
         self.model_status.setToolTip(self.tr("{why}\nContext: {context}").format(
-            why=current.reason, context=current.context_reason) if current
-            and current.context_reason else current.reason if current else "")
+            why=translated(current.reason), context=translated(current.context_reason))
+            if current and current.context_reason
+            else translated(current.reason) if current else "")
         self.load_progress.setVisible(loading is not None)
         self.cancel_load_button.setVisible(loading is not None)
+        self.model_info_action.setEnabled(current is not None)
         self._update_page()
         self._update_composer()
 
     def _on_loading_progressed(self, fraction: float, what: str) -> None:
         self.load_progress.setValue(int(fraction * 1000))
-        self.load_progress.setToolTip(what)
+        self.load_progress.setToolTip(translated(what))
 
     def _on_model_ready(self, info: ModelInfo) -> None:
         for notice in info.notices:
-            self.statusBar().showMessage(notice, 15000)
+            self.statusBar().showMessage(translated(notice), 15000)
         self._fill_recent_menu()
 
     def _on_prefill_progressed(self, done: int, total: int) -> None:
@@ -534,7 +656,10 @@ class MainWindow(QMainWindow):
     # ----- replies -------------------------------------------------------------------------
 
     def _on_reply_started(self) -> None:
-        self.view.start_assistant_message()
+        live = self.view.start_assistant_message()
+        model = self.models.model
+        live.set_answer_now_available(model is not None and model.can_answer_now)
+        live.answer_now_requested.connect(self.chat.answer_now)
 
     def _on_reply_finished(self, message: Message, result: GenerationResult) -> None:
         if self.view.live is None:  # stopped by switching away: saved, not on screen
@@ -558,6 +683,13 @@ class MainWindow(QMainWindow):
         if not generating:
             self._clear_prefill_message()  # stopped or failed while reading the prompt
         self._update_composer()
+
+    def _count_tokens(self, draft: str) -> None:
+        """The composer's count of the message being written, off this thread."""
+        if self.models.model is None:
+            self.composer.show_token_count(None)
+        else:
+            self.chat.request_token_count(draft)
 
     def _update_composer(self) -> None:
         if self.models.loading is not None:

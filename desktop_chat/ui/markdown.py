@@ -4,6 +4,8 @@ Safety: HTML in model output is shown as text (markdown-it's ``html`` option is 
 images become plain links (Qt would otherwise load local files named by the model), and
 links are only followed when the user clicks them (the view decides how).
 Each code block gets a "Copy" link, ``copy-code:N``, N indexing ``RenderedMarkdown.code``.
+Formulas (markdown_math) become images (formula_images); one that cannot be typeset, or a
+display formula still being written, shows as its LaTeX source in code style.
 """
 
 from __future__ import annotations
@@ -17,6 +19,17 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+from PySide6.QtCore import QCoreApplication
+
+from desktop_chat.ui.formula_images import current_style, formula_image
+from desktop_chat.ui.markdown_math import (
+    BLOCK_TYPES,
+    DELIMITERS,
+    DISPLAY_IN_TEXT_TYPES,
+    INLINE_TYPES,
+    UNCLOSED_TYPE,
+    math_plugin,
+)
 
 COPY_CODE_SCHEME = "copy-code"
 
@@ -44,9 +57,12 @@ class MarkdownRenderer:
         self.set_palette(palette)
         self._md = MarkdownIt("commonmark", {"html": False, "breaks": False})
         self._md.enable(["table", "strikethrough"])
-        for token_type, method in (("fence", self._fence), ("code_block", self._fence),
-                                   ("image", self._image), ("code_inline", self._code_inline),
-                                   ("table_open", self._table_open)):
+        self._md.use(math_plugin)
+        rules = [("fence", self._fence), ("code_block", self._fence), ("image", self._image),
+                 ("code_inline", self._code_inline), ("table_open", self._table_open),
+                 (UNCLOSED_TYPE, self._math_source_block)]
+        rules += [(token_type, self._math) for token_type in DELIMITERS]
+        for token_type, method in rules:
             # markdown-it binds a rule to its renderer: wrap our bound method in a function.
             self._md.add_render_rule(
                 token_type,
@@ -72,26 +88,60 @@ class MarkdownRenderer:
         index = len(env["code"])
         env["code"].append(code)
         p = self.palette
-        label = html.escape(language or "code")
+        label = html.escape(language or QCoreApplication.translate("MarkdownRenderer", "code"))
+        copy = html.escape(QCoreApplication.translate("MarkdownRenderer", "Copy"))
         # A one-cell table: Qt's rich text draws backgrounds and padding on cells, not divs.
         return (
             f'<table width="100%" cellspacing="0" cellpadding="8" '
             f'style="background-color:{p.code_background}; margin-top:6px; '
             f'margin-bottom:6px;"><tr><td>'
             f'<p style="margin:0; color:{p.muted}; font-size:small;">{label} &nbsp; '
-            f'<a href="{COPY_CODE_SCHEME}:{index}" style="color:{p.link};">Copy</a></p>'
+            f'<a href="{COPY_CODE_SCHEME}:{index}" style="color:{p.link};">{copy}</a></p>'
             f'<pre style="margin:0; font-family:monospace;">'
             f"{_highlighted(code, language, self._formatter)}</pre></td></tr></table>"
         )
 
     def _code_inline(self, tokens, idx, options, env) -> str:
+        return self._code_span(tokens[idx].content)
+
+    def _code_span(self, text: str) -> str:
         p = self.palette
         return (f'<code style="background-color:{p.code_background}; font-family:monospace;">'
-                f"&nbsp;{html.escape(tokens[idx].content)}&nbsp;</code>")
+                f"&nbsp;{html.escape(text)}&nbsp;</code>")
+
+    def _math(self, tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        display = token.type not in INLINE_TYPES
+        image = formula_image(token.content.strip(), display, current_style(self.palette.text))
+        if image is None:
+            opening, closing = DELIMITERS[token.type]
+            source = f"{opening}{token.content}{closing}"
+            if token.type in BLOCK_TYPES:
+                return self._math_source(source)
+            return self._code_span(source)
+        img = f'<img src="{image.url}" width="{image.width}"'
+        if token.type in INLINE_TYPES:
+            # Its exact height: the padding that aligns its baseline depends on it.
+            return f'{img} height="{image.height}" style="vertical-align: middle">'
+        # A display formula wider than the answer shrinks to fit (the height follows).
+        img += ' style="max-width: 100%">'
+        if token.type in DISPLAY_IN_TEXT_TYPES:
+            # Within a paragraph, it still gets a centred line of its own.
+            return f'</p><p align="center">{img}</p><p>'
+        return f'<p align="center">{img}</p>\n'
+
+    def _math_source_block(self, tokens, idx, options, env) -> str:
+        return self._math_source(tokens[idx].content)
+
+    def _math_source(self, source: str) -> str:
+        p = self.palette
+        return (f'<pre style="font-family:monospace; background-color:{p.code_background};">'
+                f"{html.escape(source.rstrip())}</pre>\n")
 
     def _image(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
-        alt = self._md.renderer.renderInlineAsText(token.children or [], options, env) or "image"
+        alt = self._md.renderer.renderInlineAsText(token.children or [], options, env) or \
+            QCoreApplication.translate("MarkdownRenderer", "image")
         source = html.escape(token.attrGet("src") or "", quote=True)
         return f'<a href="{source}">[{html.escape(alt)}]</a>'
 

@@ -18,9 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.cached_height import CachedHeightBox
+from desktop_chat.ui.elided_label import ElidedLabel
 from desktop_chat.ui.find_bar import shown_text
 from desktop_chat.ui.markdown import COPY_CODE_SCHEME, MarkdownRenderer, split_blocks
+from desktop_chat.ui.message_actions import MessageActions
+from desktop_chat.ui.message_editor import MessageEditor
 
 MARKDOWN_RENDER_INTERVAL_MS = 100  # re-render a streaming answer at most 10 times a second
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
@@ -37,6 +41,8 @@ def _selectable_label(object_name: str, rich: bool) -> QLabel:
         flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse
     label.setTextInteractionFlags(flags)
     label.setOpenExternalLinks(False)  # links open only through _on_link, on a click
+    # The message's own menu (ui/message_actions.py) serves its labels, selection included.
+    label.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 
@@ -194,6 +200,8 @@ class SegmentedText(QWidget):
 class ThinkingPanel(QFrame):
     """The model's reasoning: open and live while it thinks, folded when the answer starts."""
 
+    answer_now_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("thinkingPanel")
@@ -203,13 +211,29 @@ class ThinkingPanel(QFrame):
         self.header.setCheckable(True)
         self.header.setAutoRaise(True)
         self.header.toggled.connect(self.set_expanded)
+        # Shown only while the model thinks, when its engine can cut the thinking short.
+        self.answer_now_button = QToolButton()
+        self.answer_now_button.setObjectName("answerNowButton")
+        self.answer_now_button.setText(self.tr("Answer now"))
+        self.answer_now_button.setAccessibleName(self.tr("Stop thinking and answer now"))
+        self.answer_now_button.setToolTip(self.tr(
+            "End the thinking here: the model writes its answer from what it has thought "
+            "so far."))
+        self.answer_now_button.clicked.connect(self._on_answer_now)
+        self.answer_now_button.hide()
+        header_row = QHBoxLayout()
+        header_row.setContentsMargins(0, 0, 0, 0)
+        header_row.addWidget(self.header)
+        header_row.addStretch(1)
+        header_row.addWidget(self.answer_now_button)
         self.text = SegmentedText("thinkingText", None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 6)
         layout.setSpacing(2)
-        layout.addWidget(self.header)
+        layout.addLayout(header_row)
         layout.addWidget(self.text)
         self.seconds: float | None = None
+        self._finished = False
         self.set_thinking()
 
     @property
@@ -235,8 +259,22 @@ class ThinkingPanel(QFrame):
     def reasoning(self) -> str:
         return self.text.text
 
-    def finish(self, seconds: float | None, unfinished: bool = False) -> None:
+    def set_answer_now_available(self, available: bool) -> None:
+        """Offer Answer now (while thinking; the engine can end the thinking)."""
+        self.answer_now_button.setVisible(available and not self._finished)
+
+    def _on_answer_now(self) -> None:
+        self.answer_now_button.setEnabled(False)  # asked once; the answer follows
+        self.answer_now_button.setText(self.tr("Answering…"))
+        self.answer_now_requested.emit()
+
+    def finish(self, seconds: float | None, unfinished: bool = False,
+               cut: str | None = None) -> None:
+        """The thinking is over; ``cut``: why it was ended early (GenerationStats.thinking_cut:
+        "answer_now" or "budget")."""
         self.seconds = seconds
+        self._finished = True
+        self.answer_now_button.hide()
         if seconds is None:
             title = self.tr("Thoughts")
         elif round(seconds) <= 1:
@@ -245,14 +283,23 @@ class ThinkingPanel(QFrame):
             title = self.tr("Thought for {n} seconds").format(n=round(seconds))
         if unfinished:
             title += self.tr(" (stopped while thinking)")
+        elif cut == "answer_now":
+            title += self.tr(" (ended early with Answer now)")
+        elif cut == "budget":
+            title += self.tr(" (ended at the thinking budget)")
         self.header.setText(title)
 
 
 class UserMessageWidget(QWidget):
+    edit_submitted = Signal(str)  # the edited text: send it as a new version
+
     def __init__(self, message: Message, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.message = message
-        bubble = QFrame()
+        self.editor: MessageEditor | None = None
+        self.actions = MessageActions(self, editable=True, full_text=lambda: self.message.content)
+        self.actions.edit_requested.connect(self.start_editing)
+        self.bubble = bubble = QFrame()
         bubble.setObjectName("userMessage")
         self.text = _selectable_label("userText", rich=False)
         self.text.setText(message.content)
@@ -272,6 +319,9 @@ class UserMessageWidget(QWidget):
         footer.setContentsMargins(0, 0, 0, 0)
         footer.addStretch(1)
         footer.addWidget(self.copy_button)
+        for button in self.actions.hover_buttons:
+            footer.addWidget(button)
+        footer.addWidget(self.actions.versions)
         policy = self.copy_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # appearing on hover must not move the text
         self.copy_button.setSizePolicy(policy)
@@ -290,6 +340,26 @@ class UserMessageWidget(QWidget):
         """The labels find searches, each with whether it is thinking (never, here)."""
         return [(self.text, False)]
 
+    def start_editing(self) -> None:
+        """The edit box takes the bubble's place (ui/message_editor.py)."""
+        if self.editor is None:
+            self.editor = MessageEditor(self.message.content)
+            self.editor.submitted.connect(self.edit_submitted)
+            self.editor.cancelled.connect(self.stop_editing)
+            self.layout().insertWidget(0, self.editor)
+        self.bubble.hide()
+        self.footer.hide()
+        self.editor.show()
+        self.editor.begin()
+
+    def stop_editing(self) -> None:
+        if self.editor is not None:
+            self.editor.hide()
+            self.editor.deleteLater()
+            self.editor = None
+        self.bubble.show()
+        self.footer.show()
+
     def enterEvent(self, event) -> None:  # noqa: N802
         self.copy_button.show()
         super().enterEvent(event)
@@ -303,6 +373,8 @@ class AssistantMessageWidget(QWidget):
     """An answer: thinking panel, Markdown body, and a footer with state, stats and actions."""
 
     regenerate_requested = Signal()
+    alternatives_requested = Signal()  # Generate answers: several versions at once
+    answer_now_requested = Signal()  # from the live thinking panel's Answer now
 
     def __init__(self, renderer: MarkdownRenderer, show_thinking: bool,
                  keep_thinking_open: bool, parent: QWidget | None = None) -> None:
@@ -311,6 +383,7 @@ class AssistantMessageWidget(QWidget):
         self.show_thinking = show_thinking
         self.keep_thinking_open = keep_thinking_open
         self.thinking: ThinkingPanel | None = None
+        self.answer_now_available = False  # the engine can cut the thinking short
         self._answer = ""
         self._last_render = 0.0
         self.streaming = False
@@ -328,7 +401,7 @@ class AssistantMessageWidget(QWidget):
         self.footer.setObjectName("messageFooter")
         self.state = QLabel()
         self.state.setObjectName("messageState")
-        self.stats = QLabel()
+        self.stats = ElidedLabel()  # a narrow window shortens it, never cuts it
         self.stats.setObjectName("messageStats")
         self.copy_button = QToolButton()
         self.copy_button.setObjectName("copyMessageButton")
@@ -341,13 +414,24 @@ class AssistantMessageWidget(QWidget):
         self.regenerate_button.setAccessibleName(self.tr("Regenerate answer"))
         self.regenerate_button.clicked.connect(self.regenerate_requested)
         self.regenerate_button.hide()
+        self.alternatives_button = QToolButton()
+        self.alternatives_button.setObjectName("alternativesButton")
+        self.alternatives_button.setText(self.tr("Generate answers"))
+        self.alternatives_button.setAccessibleName(self.tr("Generate several answers"))
+        self.alternatives_button.setToolTip(self.tr("Write several answers at once; they "
+                                                    "become versions of this answer."))
+        self.alternatives_button.clicked.connect(self.alternatives_requested)
+        self.alternatives_button.hide()
+        self.actions = MessageActions(self, editable=False, full_text=lambda: self._answer)
         footer = QHBoxLayout(self.footer)
         footer.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.state, self.stats):
-            footer.addWidget(widget)
-        footer.addStretch(1)
+        footer.addWidget(self.actions.versions)
+        footer.addWidget(self.state)
+        footer.addWidget(self.stats, 1)  # takes the room the buttons leave, shortened in it
         footer.addWidget(self.copy_button)
         footer.addWidget(self.regenerate_button)
+        footer.addWidget(self.alternatives_button)
+        footer.addWidget(self.actions.fork_button)
 
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 6, 0, 10)
@@ -423,7 +507,7 @@ class AssistantMessageWidget(QWidget):
             if panel.reasoning() != message.reasoning_content:
                 panel.set_reasoning(message.reasoning_content)
             unfinished = bool(stats.get("reasoning_unfinished"))
-            panel.finish(stats.get("thinking_s"), unfinished)
+            panel.finish(stats.get("thinking_s"), unfinished, stats.get("thinking_cut"))
             if not self.keep_thinking_open and message.content:
                 panel.set_expanded(False)
         self._answer = message.content
@@ -451,10 +535,22 @@ class AssistantMessageWidget(QWidget):
                          else self.tr("{n} tokens").format(n=tokens))
         if rate:
             parts.append(self.tr("{rate:.1f} tokens/s").format(rate=rate))
+        if message.model:  # the model that wrote it, which may not be the one open now
+            parts.insert(0, ModelSource.parse(message.model).display_name)
         self.stats.setText(" · ".join(parts))
+        written_by = (self.tr("Written by {model}").format(model=message.model)
+                      if message.model else "")
+        self.stats.setToolTip("\n".join(filter(None, (self.stats.text(), written_by))))
+
+    def set_answer_now_available(self, available: bool) -> None:
+        """While streaming: whether the thinking panel offers Answer now."""
+        self.answer_now_available = available
+        if self.thinking is not None and self.streaming:
+            self.thinking.set_answer_now_available(available)
 
     def set_last(self, last: bool) -> None:
         self.regenerate_button.setVisible(last)
+        self.alternatives_button.setVisible(last)
 
     def set_thinking_visible(self, visible: bool) -> None:
         self.show_thinking = visible
@@ -472,6 +568,9 @@ class AssistantMessageWidget(QWidget):
             self._thinking_started = time.monotonic()
             self.thinking = ThinkingPanel()
             self.thinking.set_expanded(expanded)
+            self.thinking.answer_now_requested.connect(self.answer_now_requested)
+            if self.streaming:
+                self.thinking.set_answer_now_available(self.answer_now_available)
             self._layout.insertWidget(0, self.thinking)
             self.thinking.setVisible(self.show_thinking)
         return self.thinking

@@ -27,6 +27,7 @@ from desktop_chat.core.inference import (
 )
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings
+from desktop_chat.ui.language import translated
 
 
 class SettingsHolder(Protocol):
@@ -39,7 +40,7 @@ class ModelController(QObject):
     """Loads models through the worker and keeps the window and settings informed."""
 
     state_changed = Signal(object)  # ModelState, the newest only
-    loading_progressed = Signal(float, str)
+    loading_progressed = Signal(float, object)  # fraction, what happens (a message)
     model_ready = Signal(object)  # ModelInfo: a load finished
     loading_failed = Signal(object)  # LoadFailure (any dialog has been shown)
 
@@ -166,28 +167,29 @@ class ModelController(QObject):
 
     def _show_failure(self, failure: LoadFailure) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("The model could not be opened"),
-                          failure.message, QMessageBox.StandardButton.Ok, self.parent_widget)
+                          translated(failure.message), QMessageBox.StandardButton.Ok,
+                          self.parent_widget)
         box.setObjectName("modelErrorDialog")
         if self.model is not None:
             box.setInformativeText(self.tr("{name} is still open.").format(name=self.model.name))
         else:
             box.setInformativeText(self.tr("No model is open."))
         if failure.details:
-            box.setDetailedText(failure.details)
+            box.setDetailedText(translated(failure.details))
         box.open()
 
     def _ask(self, title: str, failure: LoadFailure, name: str,
              on_yes: Callable[[], None]) -> QMessageBox:
         """A question that does not block (no nested event loop): ``on_yes`` runs when the
         user agrees, unless the window has closed meanwhile (``open`` checks)."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, failure.message,
+        box = QMessageBox(QMessageBox.Icon.Question, title, translated(failure.message),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self.parent_widget)
         box.setObjectName(name)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if failure.details:
-            box.setDetailedText(failure.details)
+            box.setDetailedText(translated(failure.details))
         yes = box.button(QMessageBox.StandardButton.Yes)
         box.buttonClicked.connect(lambda button: button is yes and on_yes())
         box.open()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.ui.language import translated
+
+BASE_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's text without the memory estimate
 
 
 def source_kind(source: ModelSource) -> str:
@@ -55,6 +59,7 @@ class ModelPicker(QDialog):
             self.list.addItem(item)
             if entry == current:
                 item.setText(item.text() + self.tr(" · open now"))
+            item.setData(BASE_TEXT_ROLE, item.text())
         if self.list.count():
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda item: self._open(item))
@@ -86,6 +91,22 @@ class ModelPicker(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(empty)
         layout.addLayout(buttons)
+
+    def show_facts(self, facts: Any) -> None:
+        """A model's memory estimate (core.model_facts.ModelFacts, from the worker): how
+        much it needs with the current settings, and whether that fits now."""
+        if not facts.needed_bytes:
+            return
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) != facts.entry:
+                continue
+            needed = f"{facts.needed_bytes / 2**30:.1f}"
+            memory = (self.tr(" · needs about {needed} GB") if facts.fits else self.tr(
+                " · needs about {needed} GB: does not fit now")).format(needed=needed)
+            item.setText(item.data(BASE_TEXT_ROLE) + memory)
+            if not facts.fits and facts.ways_out:
+                item.setToolTip("\n".join([facts.entry, *map(translated, facts.ways_out)]))
 
     def describe(self, source: ModelSource) -> str:
         """What kind of model this is and which engine runs it, in a few words."""

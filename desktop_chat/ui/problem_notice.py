@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from desktop_chat.ui.language import translated
+
 ONE_OFF = "last"  # the key of problems that happen once: the newest replaces the last
 LASTING = frozenset({"save", "settings"})  # closed by the user: stays closed until changed
 MAX_PROBLEMS = 3
@@ -58,6 +60,7 @@ class ProblemNotice(QFrame):
         self.hide()
 
     def show_problem(self, key: str, text: str, retry: bool = False) -> None:
+        text = translated(text)  # a message from core (a settings or save problem)
         if len(text) > MAX_CHARS:
             text = text[: MAX_CHARS - 1].rstrip() + "…"
         if self._problems.get(key) == text or self._dismissed.get(key) == text:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.model_source import ModelSource, ServerAddressError, normalize_base_url
 from desktop_chat.core.secrets import api_key_for, remember_api_key, store_api_key
+from desktop_chat.ui.language import translated
 
 LIST_DELAY_MS = 600  # after the last keystroke in the address, ask the server for its models
 
@@ -98,7 +99,7 @@ class ServerDialog(QDialog):
         try:
             return normalize_base_url(self.url.text())
         except ServerAddressError as error:
-            self.status.setText(str(error))
+            self.status.setText(translated(error))
             return None
 
     def list_models(self) -> None:
@@ -113,7 +114,7 @@ class ServerDialog(QDialog):
         if base_url != self.base_url():
             return  # the answer to an address the user has since changed
         if error:
-            self.status.setText(error)
+            self.status.setText(translated(error))
             return
         typed = self.model.currentText()
         self.model.clear()
@@ -143,6 +144,6 @@ class KeySaver(QObject):
     def store(self, base_url: str, key: str) -> None:
         def run() -> None:
             if problem := store_api_key(base_url, key):
-                self.not_stored.emit(problem)
+                self.not_stored.emit(translated(problem))
 
         QThreadPool.globalInstance().start(run)

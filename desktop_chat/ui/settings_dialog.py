@@ -5,29 +5,36 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat.core.settings import AppSettings, GenerationSettings
+from desktop_chat.ui.language import LANGUAGES, translated
+from desktop_chat.ui.language import SYSTEM as SYSTEM_LANGUAGE
+from desktop_chat.ui.number_inputs import decimal_input, whole_number_input
 
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, model_defaults: dict[str, Any] | None,
-                 parent: QWidget | None = None, context_note: str = "") -> None:
+                 parent: QWidget | None = None, context_note: str = "",
+                 models_dir_default: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
@@ -37,27 +44,32 @@ class SettingsDialog(QDialog):
 
         generation = QGroupBox(self.tr("Generation"))
         form = QFormLayout(generation)
-        self.temperature = self._double("temperatureInput", 0.0, 2.0, 0.05, 2)
-        self.top_p = self._double("topPInput", 0.01, 1.0, 0.01, 2)
-        self.top_k = self._int("topKInput", 0, 1000)
+        self.temperature = decimal_input("temperatureInput", 0.0, 2.0, 0.05, 2)
+        self.top_p = decimal_input("topPInput", 0.01, 1.0, 0.01, 2)
+        self.top_k = whole_number_input("topKInput", 0, 1000)
         self.top_k.setSpecialValueText(self.tr("Off"))
-        self.max_new_tokens = self._int("maxNewTokensInput", 1, 131072)
-        self.repetition_penalty = self._double("repetitionPenaltyInput", 1.0, 2.0, 0.05, 2)
+        self.max_new_tokens = whole_number_input("maxNewTokensInput", 1, 131072)
+        self.repetition_penalty = decimal_input("repetitionPenaltyInput", 1.0, 2.0, 0.05, 2)
         self.do_sample = self._check("doSampleInput", self.tr("Sample (off: always the most "
                                                              "likely token)"))
         self.fixed_seed = self._check("fixedSeedInput", self.tr("Fixed seed"))
-        self.seed = self._int("seedInput", 0, 2**31 - 1)
+        self.seed = whole_number_input("seedInput", 0, 2**31 - 1)
         self.fixed_seed.toggled.connect(self.seed.setEnabled)
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.fixed_seed)
         seed_row.addWidget(self.seed, 1)
-        self.context_limit = self._int("contextLimitInput", 0, 1_048_576)
+        self.context_limit = whole_number_input("contextLimitInput", 0, 1_048_576)
         self.context_limit.setSpecialValueText(self.tr("Automatic"))
         self.context_note = QLabel(self.tr("Automatic: {why}").format(why=context_note)
                                    if context_note else self.tr(
             "Automatic: what fits in half of the free memory, up to the model's maximum "
             "(shown here once a model is open)."))
         self.context_note.setObjectName("contextLimitNote")
+        self.thinking_budget = whole_number_input("thinkingBudgetInput", 0, 131072)
+        self.thinking_budget.setSpecialValueText(self.tr("No limit"))
+        self.thinking_budget.setToolTip(self.tr(
+            "After this many thinking tokens the model is made to close its thinking and "
+            "answer, as Answer now does. Models on a server are not limited."))
         self.context_note.setWordWrap(True)
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setObjectName("systemPromptInput")
@@ -78,6 +90,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Maximum reply length (tokens)"), self.max_new_tokens)
         form.addRow(self.tr("Context limit (tokens)"), self.context_limit)
         form.addRow("", self.context_note)
+        form.addRow(self.tr("Thinking budget (tokens)"), self.thinking_budget)
         form.addRow("", self.do_sample)
         form.addRow(self.tr("Seed"), seed_row)
         form.addRow(self.tr("System prompt"), self.system_prompt)
@@ -100,6 +113,7 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("reloadNote")
         model_form.addRow("", note)
+        model_form.addRow(self.tr("Models folder"), self._models_folder_row(models_dir_default))
 
         display = QGroupBox(self.tr("Display"))
         display_form = QFormLayout(display)
@@ -113,6 +127,22 @@ class SettingsDialog(QDialog):
         display_form.addRow("", self.show_reasoning)
         display_form.addRow("", self.keep_reasoning_open)
         display_form.addRow(self.tr("Theme"), self.theme)
+        self.alternatives = whole_number_input("alternativesInput", 2, 4)
+        self.alternatives.setToolTip(self.tr("How many answers Generate answers writes at "
+                                             "once, as versions of one answer."))
+        display_form.addRow(self.tr("Answers to generate"), self.alternatives)
+        self.language = self._combo("languageInput", [
+            (SYSTEM_LANGUAGE, self.tr("Follow the system")),
+            *((code, name) for code, name in LANGUAGES.items())])
+        self.language.setToolTip(self.tr("Takes effect the next time Desktop Chat starts."))
+        display_form.addRow(self.tr("Language"), self.language)
+        self.language_note = QLabel(self.tr("Restart Desktop Chat to see the new language."))
+        self.language_note.setObjectName("languageRestartNote")
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        self.language.currentIndexChanged.connect(lambda: self.language_note.setVisible(
+            self.language.currentData() != self._settings.language))
+        display_form.addRow("", self.language_note)
 
         self.error = QLabel()
         self.error.setObjectName("settingsError")
@@ -122,14 +152,39 @@ class SettingsDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        sections = QWidget()
+        sections_layout = QVBoxLayout(sections)
+        sections_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (generation, model, display):
+            sections_layout.addWidget(widget)
+        # The sections scroll: all of them are taller than a small laptop screen.
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsSections")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(sections)
         layout = QVBoxLayout(self)
-        for widget in (generation, model, display, self.error, buttons):
+        for widget in (scroll, self.error, buttons):
             layout.addWidget(widget)
         for form_layout in (form, model_form, display_form):
             _name_fields_after_labels(form_layout)
         self._load(settings)
-        # The wrapped notes make the minimum too small to read: open at the preferred size.
-        self.resize(self.sizeHint())
+        # The wrapped notes make the minimum too small to read: open at the preferred size,
+        # as tall as the screen allows.
+        self.resize(self._opening_size(sections, scroll))
+
+    def _opening_size(self, sections: QWidget, scroll: QScrollArea) -> QSize:
+        wanted = sections.sizeHint()
+        margins = self.layout().contentsMargins()
+        extra_height = (self.sizeHint().height() - scroll.sizeHint().height())
+        width = (wanted.width() + scroll.verticalScrollBar().sizeHint().width()
+                 + margins.left() + margins.right())
+        height = wanted.height() + extra_height
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            height = min(height, int(screen.availableGeometry().height() * 0.9))
+        return QSize(width, height)
 
     # ----- values --------------------------------------------------------------------------
 
@@ -139,7 +194,10 @@ class SettingsDialog(QDialog):
         self._set_combo(self.dtype, settings.dtype)
         self.show_reasoning.setChecked(settings.show_reasoning)
         self.keep_reasoning_open.setChecked(settings.keep_reasoning_open)
+        self.alternatives.setValue(settings.alternatives)
         self._set_combo(self.theme, settings.theme)
+        self._set_combo(self.language, settings.language)
+        self.models_dir.setText(settings.models_dir or "")
 
     def _load_generation(self, g: GenerationSettings) -> None:
         self.temperature.setValue(g.temperature)
@@ -152,6 +210,7 @@ class SettingsDialog(QDialog):
         self.seed.setEnabled(g.seed is not None)
         self.seed.setValue(g.seed or 0)
         self.context_limit.setValue(g.context_limit)
+        self.thinking_budget.setValue(g.thinking_budget)
         self.system_prompt.setPlainText(g.system_prompt)
 
     def settings(self) -> AppSettings:
@@ -164,46 +223,56 @@ class SettingsDialog(QDialog):
             seed=self.seed.value() if self.fixed_seed.isChecked() else None,
             system_prompt=self.system_prompt.toPlainText(),
             context_limit=self.context_limit.value(),
+            thinking_budget=self.thinking_budget.value(),
         )
         return dataclasses.replace(
             self._settings, generation=generation, device=self.device.currentData(),
             dtype=self.dtype.currentData(), show_reasoning=self.show_reasoning.isChecked(),
             keep_reasoning_open=self.keep_reasoning_open.isChecked(),
-            theme=self.theme.currentData())
+            alternatives=self.alternatives.value(),
+            theme=self.theme.currentData(), language=self.language.currentData(),
+            models_dir=self.models_dir.text().strip() or None)
 
     def reset_to_model_defaults(self) -> None:
         base = dataclasses.replace(GenerationSettings(),
                                    max_new_tokens=self.max_new_tokens.value(),
-                                   context_limit=self.context_limit.value())
+                                   context_limit=self.context_limit.value(),
+                                   thinking_budget=self.thinking_budget.value())
         self._load_generation(base.with_model_defaults(self._model_defaults))
 
     def accept(self) -> None:
         problems = self.settings().problems()
         if problems:
             self.error.setText(self.tr("Please correct: {problems}").format(
-                problems="; ".join(problems.values())))
+                problems=self.tr("; ").join(translated(p) for p in problems.values())))
             self.error.show()
             return
         super().accept()
 
     # ----- widgets -------------------------------------------------------------------------
 
-    def _double(self, name: str, low: float, high: float, step: float,
-                decimals: int) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
-        box.setObjectName(name)
-        box.setRange(low, high)
-        box.setSingleStep(step)
-        box.setDecimals(decimals)
-        box.setAccessibleName(name.removesuffix("Input"))
-        return box
+    def _models_folder_row(self, default: str) -> QWidget:
+        """Where downloaded models go: empty means the default, shown as the placeholder."""
+        self.models_dir = QLineEdit()
+        self.models_dir.setObjectName("modelsFolderInput")
+        self.models_dir.setPlaceholderText(default)
+        self.models_dir.setToolTip(self.tr("Models downloaded with Get a Model go here."))
+        choose = QPushButton(self.tr("Choose…"))
+        choose.setObjectName("chooseModelsFolderButton")
+        choose.setAccessibleName(self.tr("Choose the models folder"))
+        choose.clicked.connect(lambda: self._choose_models_folder(default))
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.models_dir, 1)
+        box.addWidget(choose)
+        return row
 
-    def _int(self, name: str, low: int, high: int) -> QSpinBox:
-        box = QSpinBox()
-        box.setObjectName(name)
-        box.setRange(low, high)
-        box.setAccessibleName(name.removesuffix("Input"))
-        return box
+    def _choose_models_folder(self, default: str) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Models Folder"), self.models_dir.text() or default)
+        if folder:
+            self.models_dir.setText(folder)
 
     def _check(self, name: str, text: str) -> QCheckBox:
         box = QCheckBox(text)

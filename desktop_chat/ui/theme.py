@@ -104,12 +104,17 @@ def stylesheet(theme: Theme) -> str:
     #messageError {{ color: {t.error}; }}
     #messageFooter QToolButton {{ border: none; color: {t.muted}; padding: 2px 6px; }}
     #messageFooter QToolButton:hover {{ color: {t.accent}; }}
+    #messageFooter QToolButton:disabled {{ color: {t.border}; }}
+    #messageEditInput {{ border: 1px solid {t.accent}; border-radius: 10px; padding: 6px;
+        background: {t.user_bubble}; }}
+    #messageEditHint {{ color: {t.muted}; }}
     #composer {{ background: {t.surface}; border-top: 1px solid {t.border}; }}
     #messageInput {{ border: 1px solid {t.border}; border-radius: 10px; padding: 6px;
         background: {t.window}; }}
     #sendButton, #stopButton {{ border-radius: 10px; padding: 8px 16px; font-weight: 600; }}
-    #sendButton, #emptyStateOpenButton {{ background: {t.button}; color: white; border: none; }}
-    #emptyStateOpenButton {{ border-radius: 8px; padding: 8px 18px; font-weight: 600; }}
+    #sendButton, #emptyStateGetModelButton {{ background: {t.button}; color: white;
+        border: none; }}
+    #emptyStateGetModelButton {{ border-radius: 8px; padding: 8px 18px; font-weight: 600; }}
     #modelStatus {{ border-left: 1px solid {t.border}; padding-left: 10px; }}
     #replyStats {{ color: {t.muted}; }}
     #sendButton:disabled {{ background: {t.border}; color: {t.muted}; }}

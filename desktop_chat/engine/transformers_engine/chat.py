@@ -8,22 +8,29 @@ A long prompt is prefilled here in chunks of PREFILL_CHUNK tokens before ``gener
 so cancel (and closing the window) take effect within one chunk, and progress is reported.
 ``generate`` then finds everything but the last prompt token in the cache.
 
-Across turns the KV cache of the last generation is kept with the token ids it covers. The
-next prompt is compared id by id; the cache is cropped to the longest common prefix
+Across turns the KV caches of the last few generations (every branch of the conversation
+tree) are kept with the token ids they cover (prefix_cache.py). The next prompt is
+compared id by id with each; a copy of the one sharing the longest prefix is cropped to it
 (leaving at least one new token to run) when the cache can be cropped (sliding-window and
-linear-attention caches cannot: they get a fresh cache). R1's template drops earlier
-reasoning, so the shared prefix ends where the previous answer's reasoning began.
+linear-attention caches cannot: they are used only when the prompt extends them). R1's
+template drops earlier reasoning, so the shared prefix ends where that reasoning began.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import traceback
 from typing import Any
 
 import torch
-from transformers import DynamicCache, StoppingCriteria, StoppingCriteriaList
+from transformers import (
+    DynamicCache,
+    LogitsProcessorList,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
 from transformers.generation.streamers import BaseStreamer
 
 from desktop_chat.core.context_budget import automatic_context
@@ -36,19 +43,20 @@ from desktop_chat.core.inference import (
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.reply import ReplyStream
 from desktop_chat.core.settings import GenerationSettings
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import PromptTooLongError
-from desktop_chat.engine.prompt import (
-    ChatMessages,
-    PreparedPrompt,
-    common_prefix_length,
-    fit_prompt,
-)
+from desktop_chat.engine.prompt import ChatMessages, PreparedPrompt, fit_prompt
+from desktop_chat.engine.prompt_counter import PromptCounter
+from desktop_chat.engine.thinking_budget import ThinkingBudget
+from desktop_chat.engine.transformers_engine.alternatives import generate_batch
 from desktop_chat.engine.transformers_engine.loader import (
     LoadedModel,
     free_memory,
     kv_bytes_per_token,
     unload,
 )
+from desktop_chat.engine.transformers_engine.prefix_cache import PrefixCache
+from desktop_chat.engine.transformers_engine.thinking_processor import ThinkingBudgetProcessor
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +161,8 @@ class TransformersEngine:
         self.model = loaded.model
         self.tokenizer = loaded.tokenizer
         self.template = HFChatTemplate(self.tokenizer)
+        self._counter: PromptCounter | None = None
         self.reuse_cache = reuse_cache
-        self._cache: Any = None
-        self._cache_ids: list[int] = []
         eos = self.model.generation_config.eos_token_id
         eos_ids = set(eos) if isinstance(eos, list) else {eos} if eos is not None else set()
         if self.tokenizer.eos_token_id is not None:
@@ -173,7 +180,11 @@ class TransformersEngine:
             memory_bytes=loaded.weights_bytes, reason=choice.reason,
             context_reason=self.context.reason,
             notices=tuple(loaded.notices), model_defaults=loaded.model_defaults,
+            can_answer_now=True, batches_alternatives=True,
         )
+        # Caches of earlier branches: within the memory the context budget leaves free.
+        self.prefixes = PrefixCache(kv_bytes_per_token(self.model.config, choice)
+                                    * self.context.tokens)
 
     # ----- prompt ------------------------------------------------------------------------
 
@@ -185,6 +196,9 @@ class TransformersEngine:
 
     def generate(self, request: GenerationRequest, cancel: threading.Event,
                  emit: EventSink) -> None:
+        if request.alternatives > 1:  # several answers in one batch: alternatives.py
+            generate_batch(self, request, cancel, emit)
+            return
         limit = request.settings.context_limit
         reply = ReplyStream(emit, context_size=min(limit, self.loaded.context_size) if limit
                             else self.context.tokens)
@@ -195,7 +209,8 @@ class TransformersEngine:
             return
         except Exception as failure:  # a template that raises, a tokenizer error
             log.exception("the prompt could not be built")
-            reply.fail(f"The prompt could not be built: {failure}", traceback.format_exc())
+            reply.fail(tr("The prompt could not be built: {error}", error=str(failure)),
+                       traceback.format_exc())
             return
         reply.begin(opens_reasoning=prompt.opens_reasoning)
         stats = reply.stats
@@ -214,15 +229,18 @@ class TransformersEngine:
                 cache=cache,
                 streamer=streamer,
                 stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
+                logits_processor=LogitsProcessorList([self._thinking_budget(request, reply)]),
                 **self._sampling(request.settings, prompt.max_new_tokens),
             )
         except Exception as failure:  # anything from inside generate(): report, don't hang
             log.exception("generation failed")
             self._drop_cache()
-            reply.fail(f"The model stopped with an error: {failure}", traceback.format_exc())
+            reply.fail(tr("The model stopped with an error: {error}", error=str(failure)),
+                       traceback.format_exc())
             return
         all_ids = output[0].tolist()
-        self._cache, self._cache_ids = cache, all_ids[: cache.get_seq_length()]
+        if self.reuse_cache:
+            self.prefixes.put(cache, all_ids)
         generated = len(all_ids) - len(prompt.input_ids)
         if cancel.is_set():
             reply.finish("cancelled")
@@ -231,9 +249,28 @@ class TransformersEngine:
         else:
             reply.finish("stop")
 
+    def _thinking_budget(self, request: GenerationRequest,
+                         reply: ReplyStream) -> ThinkingBudgetProcessor:
+        """Answer now and the thinking budget (engine/thinking_budget.py)."""
+        budget = ThinkingBudget.for_request(
+            reply, lambda text: self.tokenizer.encode(text, add_special_tokens=False),
+            request.settings.thinking_budget, request.answer_now)
+        return ThinkingBudgetProcessor(budget, self.tokenizer)
+
+    def prompt_counter(self) -> PromptCounter:
+        """Counts prompts while the user types, on another thread: with a copy of the
+        tokenizer, as a fast tokenizer used from two threads at once may refuse."""
+        if self._counter is None:
+            tokenizer = self.tokenizer
+            self._counter = PromptCounter(lambda: HFChatTemplate(copy.deepcopy(tokenizer)),
+                                          self.context.tokens, self.loaded.context_size)
+        return self._counter
+
     def close(self) -> None:
         """Drop every reference to the model before freeing it: memory held by a reference
         left here would still count as used when the next model checks what is free."""
+        if self._counter is not None:
+            self._counter.close()
         self._drop_cache()
         self.model = self.tokenizer = self.template = None
         unload(self.loaded)
@@ -276,24 +313,12 @@ class TransformersEngine:
         return kwargs
 
     def _take_cache(self, input_ids: list[int]) -> tuple[Any, int]:
-        """The previous turn's cache cropped to what this prompt shares with it, or a new one.
-
-        Caches that cannot be cropped (linear attention, recurrent state; sliding-window
-        layers once they have dropped old tokens) are reused only when the new prompt
-        extends them exactly; otherwise the prompt is read again from the start."""
-        cache, self._cache = self._cache, None  # never left half-updated if generate fails
-        if cache is not None and self.reuse_cache:
-            shared = min(common_prefix_length(self._cache_ids, input_ids), len(input_ids) - 1)
-            cached = cache.get_seq_length()
-            if shared > 0 and shared == cached:
-                return cache, shared
-            if shared > 0 and getattr(cache, "is_croppable", False):
-                try:
-                    cache.crop(shared - cached)  # a negative count removes from the end
-                    return cache, shared
-                except (RuntimeError, ValueError, NotImplementedError) as refused:
-                    log.debug("the cache cannot be cropped here (%s): a fresh one", refused)
-        return DynamicCache(config=self.model.config), 0
+        """A copy of the kept cache sharing the longest prefix with this prompt, cropped to
+        it (engine/transformers_engine/prefix_cache.py), or a new one."""
+        hit = self.prefixes.take(input_ids) if self.reuse_cache else None
+        if hit is None:
+            return DynamicCache(config=self.model.config), 0
+        return hit.cache, hit.reused
 
     def _drop_cache(self) -> None:
-        self._cache, self._cache_ids = None, []
+        self.prefixes.clear()

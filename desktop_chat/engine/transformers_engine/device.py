@@ -23,6 +23,7 @@ from pathlib import Path
 
 import torch
 
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import ModelLoadError
 
 FP16_UNSAFE_MODEL_TYPES = frozenset({"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
@@ -73,60 +74,64 @@ def choose_device(device: str = "auto", dtype: str = "auto",
     """Resolve the user's preferences (``auto`` or a name) into a device and dtype."""
     if device == "auto":
         device = detect_accelerator()
-        device_reason = f"{_describe(device)} was detected"
+        device_reason = tr("{device} was detected", device=_describe(device))
     else:
         if device != "cpu" and not _available(device):
-            raise DeviceUnavailableError(
-                f"The device {device.upper()} was chosen in the settings but is not available "
-                f"on this computer. Choose Automatic or CPU."
-            )
-        device_reason = f"{_describe(device)} was chosen in the settings"
+            raise DeviceUnavailableError(tr(
+                "The device {device} was chosen in the settings but is not available on this "
+                "computer. Choose Automatic or CPU.", device=device.upper()))
+        device_reason = tr("{device} was chosen in the settings", device=_describe(device))
     if dtype == INT4:
         return _int4_choice(device, device_reason)
     if dtype == "auto":
         chosen, dtype_reason = _default_dtype(device, model_type)
     else:
         chosen = DTYPES[dtype]
-        dtype_reason = f"{dtype} was chosen in the settings"
+        dtype_reason = tr("{precision} was chosen in the settings", precision=dtype)
         if chosen is torch.float16 and model_type in FP16_UNSAFE_MODEL_TYPES:
-            dtype_reason += f" (float16 can overflow with {model_type} models)"
-    return DeviceChoice(device, chosen, device_name(device), f"{device_reason}; {dtype_reason}")
+            dtype_reason = tr("{precision} was chosen in the settings (float16 can overflow "
+                              "with {model} models)", precision=dtype, model=model_type)
+    return DeviceChoice(device, chosen, device_name(device), tr(
+        "{device_reason}; {precision_reason}", device_reason=device_reason,
+        precision_reason=dtype_reason))
 
 
 def _int4_choice(device: str, device_reason: str) -> DeviceChoice:
     from desktop_chat.engine.transformers_engine.quantize import int4_available
 
     if device != "cpu":
-        raise DeviceUnavailableError(
+        raise DeviceUnavailableError(tr(
             "int4 (torchao) runs on the CPU only. Choose the CPU as the device, or another "
-            "precision.")
+            "precision."))
     if (missing := int4_available()) is not None:
-        raise DeviceUnavailableError(f"int4 precision is not available here: {missing}")
-    return DeviceChoice(device, torch.bfloat16, device_name(device),
-                        f"{device_reason}; int4 weight-only was chosen in the settings",
-                        quantization=INT4)
+        raise DeviceUnavailableError(tr("int4 precision is not available here: {why}",
+                                        why=missing))
+    return DeviceChoice(device, torch.bfloat16, device_name(device), tr(
+        "{device_reason}; {precision_reason}", device_reason=device_reason,
+        precision_reason=tr("int4 weight-only was chosen in the settings")),
+        quantization=INT4)
 
 
 def _default_dtype(device: str, model_type: str | None) -> tuple[torch.dtype, str]:
     fp16_ok = model_type not in FP16_UNSAFE_MODEL_TYPES
     if device == "cuda":
         if torch.cuda.is_bf16_supported():
-            return torch.bfloat16, "bfloat16: supported by this GPU"
+            return torch.bfloat16, tr("bfloat16: supported by this GPU")
         if fp16_ok:
-            return torch.float16, "float16: this GPU has no bfloat16"
-        return torch.float32, (f"float32: this GPU has no bfloat16 and {model_type} "
-                               f"overflows float16")
+            return torch.float16, tr("float16: this GPU has no bfloat16")
+        return torch.float32, tr("float32: this GPU has no bfloat16 and {model} overflows "
+                                 "float16", model=model_type)
     if device == "xpu":
         if torch.xpu.is_bf16_supported():
-            return torch.bfloat16, "bfloat16: supported by this GPU"
-        return torch.float32, "float32: this GPU has no bfloat16"
+            return torch.bfloat16, tr("bfloat16: supported by this GPU")
+        return torch.float32, tr("float32: this GPU has no bfloat16")
     if device == "mps":
         if torch.backends.mps.is_macos_or_newer(14, 0):
-            return torch.bfloat16, "bfloat16: supported by Metal on macOS 14 and newer"
-        return torch.float32, "float32: bfloat16 needs macOS 14 on Apple GPUs"
+            return torch.bfloat16, tr("bfloat16: supported by Metal on macOS 14 and newer")
+        return torch.float32, tr("float32: bfloat16 needs macOS 14 on Apple GPUs")
     if cpu_has_native_bf16():
-        return torch.bfloat16, "bfloat16: this processor computes it natively"
-    return torch.float32, "float32: this processor has no native bfloat16"
+        return torch.bfloat16, tr("bfloat16: this processor computes it natively")
+    return torch.float32, tr("float32: this processor has no native bfloat16")
 
 
 def _available(device: str) -> bool:
@@ -140,8 +145,8 @@ def _available(device: str) -> bool:
 
 
 def _describe(device: str) -> str:
-    return {"cuda": "a CUDA GPU", "mps": "the Apple GPU (Metal)", "xpu": "an Intel GPU",
-            "cpu": "the CPU"}[device]
+    return {"cuda": tr("a CUDA GPU"), "mps": tr("the Apple GPU (Metal)"),
+            "xpu": tr("an Intel GPU"), "cpu": tr("the CPU")}[device]
 
 
 def device_name(device: str) -> str:
@@ -150,8 +155,8 @@ def device_name(device: str) -> str:
     if device == "xpu":
         return torch.xpu.get_device_name(0)
     if device == "mps":
-        return f"Apple GPU ({platform.machine()})"
-    return f"CPU ({torch.get_num_threads()} threads)"
+        return tr("Apple GPU ({machine})", machine=platform.machine())
+    return tr("CPU ({n} threads)", n=torch.get_num_threads())
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_N
 from transformers.utils import logging as hf_logging
 
 from desktop_chat.core.inference import ProgressCallback
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
 from desktop_chat.engine.model_files import gguf_file_of
 from desktop_chat.engine.transformers_engine.device import (
@@ -106,7 +107,7 @@ def inspect_model_folder(path: str | Path, allow_remote_code: bool = False) -> M
         if not isinstance(config, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as error:
-        raise ModelLoadError("The model's config.json is damaged.", str(error)) from None
+        raise ModelLoadError(tr("The model's config.json is damaged."), str(error)) from None
 
     folder = ModelFolder(path=path, name=path.name, config=config,
                          model_type=config.get("model_type"))
@@ -120,7 +121,7 @@ def _inspect_gguf(file: Path) -> ModelFolder:
     try:
         import gguf  # noqa: F401  transformers' GGUF reader needs it
     except ImportError:
-        raise ModelLoadError("Opening .gguf files needs the 'gguf' package.") from None
+        raise ModelLoadError(tr("Opening .gguf files needs the 'gguf' package.")) from None
     return ModelFolder(path=file.parent, name=file.stem, gguf_file=file.name,
                        weight_files=[file])
 
@@ -132,17 +133,18 @@ def _check_architecture(folder: ModelFolder, allow_remote_code: bool) -> None:
     if "auto_map" in folder.config and not native:
         if not allow_remote_code:
             raise RemoteCodeRequired(
-                "This model runs Python code from its own folder (custom code). "
-                "Allow that only for models from a source you trust.",
+                tr("This model runs Python code from its own folder (custom code). "
+                   "Allow that only for models from a source you trust."),
                 f"config.json names custom classes: {folder.config['auto_map']}",
             )
         folder.uses_remote_code = True
         return
     if not native:
         raise ModelLoadError(
-            f"The installed transformers {transformers.__version__} does not know the "
-            f"architecture “{model_type or ', '.join(architectures) or 'unnamed'}”.",
-            "Update Desktop Chat (or transformers), or choose another model.",
+            tr("The installed transformers {version} does not know the architecture "
+               "“{architecture}”.", version=transformers.__version__,
+               architecture=model_type or ", ".join(architectures) or "unnamed"),
+            tr("Update Desktop Chat (or transformers), or choose another model."),
         )
     causal_classes = set(MODEL_FOR_CAUSAL_LM_MAPPING_NAMES.values())
     named_causal = any(a in causal_classes or a.endswith(("ForCausalLM", "LMHeadModel"))
@@ -151,17 +153,19 @@ def _check_architecture(folder: ModelFolder, allow_remote_code: bool) -> None:
                                                                 not named_causal):
         kind = ", ".join(architectures) or model_type
         raise ModelLoadError(
-            f"“{folder.name}” is not a text-generation model ({kind}).",
-            "Desktop Chat needs a causal language model (…ForCausalLM), the kind that "
-            "continues text.",
+            tr("“{name}” is not a text-generation model ({kind}).", name=folder.name,
+               kind=kind),
+            tr("Desktop Chat needs a causal language model (…ForCausalLM), the kind that "
+               "continues text."),
         )
 
 
 def _check_tokenizer(folder: ModelFolder) -> None:
     if not any((folder.path / name).exists() for name in TOKENIZER_FILES):
         raise ModelLoadError(
-            f"“{folder.name}” has no tokenizer.",
-            f"Expected one of {', '.join(TOKENIZER_FILES)} beside config.json.",
+            tr("“{name}” has no tokenizer.", name=folder.name),
+            tr("Expected one of {files} beside config.json.",
+               files=", ".join(TOKENIZER_FILES)),
         )
     tokenizer_config = folder.path / "tokenizer_config.json"
     in_config = False
@@ -170,7 +174,7 @@ def _check_tokenizer(folder: ModelFolder) -> None:
             in_config = bool(json.loads(tokenizer_config.read_text(encoding="utf-8"))
                              .get("chat_template"))
         except (OSError, ValueError, AttributeError):
-            raise ModelLoadError("The model's tokenizer_config.json is damaged.") from None
+            raise ModelLoadError(tr("The model's tokenizer_config.json is damaged.")) from None
     folder.has_chat_template = in_config or any(
         (folder.path / name).exists() for name in CHAT_TEMPLATE_FILES)
 
@@ -183,13 +187,14 @@ def _check_weights(folder: ModelFolder) -> None:
             try:
                 shards = sorted(set(json.loads(index.read_text())["weight_map"].values()))
             except (OSError, ValueError, KeyError, AttributeError) as error:
-                raise ModelLoadError(f"The weights index {index_name} is damaged.",
-                                     str(error)) from None
+                raise ModelLoadError(tr("The weights index {name} is damaged.",
+                                        name=index_name), str(error)) from None
             missing = [s for s in shards if not (path / s).exists()]
             if missing:
                 raise ModelLoadError(
-                    f"Weight files are missing from “{folder.name}” (the download may be "
-                    f"incomplete).", "Missing: " + ", ".join(missing))
+                    tr("Weight files are missing from “{name}” (the download may be "
+                       "incomplete).", name=folder.name),
+                    tr("Missing: {files}", files=", ".join(missing)))
             folder.weight_files = [path / s for s in shards]
             break
     else:
@@ -197,9 +202,9 @@ def _check_weights(folder: ModelFolder) -> None:
             path.glob("pytorch_model*.bin"))
     if not folder.weight_files:
         raise ModelLoadError(
-            f"“{folder.name}” has no weights.",
-            "Expected model.safetensors (or model-00001-of-000NN.safetensors, or "
-            "pytorch_model.bin). Download every file of the model into the folder.",
+            tr("“{name}” has no weights.", name=folder.name),
+            tr("Expected model.safetensors (or model-00001-of-000NN.safetensors, or "
+               "pytorch_model.bin). Download every file of the model into the folder."),
         )
     if all(f.suffix == ".safetensors" for f in folder.weight_files):
         folder.parameter_count = sum(_safetensors_elements(f) for f in folder.weight_files)
@@ -208,8 +213,8 @@ def _check_weights(folder: ModelFolder) -> None:
 def _safetensors_elements(file: Path) -> int:
     """Check a safetensors file's header against its size; return its element count."""
     size = file.stat().st_size
-    damaged = f"The weights file “{file.name}” is truncated or damaged (the download may be " \
-              f"incomplete). Download it again."
+    damaged = tr("The weights file “{name}” is truncated or damaged (the download may be "
+                 "incomplete). Download it again.", name=file.name)
     try:
         with file.open("rb") as handle:
             (header_size,) = struct.unpack("<Q", handle.read(8))
@@ -278,7 +283,7 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
     Call ``check_memory`` first: it refuses a model that cannot fit before any weight is read.
     A quantized choice (int4) keeps its quantized weights in ``cache_dir`` for the next load.
     """
-    progress(0.0, "Reading the tokenizer")
+    progress(0.0, tr("Reading the tokenizer"))
     # local_files_only: a model folder is opened, never downloaded; nothing leaves the machine.
     common: dict[str, Any] = {"trust_remote_code": folder.uses_remote_code,
                               "local_files_only": True}
@@ -287,12 +292,13 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder.path, **common)
     except Exception as error:  # tokenizers raise many types for a bad file
-        raise ModelLoadError("The model's tokenizer could not be read.", repr(error)) from None
+        raise ModelLoadError(tr("The model's tokenizer could not be read."),
+                             repr(error)) from None
     notices = []
     if not getattr(tokenizer, "chat_template", None):
         tokenizer.chat_template = PLAIN_CHAT_TEMPLATE
-        notices.append("This model has no chat template; a plain “User: / Assistant:” "
-                       "format is used, and answers may be weaker.")
+        notices.append(tr("This model has no chat template; a plain “User: / Assistant:” "
+                          "format is used, and answers may be weaker."))
     if cancel.is_set():
         raise LoadCancelled()
 
@@ -300,7 +306,7 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         if cancel.is_set():
             raise LoadCancelled()
         if bar.total:
-            progress(min(bar.n / bar.total, 1.0), "Loading weights")
+            progress(min(bar.n / bar.total, 1.0), tr("Loading weights"))
 
     previous_hook = hf_logging.set_tqdm_hook(
         lambda factory, args, kwargs: _ProgressBar(report, *args, **kwargs))
@@ -316,11 +322,12 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         gc.collect()
         empty_accelerator_cache(choice.device)
         raise ModelLoadError(
-            f"There is not enough memory on the {choice.device_name} for this model in "
-            f"{choice.dtype_name}.", str(error)) from None
+            tr("There is not enough memory on the {device} for this model in {precision}.",
+               device=choice.device_name, precision=choice.dtype_name), str(error)) from None
     except Exception as error:
         gc.collect()
-        raise ModelLoadError("The model's weights could not be loaded.", repr(error)) from None
+        raise ModelLoadError(tr("The model's weights could not be loaded."),
+                             repr(error)) from None
     finally:
         hf_logging.set_tqdm_hook(previous_hook)
     model.eval()
@@ -328,7 +335,7 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         _check_gguf_vocabulary(model, tokenizer)
     if choice.quantization == INT4:
         _quantize(model, folder, progress, cancel, cache_dir)
-    progress(1.0, "Ready")
+    progress(1.0, tr("Ready"))
     return LoadedModel(
         model=model, tokenizer=tokenizer, folder=folder, choice=choice,
         context_size=_context_size(model, tokenizer), notices=notices,
@@ -345,10 +352,10 @@ def _check_gguf_vocabulary(model: Any, tokenizer: Any) -> None:
     beyond = sorted(i for i in tokenizer.all_special_ids if i >= rows)
     if len(tokenizer) > rows or beyond:
         raise ModelLoadError(
-            "transformers cannot read this GGUF file's tokenizer correctly: its special "
-            "tokens land outside the model's vocabulary. Install llama-cpp-python, which "
-            "runs GGUF files as they are (pip install \"desktop-chat[llama-cpp]\"), or open "
-            "the model's Hugging Face folder instead.",
+            tr("transformers cannot read this GGUF file's tokenizer correctly: its special "
+               "tokens land outside the model's vocabulary. Install llama-cpp-python, which "
+               "runs GGUF files as they are (pip install \"desktop-chat[llama-cpp]\"), or "
+               "open the model's Hugging Face folder instead."),
             f"tokenizer size {len(tokenizer)}, embedding rows {rows}, special ids past "
             f"them: {beyond}")
 
@@ -363,11 +370,11 @@ def _quantize(model: Any, folder: ModelFolder, progress: ProgressCallback,
     except LoadCancelled:
         raise
     except (torch.OutOfMemoryError, MemoryError) as error:
-        raise ModelLoadError("There is not enough memory to quantize this model to int4.",
+        raise ModelLoadError(tr("There is not enough memory to quantize this model to int4."),
                              str(error)) from None
     except Exception as error:  # a kernel missing on this CPU, a layer torchao refuses
-        raise ModelLoadError(f"The model could not be quantized to int4: {error}",
-                             repr(error)) from None
+        raise ModelLoadError(tr("The model could not be quantized to int4: {error}",
+                                error=str(error)), repr(error)) from None
 
 
 def _weights_fingerprint(folder: ModelFolder) -> str:
@@ -414,19 +421,25 @@ def kv_bytes_per_token(config: Any, choice: DeviceChoice) -> int:
     return per_token(layers, kv_heads, head_dim, value_bytes)
 
 
-def check_memory(folder: ModelFolder, choice: DeviceChoice) -> None:
-    if not folder.parameter_count:
-        return
-    needed = folder.parameter_count * torch.tensor([], dtype=choice.dtype).element_size()
-    free = free_memory(choice.device)
-    if needed > free * 0.95:
-        raise ModelLoadError(
-            f"This model needs about {needed / 2**30:.1f} GB of memory in "
-            f"{choice.dtype_name}, but only {free / 2**30:.1f} GB is free on the "
-            f"{choice.device_name}.",
-            "Close other programs, choose a smaller model, or a smaller precision in the "
-            "settings.",
-        )
+def check_memory(folder: ModelFolder, choice: DeviceChoice, context_limit: int = 0) -> None:
+    """Refuse, before any weight is read, a model that will not fit: weights in the dtype
+    transformers will hold (a GGUF file dequantized), the KV cache for the context and the
+    runtime overhead, against the memory free on the device (engine/memory_estimate.py).
+    The error names the ways out: a smaller context, a quantized build, the CPU."""
+    from desktop_chat.engine import memory_estimate
+
+    dtype = memory_estimate.INT4 if choice.quantization == INT4 else choice.dtype_name
+    if folder.gguf_file:
+        estimate = memory_estimate.estimate_gguf(
+            folder.path / folder.gguf_file, engine="transformers", device=choice.device,
+            dtype=dtype, context_limit=context_limit)
+    else:
+        try:
+            estimate = memory_estimate.estimate_folder(folder.path, device=choice.device,
+                                                       dtype=dtype, context_limit=context_limit)
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # headers the estimate cannot read: the load itself will say what's wrong
+    memory_estimate.refuse_if_too_big(estimate)
 
 
 def _context_size(model: Any, tokenizer: Any) -> int:

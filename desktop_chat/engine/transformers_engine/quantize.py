@@ -34,6 +34,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled
 
 INT4 = "int4"  # the precision name users pick in settings
@@ -79,18 +80,20 @@ def int4_available() -> str | None:
     try:
         int4_tensor = _int4_tensor_class()
     except Exception as error:  # ImportError, or torchao built for another torch
-        return f"torchao is not installed or does not load ({type(error).__name__})."
+        return tr("torchao is not installed or does not load ({error}).",
+                  error=type(error).__name__)
     if not hasattr(torch.ops.aten, "_weight_int4pack_mm_for_cpu"):
-        return "This PyTorch has no int4 CPU kernel."
+        return tr("This PyTorch has no int4 CPU kernel.")
     try:  # a build can list the kernel and still lack it for this CPU or dtype
         weight = torch.linspace(-1, 1, 16 * 32, dtype=torch.bfloat16).reshape(16, 32)
         packed = int4_tensor.from_hp(weight, [1, 32])
         x = torch.ones(1, 32, dtype=torch.bfloat16)
         error = (nn.functional.linear(x, packed) - nn.functional.linear(x, weight)).abs().max()
         if not error < 0.5:
-            return "The int4 CPU kernel gives wrong results on this machine."
+            return tr("The int4 CPU kernel gives wrong results on this machine.")
     except Exception as error:
-        return f"The int4 CPU kernel does not run on this machine ({error})."
+        return tr("The int4 CPU kernel does not run on this machine ({error}).",
+                  error=str(error))
     return None
 
 
@@ -117,7 +120,7 @@ def quantize_int4(model: nn.Module, progress: Callable[[float, str], None],
     if path is not None:
         if cancel.is_set():
             raise LoadCancelled()
-        progress(1.0, "Saving the int4 weights for the next load")
+        progress(1.0, tr("Saving the int4 weights for the next load"))
         _write_cache(path, cache_key or "", layers)
 
 
@@ -148,7 +151,7 @@ def _quantize_layers(layers: list[_Layer], progress: Callable[[float, str], None
     for layer in layers:
         if cancel.is_set():
             raise LoadCancelled()
-        progress(done / total, "Quantizing to int4")
+        progress(done / total, tr("Quantizing to int4"))
         weight = layer.module.weight
         if not isinstance(weight, int4_tensor):  # a failed cache read may have set it
             with torch.no_grad():
@@ -162,7 +165,7 @@ def _quantize_layers(layers: list[_Layer], progress: Callable[[float, str], None
             del parts, weight
             _set_weight(layer, packed)
         done += layer.elements
-    progress(1.0, "Quantizing to int4")
+    progress(1.0, tr("Quantizing to int4"))
 
 
 def _release_freed_memory() -> None:
@@ -229,7 +232,7 @@ def _load_cache(path: Path, cache_key: str, layers: list[_Layer],
             for index, layer in enumerate(layers):
                 if cancel.is_set():
                     raise LoadCancelled()
-                progress(index / total, "Reading the int4 weights")
+                progress(index / total, tr("Reading the int4 weights"))
                 packed = int4_tensor(cached.get_tensor(f"{layer.name}.qdata"),
                                      cached.get_tensor(f"{layer.name}.scale_and_zero"),
                                      [1, layer.group_size], layer.module.weight.shape)
@@ -239,7 +242,7 @@ def _load_cache(path: Path, cache_key: str, layers: list[_Layer],
     except Exception as error:  # safetensors raises its own errors for a damaged file
         log.warning("int4 cache %s is unreadable, quantizing again: %r", path, error)
         return False
-    progress(1.0, "Reading the int4 weights")
+    progress(1.0, tr("Reading the int4 weights"))
     return True
 
 

@@ -1,0 +1,183 @@
+"""Generate answers: several answers to the last question at once, kept as its versions.
+
+``AlternativesRun`` (owned by the chat controller) follows one request for alternatives
+through the worker's signals (worker.py, alternatives_relay.py): the text so far of each,
+its result, and the end of all of them; then it hands the answers, as messages, to the
+controller, which adds them as siblings below the question. ``AlternativesView`` (wired by
+the window) streams each into an answer widget of its own, with its own thinking panel,
+and says when the engine writes them one after another instead of in one batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_chat.core.conversation import Conversation, Message, new_id
+from desktop_chat.core.inference import GenerationRequest, GenerationResult, ModelInfo
+from desktop_chat.core.reasoning import ANSWER, REASONING
+from desktop_chat.ui.language import translated
+
+
+class AlternativesRun(QObject):
+    started = Signal(int)  # how many answers
+    chunk_received = Signal(int, str, str)  # which answer, kind, text
+    answer_was_reasoning = Signal(int)
+    # Conversation, question id, the answers as messages (those with no text left out),
+    # and the first error (or ""): every answer has ended.
+    ended = Signal(object, str, object, str)
+    # A copy of the conversation holding the answers so far (as stopped), every few
+    # seconds while they stream: saved, a crash keeps them. Their ids are the final ones.
+    draft_ready = Signal(object)
+
+    def __init__(self, worker: Any, model_path: Callable[[], str | None],
+                 parent: QObject | None = None, draft_interval_ms: int = 3000) -> None:
+        super().__init__(parent)
+        self._model_path = model_path
+        self._ids: list[str] = []  # each answer's message id, drafts and final alike
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(draft_interval_ms)
+        self._draft_timer.timeout.connect(self._emit_draft)
+        self.request_id = 0  # 0: nothing running
+        self._conversation: Conversation | None = None
+        self._question_id = ""
+        self._partial: list[dict[str, list[str]]] = []
+        self._results: dict[int, GenerationResult] = {}
+        worker.alternative_chunk_received.connect(self._on_chunk)
+        worker.alternative_was_reasoning.connect(self._on_was_reasoning)
+        worker.alternative_finished.connect(self._on_finished)
+        worker.alternatives_finished.connect(self._on_all_finished)
+        worker.generation_failed.connect(self._on_request_failed)
+        worker.generation_finished.connect(self._on_request_ended)
+
+    @property
+    def running(self) -> bool:
+        return self.request_id != 0
+
+    def start(self, conversation: Conversation, question_id: str,
+              request: GenerationRequest) -> None:
+        self.request_id = request.request_id
+        self._conversation, self._question_id = conversation, question_id
+        self._partial = [{REASONING: [], ANSWER: []} for _ in range(request.alternatives)]
+        self._ids = [new_id() for _ in range(request.alternatives)]
+        self._results = {}
+        self._draft_timer.start()
+        self.started.emit(request.alternatives)
+
+    def stop_and_keep(self) -> None:
+        """Switching away or closing: end now with what has streamed (stopped answers)."""
+        if self.running:
+            self._end("")
+
+    # ----- the worker's signals ------------------------------------------------------------
+
+    def _on_chunk(self, sequence: int, kind: str, text: str) -> None:
+        if self.running and 0 <= sequence < len(self._partial):
+            self._partial[sequence][kind].append(text)
+            self.chunk_received.emit(sequence, kind, text)
+
+    def _on_was_reasoning(self, sequence: int) -> None:
+        if self.running and 0 <= sequence < len(self._partial):
+            parts = self._partial[sequence]
+            parts[REASONING], parts[ANSWER] = parts[REASONING] + parts[ANSWER], []
+            self.answer_was_reasoning.emit(sequence)
+
+    def _on_finished(self, result: GenerationResult) -> None:
+        if self.running and result.request_id == self.request_id:
+            self._results[result.sequence] = result
+
+    def _on_all_finished(self, request_id: int) -> None:
+        if self.running and request_id == self.request_id:
+            errors = [r.error for r in self._results.values() if r.error]
+            self._end(errors[0] if errors else "")
+
+    def _on_request_failed(self, message: str, result: GenerationResult) -> None:
+        """The request ended before any answer began (no model)."""
+        if self.running and result.request_id == self.request_id:
+            self._end(str(message))
+
+    def _on_request_ended(self, result: GenerationResult) -> None:
+        if self.running and result.request_id == self.request_id:  # cancelled while queued
+            self._end("")
+
+    # ----- the end -------------------------------------------------------------------------
+
+    def _emit_draft(self) -> None:
+        conversation = self._conversation
+        drafts = [m for m in (self._message(i) for i in range(len(self._partial))) if m]
+        if not self.running or conversation is None or not drafts:
+            return
+        for draft in drafts:
+            draft.parent_id = self._question_id
+        self.draft_ready.emit(dataclasses.replace(
+            conversation, messages=[*conversation.messages, *drafts],
+            current_leaf=drafts[0].id))
+
+    def _end(self, error: str) -> None:
+        self._draft_timer.stop()
+        conversation, question_id = self._conversation, self._question_id
+        messages = [m for m in (self._message(i) for i in range(len(self._partial))) if m]
+        self.request_id, self._conversation, self._partial = 0, None, []
+        self.ended.emit(conversation, question_id, messages, translated(error))
+
+    def _message(self, sequence: int) -> Message | None:
+        result = self._results.get(sequence)
+        parts = self._partial[sequence]
+        if result is None:  # still streaming: what has come, as stopped
+            reasoning = "".join(parts[REASONING]).strip()
+            answer = "".join(parts[ANSWER]).strip()
+            finish, stats, error = "cancelled", {}, None
+        else:
+            reasoning, answer = result.reasoning, result.answer
+            finish, stats, error = result.stats.finish_reason, result.stats.to_dict(), \
+                result.error
+            if result.reasoning_unfinished:
+                stats["reasoning_unfinished"] = True
+        if not reasoning and not answer:
+            return None  # nothing to show: stopped before it began, or failed at once
+        return Message(role="assistant", content=answer, reasoning_content=reasoning or None,
+                       finish_reason=finish, stats=stats,
+                       extra={"error": translated(error)} if error else {},  # as shown
+                       model=self._model_path(), id=self._ids[sequence])
+
+
+class AlternativesView(QObject):
+    """Streams each answer of a run into a widget of its own below the question."""
+
+    def __init__(self, view: Any, run: AlternativesRun,
+                 model: Callable[[], ModelInfo | None], notify: Callable[[str], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self._model = model
+        self._notify = notify
+        self.widgets: list[Any] = []
+        run.started.connect(self._on_started)
+        run.chunk_received.connect(self._on_chunk)
+        run.answer_was_reasoning.connect(self._on_was_reasoning)
+        run.ended.connect(lambda *_: self.widgets.clear())
+
+    def _on_started(self, count: int) -> None:
+        self.widgets = [self.view.start_assistant_message() for _ in range(count)]
+        for number, widget in enumerate(self.widgets, start=1):
+            # Each answer says which version it will be (the arrows wait for the end).
+            widget.actions.versions.set_position(number, count)
+            widget.copy_button.hide()
+            widget.footer.show()
+        info = self._model()
+        if info is not None and not info.batches_alternatives:
+            self._notify(self.tr("This engine writes one answer at a time: the {count} "
+                                 "answers come one after another.").format(count=count))
+        else:
+            self._notify(self.tr("Writing {count} answers at once.").format(count=count))
+
+    def _on_chunk(self, sequence: int, kind: str, text: str) -> None:
+        if 0 <= sequence < len(self.widgets):
+            self.widgets[sequence].append(kind, text)
+
+    def _on_was_reasoning(self, sequence: int) -> None:
+        if 0 <= sequence < len(self.widgets):
+            self.widgets[sequence].answer_was_reasoning()
