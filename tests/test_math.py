@@ -80,6 +80,22 @@ def test_prices_stay_text(qapp, text):
     assert "<img" not in html and html.count("$") == text.count("$")
 
 
+@pytest.mark.parametrize(("text", "content"), [
+    ("$x^2$ equals 4", "x^2"),  # a line that starts with a formula and ends in a digit
+    ("$\\boxed{144}$ is the answer from step 2", "\\boxed{144}"),
+    ("- $x$ is 3", "x"),
+    ("Here $n$ is 5.", "n"),
+])
+def test_a_formula_at_the_start_of_a_line_ending_in_a_digit_is_a_formula(qapp, text, content):
+    assert tokens(text) == [("math_inline", content)]
+    assert render(text).count("<img") == 1
+
+
+@pytest.mark.parametrize("text", ["a 5$x$ b", "$x$5 y"])
+def test_a_dollar_beside_a_digit_is_not_a_formula(qapp, text):
+    assert tokens(text) == []
+
+
 def test_dollars_in_code_and_escaped_dollars_stay_text(qapp):
     text = "Run `echo $HOME $PATH` and\n\n```sh\nx=$((1+2))$\n```\n\nit costs \\$3\\$."
     assert tokens(text) == []

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.dollarmath.index import math_block_dollar
+from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 from mdit_py_plugins.texmath.index import make_inline_func
 
 # token type: (opening, closing) delimiter, to show a formula's source as it was written
@@ -42,6 +42,9 @@ OPENERS = {"$$": "$$", "\\[": "\\]"}
 def math_plugin(md: MarkdownIt) -> None:
     dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False,
                       allow_blank_lines=False, double_inline=True)
+    # Its own digit check reads the character before a "$" at the start of a paragraph as
+    # the paragraph's last one (src[-1]): "$x$ is 4" stayed text. Ours looks right.
+    md.inline.ruler.at("math_inline", _no_digit_beside(math_inline_dollar(False, True, True)))
     # The same rule, allowed to end a paragraph ("so:\n$$x$$" is common).
     md.block.ruler.at("math_block", _checked_silently(math_block_dollar(False, None, False)),
                       INTERRUPTS)
@@ -51,6 +54,25 @@ def math_plugin(md: MarkdownIt) -> None:
         "math_paren", "\\(", re.compile(r"^\\\((.+?)\\\)", re.DOTALL)))
     md.inline.ruler.before("escape", "math_bracket_inline", _bracket_inline(
         "math_bracket_inline", "\\[", re.compile(r"^\\\[(.+?)\\\]", re.DOTALL)))
+
+
+def _no_digit_beside(rule):
+    """The inline ``$`` rule, refusing a ``$`` that follows a digit or a closing ``$``
+    that a digit follows (Pandoc's rule: "$5 and $10" are prices)."""
+
+    def checked(state: StateInline, silent: bool) -> bool:
+        if state.pos > 0 and state.src[state.pos - 1].isdigit():
+            return False
+        start, tokens = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if state.pos < state.posMax and state.src[state.pos].isdigit():
+            state.pos = start
+            del state.tokens[tokens:]
+            return False
+        return True
+
+    return checked
 
 
 def _checked_silently(rule):
