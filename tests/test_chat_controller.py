@@ -28,8 +28,12 @@ class StandInWorker(QObject):
     alternative_finished = Signal(object)
     alternatives_finished = Signal(int)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list = []  # what the controller asked for; nothing is answered
+
     def request_generation(self, request):
-        pass
+        self.requests.append(request)
 
     def cancel(self):
         pass

@@ -5,7 +5,7 @@ screen."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from test_chat_controller import StandInWorker
 
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.core.settings import SettingsFile
@@ -13,35 +13,11 @@ from desktop_chat.core.store import ConversationStore
 from desktop_chat.ui.chat_controller import ChatController
 
 
-class Worker(QObject):
-    """Records requests; answers nothing (no model)."""
-
-    chunk_received = Signal(str, str)
-    answer_was_reasoning = Signal()
-    prefill_progressed = Signal(int, int)
-    generation_finished = Signal(object)
-    generation_failed = Signal(str, object)
-    alternative_chunk_received = Signal(int, str, str)
-    alternative_was_reasoning = Signal(int)
-    alternative_finished = Signal(int, object)
-    alternatives_finished = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list = []
-
-    def request_generation(self, request) -> None:
-        self.requests.append(request)
-
-    def cancel(self) -> None:
-        pass
-
-
 @pytest.fixture
 def chat(qtbot, tmp_path):
     folder = tmp_path / "conversations"
     folder.mkdir()
-    controller = ChatController(ConversationStore(folder), Worker(),
+    controller = ChatController(ConversationStore(folder), StandInWorker(),
                                 SettingsFile(tmp_path / "settings.json"),
                                 search_index_path=tmp_path / "cache" / "search.sqlite3")
     yield controller
