@@ -96,7 +96,7 @@ def main() -> None:
               lambda: conversation_markdown(long))
         from PySide6.QtWidgets import QApplication
 
-        from desktop_chat.ui.export_pdf import conversation_pdf
+        from desktop_chat.ui.render.export_pdf import conversation_pdf
 
         app = QApplication.instance() or QApplication([])  # noqa: F841 (fonts need it)
         pdf = timed("PDF of the same conversation (GUI thread)", lambda: conversation_pdf(long))

@@ -66,7 +66,7 @@ def worker_rates(path: str, tokens: int, runs: int) -> tuple[list[float], list[f
     """Decode tokens/s through the real worker, and bare generate on the worker's own model."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
-    from desktop_chat.worker import InferenceWorker
+    from desktop_chat.workers.inference import InferenceWorker
 
     app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841
     worker = InferenceWorker()

@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop_chat.ui import theme as themes  # noqa: E402
-from desktop_chat.ui.formula_images import (  # noqa: E402
+from desktop_chat.ui.render import theme as themes  # noqa: E402
+from desktop_chat.ui.render.formula_images import (  # noqa: E402
     UNKNOWN_COMMAND,
     current_style,
     formula_image,
 )
-from desktop_chat.ui.markdown import MarkdownRenderer  # noqa: E402
+from desktop_chat.ui.render.markdown import MarkdownRenderer  # noqa: E402
 
 TEMPLATES = [
     r"\boxed{{{n}}}",

@@ -83,7 +83,7 @@ def main() -> None:
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from servers import start_llama_cpp_server
 
-    from desktop_chat.worker import InferenceWorker
+    from desktop_chat.workers.inference import InferenceWorker
 
     app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841
     with tempfile.TemporaryDirectory() as folder:

@@ -31,7 +31,7 @@ from desktop_chat.crash import install_handlers, setup_logging
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,12 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     """
     from PySide6.QtCore import QEvent, QObject
 
-    from desktop_chat.download_worker import DownloadWorker
     from desktop_chat.ui.language import install_translators
-    from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.worker import InferenceWorker
+    from desktop_chat.ui.window.main_window import MainWindow
+    from desktop_chat.workers.downloads import DownloadWorker
+    from desktop_chat.workers.inference import InferenceWorker
+    from desktop_chat.workers.saves import SaveWorker
+    from desktop_chat.workers.search import SearchWorker
 
     args = parse_args(argv)
     paths = AppPaths.resolve(args.data_dir)
@@ -97,9 +99,10 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     store = ConversationStore(paths.conversations_dir)
     worker = InferenceWorker(cache_dir=paths.cache_dir)
     downloads = DownloadWorker(paths.models_dir)
-    window = MainWindow(settings_file, store, worker,
-                        search_index_path=paths.cache_dir / SEARCH_INDEX_NAME,
-                        downloads=downloads)
+    # The search index's thread starts at once: it catches up while the window opens.
+    search = SearchWorker(store, paths.cache_dir / SEARCH_INDEX_NAME)
+    saves = SaveWorker(store, on_written=search.take_in)  # the index keeps in step
+    window = MainWindow(settings_file, store, worker, saves, search, downloads=downloads)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
 
     started = False

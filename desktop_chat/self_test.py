@@ -24,7 +24,7 @@ TIMEOUT_MS = 300_000
 
 
 def run(app: QApplication, model_path: str) -> int:
-    from desktop_chat.worker import InferenceWorker
+    from desktop_chat.workers.inference import InferenceWorker
 
     worker = InferenceWorker()
     outcome: dict = {"model": model_path}
@@ -67,6 +67,6 @@ def run(app: QApplication, model_path: str) -> int:
 
 
 def _formula_renders() -> bool:
-    from desktop_chat.ui.formula_images import current_style, formula_image
+    from desktop_chat.ui.render.formula_images import current_style, formula_image
 
     return formula_image(r"\sum_{k=1}^{n} \frac{1}{k}", True, current_style("#000000")) is not None

@@ -15,6 +15,7 @@ in the XML, then run this again. tests/test_translations.py fails while any is l
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -42,14 +43,59 @@ def ts_file(language: str, folder: Path = SOURCES) -> Path:
 
 
 def update(ts_files: list[Path], *, quiet: bool = False) -> None:
-    """Bring ``ts_files`` up to date with the code: new strings in, vanished ones out."""
+    """Bring ``ts_files`` up to date with the code: new strings in, vanished ones out.
+
+    A string that moved to another class (a context, to Qt) keeps its translation: lupdate
+    sees a new string there, which ``carry_over`` fills from the old context's."""
     for ts in ts_files:
         language = ts.stem.removeprefix("desktop_chat_")
+        before = finished_translations(ts) if ts.exists() else {}
         subprocess.run(
             [str(qt_tool("lupdate")), *map(str, code_files()), "-no-obsolete",
              "-locations", "none", "-source-language", "en", "-target-language", language,
              "-ts", str(ts)],
             check=True, capture_output=quiet, cwd=ROOT)
+        carry_over(ts, before)
+
+
+def finished_translations(ts: Path) -> dict[tuple[str, bool], ElementTree.Element]:
+    """Each source text with one finished translation (a text translated two ways in two
+    contexts is left out: which one a moved string should take is for a person to say)."""
+    found: dict[tuple[str, bool], list[ElementTree.Element]] = {}
+    for message in ElementTree.parse(ts).getroot().iter("message"):
+        translation = message.find("translation")
+        if translation is None or translation.get("type") in ("unfinished", "vanished"):
+            continue
+        key = (message.findtext("source", ""), message.get("numerus") == "yes")
+        if all(ElementTree.tostring(translation) != ElementTree.tostring(other)
+               for other in found.get(key, [])):
+            found.setdefault(key, []).append(translation)
+    return {key: translations[0] for key, translations in found.items()
+            if len(translations) == 1}
+
+
+def carry_over(ts: Path, before: dict[tuple[str, bool], ElementTree.Element]) -> None:
+    """Finish the strings of ``ts`` whose source text had a translation before.
+
+    lupdate's same-text heuristic fills them in but marks them unfinished; the file is
+    edited as text, message by message, so that lupdate's own layout stays."""
+    def finish(match: re.Match[str]) -> str:
+        block = match.group(0)
+        message = ElementTree.fromstring(block)
+        translation = message.find("translation")
+        if translation is None or translation.get("type") != "unfinished":
+            return block
+        old = before.get((message.findtext("source", ""), message.get("numerus") == "yes"))
+        if old is None:
+            return block
+        kept = ElementTree.tostring(old, encoding="unicode").strip()
+        return re.sub(r"<translation[ >].*?</translation>|<translation[^>]*/>", lambda _: kept,
+                      block, count=1, flags=re.DOTALL)
+
+    text = ts.read_text(encoding="utf-8")
+    carried = re.sub(r"<message[ >].*?</message>", finish, text, flags=re.DOTALL)
+    if carried != text:
+        ts.write_text(carried, encoding="utf-8")
 
 
 def release(ts: Path, qm: Path) -> None:

@@ -66,7 +66,7 @@ _relays: list = []
 @pytest.fixture
 def worker(qtbot):
     """A started InferenceWorker with the engine imported; stopped and joined afterwards."""
-    from desktop_chat.worker import InferenceWorker
+    from desktop_chat.workers.inference import InferenceWorker
 
     worker = InferenceWorker()
     with qtbot.waitSignal(on_gui_thread(worker.engine_ready), timeout=ENGINE_START_TIMEOUT_MS):

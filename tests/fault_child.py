@@ -55,7 +55,7 @@ def run(model: str, data_dir: str, prompt: str, log_path: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat.app import create_main_window
-    from desktop_chat.ui import chat_controller
+    from desktop_chat.ui.controllers import chat_controller
 
     log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 

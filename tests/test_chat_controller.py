@@ -14,7 +14,9 @@ from desktop_chat.core import store as store_module
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
-from desktop_chat.ui.chat_controller import ChatController
+from desktop_chat.ui.controllers.chat_controller import ChatController
+from desktop_chat.workers.saves import SaveWorker
+from desktop_chat.workers.search import SearchWorker
 
 
 class StandInWorker(QObject):
@@ -39,6 +41,16 @@ class StandInWorker(QObject):
         pass
 
 
+def controller_with_stand_ins(folder, tmp_path):
+    """A ChatController over ``folder`` with the real writer and search threads, as app.py
+    wires them, and a worker that never answers."""
+    store = ConversationStore(folder)
+    search = SearchWorker(store, tmp_path / "cache" / "search.sqlite3")
+    saves = SaveWorker(store, on_written=search.take_in)
+    return ChatController(store, StandInWorker(), SettingsFile(tmp_path / "settings.json"),
+                          saves, search)
+
+
 @pytest.fixture
 def folder(tmp_path):
     return tmp_path / "conversations"
@@ -47,9 +59,7 @@ def folder(tmp_path):
 @pytest.fixture
 def chat(qtbot, folder, tmp_path):
     folder.mkdir(parents=True, exist_ok=True)
-    controller = ChatController(ConversationStore(folder), StandInWorker(),
-                                SettingsFile(tmp_path / "settings.json"),
-                                search_index_path=tmp_path / "cache" / "search.sqlite3")
+    controller = controller_with_stand_ins(folder, tmp_path)
     yield controller
     controller.shutdown()
 
@@ -146,9 +156,7 @@ def test_closing_during_a_long_first_index_build_does_not_wait(
         return real(path)
 
     monkeypatch.setattr(search_index, "read_indexed_text", slow)
-    chat = ChatController(ConversationStore(folder), StandInWorker(),
-                          SettingsFile(tmp_path / "settings.json"),
-                          search_index_path=tmp_path / "cache" / "search.sqlite3")
+    chat = controller_with_stand_ins(folder, tmp_path)
     answers = []
     chat.search_finished.connect(answers.append)
     chat.request_search("c1")

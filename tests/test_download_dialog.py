@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from desktop_chat.core.settings import AppSettings
-from desktop_chat.download_worker import DownloadWorker
 from desktop_chat.engine import hub_download as hd
-from desktop_chat.ui.download_dialog import DownloadDialog
+from desktop_chat.ui.dialogs.download import DownloadDialog
+from desktop_chat.workers.downloads import DownloadWorker
 
 REPO = "test-org/tiny-r1"
 SHOTS = Path("/tmp/shots/download")

@@ -110,7 +110,7 @@ def library_with_a_downloaded_gguf(qtbot, tmp_path):
     import dataclasses
 
     from desktop_chat.core.settings import SettingsFile
-    from desktop_chat.ui.models_library import ModelsLibrary
+    from desktop_chat.ui.dialogs.models_library import ModelsLibraryDialog
 
     models = tmp_path / "models"
     folder = models / "org--tiny-GGUF"
@@ -119,7 +119,7 @@ def library_with_a_downloaded_gguf(qtbot, tmp_path):
     gguf.write_bytes(b"GGUF" + bytes(64))
     holder = SettingsFile(tmp_path / "settings.json")
     holder.update_settings(dataclasses.replace(holder.settings, recent_models=(str(gguf),)))
-    library = ModelsLibrary(_NoFacts(), holder, models, None)
+    library = ModelsLibraryDialog(_NoFacts(), holder, models, None)
     qtbot.addWidget(library)
     return library, holder, folder, gguf
 
@@ -219,7 +219,7 @@ def test_shutdown_never_leaves_a_job_running(qtbot, tmp_path):
     after shutdown(), and a QThread destroyed while running aborts the process."""
     import time
 
-    from desktop_chat import download_worker
+    from desktop_chat.workers import downloads as download_worker
 
     downloads = download_worker.DownloadWorker(tmp_path / "models")
     job = downloads._run(lambda: time.sleep(0.5))  # cannot see the cancel

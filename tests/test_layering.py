@@ -20,7 +20,7 @@ def test_import_linter_contracts_hold():
 def test_the_window_and_worker_modules_import_without_torch():
     code = textwrap.dedent("""
         import sys
-        import desktop_chat.app, desktop_chat.ui.main_window, desktop_chat.worker
+        import desktop_chat.app, desktop_chat.ui.window.main_window, desktop_chat.workers.inference
         heavy = sorted(m for m in ("torch", "transformers", "desktop_chat.engine")
                        if m in sys.modules)
         print("heavy:", heavy)

@@ -10,11 +10,11 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui import theme as themes
-from desktop_chat.ui.conversation_view import SPACING, ConversationView
-from desktop_chat.ui.find_bar import CURRENT_MATCH_BACKGROUND
-from desktop_chat.ui.markdown import MarkdownRenderer
-from desktop_chat.ui.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.find_bar import CURRENT_MATCH_BACKGROUND
+from desktop_chat.ui.conversation.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.view import SPACING, ConversationView
+from desktop_chat.ui.render import theme as themes
+from desktop_chat.ui.render.markdown import MarkdownRenderer
 
 MAX_LIVE_WIDGETS = 60
 CODE = "```python\ndef area(r):\n    return 3.14159 * r * r\n```\n"

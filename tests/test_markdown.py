@@ -1,4 +1,9 @@
-from desktop_chat.ui.markdown import COPY_CODE_SCHEME, MarkdownRenderer, Palette, split_blocks
+from desktop_chat.ui.render.markdown import (
+    COPY_CODE_SCHEME,
+    MarkdownRenderer,
+    Palette,
+    split_blocks,
+)
 
 PALETTE = Palette("#000", "#666", "#f4f4f4", "#ccc", "#06c", "friendly")
 

@@ -16,11 +16,11 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui import theme as themes
-from desktop_chat.ui.formula_images import FormulaStyle, _spaced, formula_image
-from desktop_chat.ui.markdown import MarkdownRenderer
-from desktop_chat.ui.markdown_math import math_plugin
-from desktop_chat.ui.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.messages import AssistantMessageWidget
+from desktop_chat.ui.render import theme as themes
+from desktop_chat.ui.render.formula_images import FormulaStyle, _spaced, formula_image
+from desktop_chat.ui.render.markdown import MarkdownRenderer
+from desktop_chat.ui.render.markdown_math import math_plugin
 
 ANSWER = (FIXTURES / "math_answer.md").read_text(encoding="utf-8")
 IMAGE = re.compile(r'<img src="(data:image/png;base64,[^"]+)" width="(\d+)"')

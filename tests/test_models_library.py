@@ -8,8 +8,8 @@ from pathlib import Path
 from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1
 from PySide6.QtWidgets import QLabel, QMessageBox, QPlainTextEdit
 
-from desktop_chat.ui.model_picker import ModelPicker
-from desktop_chat.ui.models_library import FORMAT, MEMORY, NAME, PARAMETERS, SIZE, WHERE
+from desktop_chat.ui.dialogs.model_picker import ModelPickerDialog
+from desktop_chat.ui.dialogs.models_library import FORMAT, MEMORY, NAME, PARAMETERS, SIZE, WHERE
 
 SHOTS = Path("/tmp/shots/models")
 
@@ -120,7 +120,7 @@ def trash_works(folder: Path) -> bool:
 def test_the_picker_shows_what_each_model_needs(qtbot, window, tmp_path):
     open_tiny(qtbot, window)
     picker = window.choose_model()
-    assert isinstance(picker, ModelPicker)
+    assert isinstance(picker, ModelPickerDialog)
     item = picker.list.item(0)
     qtbot.waitUntil(lambda: "needs about" in item.text(), timeout=60_000)
     assert "GB" in item.text()

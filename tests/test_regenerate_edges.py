@@ -5,21 +5,16 @@ screen."""
 from __future__ import annotations
 
 import pytest
-from test_chat_controller import StandInWorker
+from test_chat_controller import controller_with_stand_ins
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.core.settings import SettingsFile
-from desktop_chat.core.store import ConversationStore
-from desktop_chat.ui.chat_controller import ChatController
 
 
 @pytest.fixture
 def chat(qtbot, tmp_path):
     folder = tmp_path / "conversations"
     folder.mkdir()
-    controller = ChatController(ConversationStore(folder), StandInWorker(),
-                                SettingsFile(tmp_path / "settings.json"),
-                                search_index_path=tmp_path / "cache" / "search.sqlite3")
+    controller = controller_with_stand_ins(folder, tmp_path)
     yield controller
     controller.shutdown()
 

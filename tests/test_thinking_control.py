@@ -19,7 +19,7 @@ from desktop_chat.engine.thinking_budget import (
     CUT_BY_BUDGET,
     ThinkingBudget,
 )
-from desktop_chat.ui.messages import AssistantMessageWidget, ThinkingPanel
+from desktop_chat.ui.conversation.messages import AssistantMessageWidget, ThinkingPanel
 
 FRANCE = "What is the capital of France?"
 FULL_REASONING = ("The user asks for the capital of France. France is in Europe; its capital "
@@ -169,8 +169,8 @@ def test_answer_now_and_the_budget_on_llama_cpp(qtbot, window, monkeypatch, tiny
 
 
 def test_answer_now_is_not_offered_when_the_engine_cannot_end_the_thinking(qtbot):
-    from desktop_chat.ui.markdown import MarkdownRenderer
-    from desktop_chat.ui.theme import LIGHT
+    from desktop_chat.ui.render.markdown import MarkdownRenderer
+    from desktop_chat.ui.render.theme import LIGHT
 
     widgets = []  # kept alive until the end, as a view keeps its messages
     for available in (False, True):

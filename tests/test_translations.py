@@ -162,8 +162,8 @@ def test_settings_problems_from_core_are_translated(chinese, tmp_path):
 
 def test_the_notice_bar_and_settings_dialog_show_core_messages_in_chinese(qtbot, chinese):
     from desktop_chat.core.settings import AppSettings, GenerationSettings
-    from desktop_chat.ui.problem_notice import ProblemNotice
-    from desktop_chat.ui.settings_dialog import SettingsDialog
+    from desktop_chat.ui.dialogs.settings import SettingsDialog
+    from desktop_chat.ui.window.notice_bar import ProblemNotice
 
     notice = ProblemNotice()
     qtbot.addWidget(notice)

@@ -18,8 +18,8 @@ from conftest import (
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
-from desktop_chat.ui.messages import ThinkingPanel
-from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.conversation.messages import ThinkingPanel
+from desktop_chat.ui.dialogs.settings import SettingsDialog
 
 
 def panels(window):
@@ -314,7 +314,7 @@ def test_a_new_model_brings_its_sampling_defaults_once(qtbot, window, tmp_path):
 
 def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
         qtbot, window, monkeypatch):
-    from desktop_chat.ui import chat_controller
+    from desktop_chat.ui.controllers import chat_controller
 
     open_model(qtbot, window)
     window.chat._draft_timer.setInterval(100)

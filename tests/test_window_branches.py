@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui.messages import AssistantMessageWidget, UserMessageWidget
+from desktop_chat.ui.conversation.messages import AssistantMessageWidget, UserMessageWidget
 
 
 def hover(widget):

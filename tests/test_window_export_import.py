@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 from test_conversation_import import CHATGPT_EXPORT, KYOTO_ID, branched, shape
 
 from desktop_chat.core.store import ConversationStore, encode
-from desktop_chat.ui.export_import import JSON, MARKDOWN, PDF
+from desktop_chat.ui.window.export_import import JSON, MARKDOWN, PDF
 
 SHOTS = Path("/tmp/shots/export_import")
 

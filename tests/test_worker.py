@@ -215,7 +215,7 @@ def test_a_broken_engine_install_is_reported_not_hung(qtbot, monkeypatch):
     import sys
 
     import desktop_chat.engine
-    from desktop_chat.worker import InferenceWorker
+    from desktop_chat.workers.inference import InferenceWorker
 
     monkeypatch.setitem(sys.modules, "desktop_chat.engine.registry", None)  # import fails
     monkeypatch.delattr(desktop_chat.engine, "registry", raising=False)

@@ -60,6 +60,15 @@ class SaveOutcome:
     unsaved: int = 0
 
 
+@dataclass(frozen=True)
+class SaveProblem:
+    """Why saves fail now. Equal problems (same errno, same folder) are told once."""
+
+    errno: int | None
+    folder: str
+    detail: str = dataclasses.field(default="", compare=False)
+
+
 @dataclass
 class _Operation:
     kind: str

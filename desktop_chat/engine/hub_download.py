@@ -1,5 +1,5 @@
 """Downloading a model from the Hugging Face Hub (or a mirror: ``HF_ENDPOINT``) into the
-models folder. No Qt: ``download_worker.py`` runs this on its own thread.
+models folder. No Qt: ``workers/downloads.py`` runs this on its own thread.
 
 Only the files a model needs are fetched: config, tokenizer and generation config plus
 the safetensors weights, or one GGUF file. They are written into a staging folder

@@ -1827,7 +1827,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ModelPicker</name>
+    <name>ModelPickerDialog</name>
     <message>
         <source>Choose a Model</source>
         <translation type="unfinished"></translation>
@@ -1890,7 +1890,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ModelsLibrary</name>
+    <name>ModelsLibraryDialog</name>
     <message>
         <source>Models</source>
         <translation type="unfinished"></translation>

@@ -1824,7 +1824,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ModelPicker</name>
+    <name>ModelPickerDialog</name>
     <message>
         <source>Choose a Model</source>
         <translation>选择模型</translation>
@@ -1887,7 +1887,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ModelsLibrary</name>
+    <name>ModelsLibraryDialog</name>
     <message>
         <source>Models</source>
         <translation>模型</translation>

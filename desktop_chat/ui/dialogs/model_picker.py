@@ -36,7 +36,7 @@ def source_kind(source: ModelSource) -> str:
     return "folder"
 
 
-class ModelPicker(QDialog):
+class ModelPickerDialog(QDialog):
     open_requested = Signal(str)  # a model source string
     open_folder_requested = Signal()
     open_gguf_requested = Signal()

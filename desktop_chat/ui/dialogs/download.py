@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.model_catalog import CATALOG, FORMAT_GGUF, FORMAT_SAFETENSORS
 from desktop_chat.core.settings import AppSettings
-from desktop_chat.ui import theme as themes
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.render import theme as themes
 
 TOKEN_PAGE = "https://huggingface.co/settings/tokens"
 # engine/hub_download.py's kinds (the ui may not import the engine)

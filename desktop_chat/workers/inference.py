@@ -30,7 +30,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, Signal, SignalInstance, Slot
 
-from desktop_chat.alternatives_relay import AlternativesRelay
 from desktop_chat.core.alternatives import generate_alternatives
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.inference import (
@@ -57,7 +56,8 @@ from desktop_chat.core.inference import (
 from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.core.token_count import TokenCounter
 from desktop_chat.core.user_message import UserMessage, tr
-from desktop_chat.token_counting import TokenCounting
+from desktop_chat.workers.stream_relay import AlternativesRelay
+from desktop_chat.workers.token_counting import TokenCountWorker
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class InferenceWorker(QObject):
     answer_was_reasoning = Signal()  # the answer streamed so far was reasoning after all
     prefill_progressed = Signal(int, int)  # prompt tokens done, total
     generation_finished = Signal(object)  # GenerationResult
-    # A request for alternatives (alternatives_relay.py): sequence, kind, text; sequence;
+    # A request for alternatives (workers/stream_relay.py): sequence, kind, text; sequence;
     # GenerationResult (its sequence; error set when it failed); request id, when all ended.
     alternative_chunk_received = Signal(int, str, str)
     alternative_was_reasoning = Signal(int)
@@ -106,9 +106,9 @@ class InferenceWorker(QObject):
         self._state = ModelState()
         self._next_load_id = 0
         self._thread_end = _ThreadEndRelay(self._finish_stop)  # lives on the GUI thread
-        # Counts the message being typed on a thread of its own (token_counting.py): not a
+        # Counts the message being typed on a thread of its own (workers/token_counting.py): not a
         # child, so it stays on the GUI thread when the worker moves to its own.
-        self.token_counting = TokenCounting()
+        self.token_counting = TokenCountWorker()
         self._warm_up_requested.connect(self._warm_up)
         self._load_requested.connect(self._load)
         self._generation_requested.connect(self._generate)

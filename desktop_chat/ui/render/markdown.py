@@ -21,8 +21,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 from PySide6.QtCore import QCoreApplication
 
-from desktop_chat.ui.formula_images import current_style, formula_image
-from desktop_chat.ui.markdown_math import (
+from desktop_chat.ui.render.formula_images import current_style, formula_image
+from desktop_chat.ui.render.markdown_math import (
     BLOCK_TYPES,
     DELIMITERS,
     DISPLAY_IN_TEXT_TYPES,

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.model_source import ModelSource
-from desktop_chat.ui.cached_height import CachedHeightBox
-from desktop_chat.ui.elided_label import ElidedLabel
-from desktop_chat.ui.find_bar import shown_text
-from desktop_chat.ui.markdown import COPY_CODE_SCHEME, MarkdownRenderer, split_blocks
-from desktop_chat.ui.message_actions import MessageActions
-from desktop_chat.ui.message_editor import MessageEditor
+from desktop_chat.ui.conversation.find_bar import shown_text
+from desktop_chat.ui.conversation.message_actions import MessageActions
+from desktop_chat.ui.conversation.message_editor import MessageEditor
+from desktop_chat.ui.render.markdown import COPY_CODE_SCHEME, MarkdownRenderer, split_blocks
+from desktop_chat.ui.widgets.cached_height import CachedHeightBox
+from desktop_chat.ui.widgets.elided_label import ElidedLabel
 
 MARKDOWN_RENDER_INTERVAL_MS = 100  # re-render a streaming answer at most 10 times a second
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
@@ -41,7 +41,8 @@ def _selectable_label(object_name: str, rich: bool) -> QLabel:
         flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse
     label.setTextInteractionFlags(flags)
     label.setOpenExternalLinks(False)  # links open only through _on_link, on a click
-    # The message's own menu (ui/message_actions.py) serves its labels, selection included.
+    # The message's own menu (conversation/message_actions.py) serves its labels, selection
+    # included.
     label.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
@@ -341,7 +342,7 @@ class UserMessageWidget(QWidget):
         return [(self.text, False)]
 
     def start_editing(self) -> None:
-        """The edit box takes the bubble's place (ui/message_editor.py)."""
+        """The edit box takes the bubble's place (ui/conversation/message_editor.py)."""
         if self.editor is None:
             self.editor = MessageEditor(self.message.content)
             self.editor.submitted.connect(self.edit_submitted)

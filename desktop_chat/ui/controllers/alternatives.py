@@ -1,11 +1,12 @@
 """Generate answers: several answers to the last question at once, kept as its versions.
 
 ``AlternativesRun`` (owned by the chat controller) follows one request for alternatives
-through the worker's signals (worker.py, alternatives_relay.py): the text so far of each,
-its result, and the end of all of them; then it hands the answers, as messages, to the
-controller, which adds them as siblings below the question. ``AlternativesView`` (wired by
-the window) streams each into an answer widget of its own, with its own thinking panel,
-and says when the engine writes them one after another instead of in one batch.
+through the worker's signals (workers/inference.py, workers/stream_relay.py): the text
+so far of each, its result, and the end of all of them; then it hands the answers, as
+messages, to the controller, which adds them as siblings below the question.
+``AlternativesView`` (wired by the window) streams each into an answer widget of its own,
+with its own thinking panel, and says when the engine writes them one after another
+instead of in one batch.
 """
 
 from __future__ import annotations

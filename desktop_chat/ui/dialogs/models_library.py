@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.model_facts import ModelFacts
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.ui.dialogs.model_info import gigabytes, parameters_text
 from desktop_chat.ui.language import translated
-from desktop_chat.ui.model_info import gigabytes, parameters_text
 
 COLUMNS = 7
 NAME, FORMAT, PARAMETERS, CONTEXT, SIZE, MEMORY, WHERE = range(COLUMNS)
@@ -63,7 +63,7 @@ def same_place(a: str, b: str) -> bool:
     return first == second or first in second.parents or second in first.parents
 
 
-class ModelsLibrary(QDialog):
+class ModelsLibraryDialog(QDialog):
     open_requested = Signal(str)  # a model source string
 
     def __init__(self, worker: Any, holder: Any, models_dir: Path | None, current: str | None,

@@ -24,10 +24,10 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from desktop_chat.core.conversation import Message
-from desktop_chat.ui.cached_height import PREFERRED_WIDTH
-from desktop_chat.ui.conversation_find import ConversationFind
-from desktop_chat.ui.markdown import MarkdownRenderer
-from desktop_chat.ui.messages import AssistantMessageWidget, UserMessageWidget
+from desktop_chat.ui.conversation.find import ConversationFind
+from desktop_chat.ui.conversation.messages import AssistantMessageWidget, UserMessageWidget
+from desktop_chat.ui.render.markdown import MarkdownRenderer
+from desktop_chat.ui.widgets.cached_height import PREFERRED_WIDTH
 
 FOLLOW_SLACK_PX = 24
 MARGIN_X = 24

@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
-from desktop_chat.ui.find_bar import (
+from desktop_chat.ui.conversation.find_bar import (
     FindBar,
     clear_highlight,
     count_matches,
     find_pattern,
     highlight_label,
 )
-from desktop_chat.ui.messages import shown_texts
+from desktop_chat.ui.conversation.messages import shown_texts
 
 if TYPE_CHECKING:
-    from desktop_chat.ui.conversation_view import ConversationView, MessageSlot
+    from desktop_chat.ui.conversation.view import ConversationView, MessageSlot
 
 WARM_SLICE_S = 0.008  # rendering shown text while idle: at most this long a turn
 

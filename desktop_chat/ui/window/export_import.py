@@ -44,8 +44,8 @@ from desktop_chat.core.export_markdown import (
 )
 from desktop_chat.core.save_queue import snapshot
 from desktop_chat.core.store import encode
-from desktop_chat.ui.export_pdf import conversation_pdf
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.render.export_pdf import conversation_pdf
 
 MARKDOWN, JSON, PDF = "markdown", "json", "pdf"
 _SUFFIXES = {MARKDOWN: ".md", JSON: ".json", PDF: ".pdf"}

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.core.settings import AppSettings, GenerationSettings
 from desktop_chat.ui.language import LANGUAGES, translated
 from desktop_chat.ui.language import SYSTEM as SYSTEM_LANGUAGE
-from desktop_chat.ui.number_inputs import decimal_input, whole_number_input
+from desktop_chat.ui.widgets.number_inputs import decimal_input, whole_number_input
 
 
 class SettingsDialog(QDialog):

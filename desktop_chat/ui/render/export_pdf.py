@@ -16,8 +16,8 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from desktop_chat import APP_NAME
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.core.export_markdown import MarkdownLabels, readable_time
-from desktop_chat.ui.markdown import COPY_CODE_SCHEME, MarkdownRenderer
-from desktop_chat.ui.theme import LIGHT
+from desktop_chat.ui.render.markdown import COPY_CODE_SCHEME, MarkdownRenderer
+from desktop_chat.ui.render.theme import LIGHT
 
 # The renderer's "Copy" link above each code block means nothing on paper.
 _COPY_LINK = re.compile(rf'\s*&nbsp;\s*<a href="{COPY_CODE_SCHEME}:\d+"[^>]*>[^<]*</a>')

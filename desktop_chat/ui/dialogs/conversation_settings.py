@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.conversation_settings import override_problems
 from desktop_chat.core.settings import GenerationSettings
-from desktop_chat.ui.number_inputs import decimal_input, whole_number_input
+from desktop_chat.ui.widgets.number_inputs import decimal_input, whole_number_input
 
 
 class ConversationSettingsDialog(QDialog):

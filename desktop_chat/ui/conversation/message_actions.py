@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QLabel, QMenu, QToolButton, QWidget
 
-from desktop_chat.ui.version_switcher import VersionSwitcher
+from desktop_chat.ui.conversation.version_switcher import VersionSwitcher
 
 
 class MessageActions(QObject):

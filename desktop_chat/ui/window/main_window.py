@@ -39,25 +39,25 @@ from desktop_chat.core.inference import (
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings, SettingsFile
 from desktop_chat.core.store import ConversationStore, encode, write_atomic
-from desktop_chat.ui import theme as themes
-from desktop_chat.ui.alternatives import AlternativesView
-from desktop_chat.ui.chat_controller import ChatController
-from desktop_chat.ui.composer import Composer
-from desktop_chat.ui.conversation_branches import ConversationBranches
-from desktop_chat.ui.conversation_header import ConversationHeader
-from desktop_chat.ui.conversation_view import ConversationView
-from desktop_chat.ui.download_dialog import DownloadDialog
-from desktop_chat.ui.export_import import ExportImport
+from desktop_chat.ui.controllers.alternatives import AlternativesView
+from desktop_chat.ui.controllers.chat_controller import ChatController
+from desktop_chat.ui.controllers.models import ModelController
+from desktop_chat.ui.conversation.branches import ConversationBranches
+from desktop_chat.ui.conversation.header import ConversationHeader
+from desktop_chat.ui.conversation.view import ConversationView
+from desktop_chat.ui.dialogs.download import DownloadDialog
+from desktop_chat.ui.dialogs.model_info import ModelInfoDialog
+from desktop_chat.ui.dialogs.model_picker import ModelPickerDialog
+from desktop_chat.ui.dialogs.models_library import ModelsLibraryDialog
+from desktop_chat.ui.dialogs.server import ServerDialog
+from desktop_chat.ui.dialogs.settings import SettingsDialog
 from desktop_chat.ui.language import translated
-from desktop_chat.ui.markdown import MarkdownRenderer
-from desktop_chat.ui.model_controller import ModelController
-from desktop_chat.ui.model_info import ModelInfoDialog
-from desktop_chat.ui.model_picker import ModelPicker
-from desktop_chat.ui.models_library import ModelsLibrary
-from desktop_chat.ui.problem_notice import ONE_OFF, ProblemNotice
-from desktop_chat.ui.server_dialog import ServerDialog
-from desktop_chat.ui.settings_dialog import SettingsDialog
-from desktop_chat.ui.sidebar import Sidebar
+from desktop_chat.ui.render import theme as themes
+from desktop_chat.ui.render.markdown import MarkdownRenderer
+from desktop_chat.ui.window.composer import Composer
+from desktop_chat.ui.window.export_import import ExportImport
+from desktop_chat.ui.window.notice_bar import ONE_OFF, ProblemNotice
+from desktop_chat.ui.window.sidebar import Sidebar
 
 MODEL_PAGE_URL = "https://huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B"
 UNDO_SECONDS = 10
@@ -140,8 +140,7 @@ class EmptyState(QWidget):
 
 class MainWindow(QMainWindow):
     def __init__(self, settings_file: SettingsFile, store: ConversationStore,
-                 worker: Any, search_index_path: Path | None = None,
-                 downloads: Any = None) -> None:
+                 worker: Any, saves: Any, search: Any, downloads: Any = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -152,8 +151,7 @@ class MainWindow(QMainWindow):
         self.theme = themes.resolve(settings_file.settings.theme)
         self.renderer = MarkdownRenderer(self.theme.markdown)
         self.models = ModelController(worker, settings_file, self)
-        self.chat = ChatController(store, worker, settings_file, self,
-                                   search_index_path=search_index_path)
+        self.chat = ChatController(store, worker, settings_file, saves, search, self)
         self.transfer = ExportImport(self)  # File > Export and Import
         self._search_filter: list[str] | None = None
         self._pending_undo: str | None = None
@@ -459,10 +457,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda checked=False, e=entry: self.models.open(e))
         self.recent_menu.setEnabled(bool(self.settings.recent_models))
 
-    def choose_model(self) -> ModelPicker:
+    def choose_model(self) -> ModelPickerDialog:
         """The one place that lists folders, GGUF files and servers used before."""
         current = self.models.model.path if self.models.model else None
-        picker = ModelPicker(self.settings.recent_models, current, self)
+        picker = ModelPickerDialog(self.settings.recent_models, current, self)
         picker.open_requested.connect(self.models.open)
         picker.open_folder_requested.connect(self.models.choose_and_open)
         picker.open_gguf_requested.connect(self.models.choose_gguf_and_open)
@@ -472,7 +470,7 @@ class MainWindow(QMainWindow):
         picker.open()
         return picker
 
-    def _request_model_facts(self, picker: ModelPicker, entries: list[str]) -> None:
+    def _request_model_facts(self, picker: ModelPickerDialog, entries: list[str]) -> None:
         """The memory each model needs with the current settings, read by the worker."""
         if hasattr(self.worker, "request_model_facts"):
             self.worker.model_facts_read.connect(picker.show_facts)
@@ -480,12 +478,12 @@ class MainWindow(QMainWindow):
             self.worker.request_model_facts(entries, settings.device, settings.dtype,
                                             settings.generation.context_limit)
 
-    def show_models_library(self) -> ModelsLibrary:
+    def show_models_library(self) -> ModelsLibraryDialog:
         """The models in the models folder and in Recent Models: facts, Open, Delete."""
         current = self.models.model.path if self.models.model else None
         folder = self.models_dir() if self.downloads is not None or \
             self.settings.models_dir else None
-        library = ModelsLibrary(self.worker, self.settings_file, folder, current, self)
+        library = ModelsLibraryDialog(self.worker, self.settings_file, folder, current, self)
         library.open_requested.connect(self.models.open)
         library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         library.finished.connect(self._fill_recent_menu)  # a deleted model leaves it

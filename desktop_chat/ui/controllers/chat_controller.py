@@ -3,9 +3,9 @@ switches, renames, deletes or searches. The worker is handed in (its module is n
 imported here); the store and settings are plain core objects.
 
 The conversations in memory are the source of truth; the GUI thread never waits on the
-disk. Saves, deletes and restores go to the writer thread (ui/background_saves.py, which
+disk. Saves, deletes and restores go to the writer thread (workers/saves.py, which
 also tracks why saves fail now); searches run on the search index's thread
-(ui/background_search.py). This object keeps the sidebar's list in step with what the
+(workers/search.py). This object keeps the sidebar's list in step with what the
 writer did: a delete or restore that failed, our version kept as a copy, another
 writer's changes merged in.
 """
@@ -13,7 +13,6 @@ writer's changes merged in.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -32,7 +31,7 @@ from desktop_chat.core.conversation_settings import (
 )
 from desktop_chat.core.inference import GenerationRequest, GenerationResult, GenerationStats
 from desktop_chat.core.reasoning import ANSWER, REASONING
-from desktop_chat.core.save_queue import DELETE, RESTORE, SAVE, SaveOutcome, SaveQueue
+from desktop_chat.core.save_queue import DELETE, RESTORE, SAVE, SaveOutcome, SaveProblem, SaveQueue
 from desktop_chat.core.search_index import SearchService
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import (
@@ -43,9 +42,8 @@ from desktop_chat.core.store import (
     summary_of,
 )
 from desktop_chat.core.versions import version_at
-from desktop_chat.ui.alternatives import AlternativesRun
-from desktop_chat.ui.background_saves import BackgroundSaves, SaveProblem
-from desktop_chat.ui.background_search import BackgroundSearch
+from desktop_chat.ui.controllers.alternatives import AlternativesRun
+from desktop_chat.ui.controllers.save_problems import describe_save_problem
 from desktop_chat.ui.language import translated
 
 DRAFT_SAVE_INTERVAL_MS = 3000  # a crash mid-reply loses at most this much of it
@@ -70,14 +68,14 @@ class ChatController(QObject):
     # a version switch); the view redraws conversation.path()
 
     def __init__(self, store: ConversationStore, worker: Any, settings_source: SettingsFile,
-                 parent: QObject | None = None, search_index_path: Path | None = None) -> None:
+                 saves: Any, search: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._summaries: dict[str, ConversationSummary] | None = None  # listed once
         self._restoring: dict[str, Conversation] = {}  # undo of a delete, until it is done
-        self.search = BackgroundSearch(store, search_index_path, self)
+        self.search = search
         self.search.finished.connect(self.search_finished)
-        self.saves = BackgroundSaves(store, on_written=self.search.take_in, parent=self)
+        self.saves = saves
         self.saves.outcome.connect(self._on_save_outcome)
         self.saves.problem_changed.connect(self.save_problem_changed)
         self.worker = worker
@@ -98,7 +96,7 @@ class ChatController(QObject):
         worker.prefill_progressed.connect(self._on_prefill_progressed)
         worker.generation_finished.connect(self._on_generation_finished)
         worker.generation_failed.connect(self._on_generation_failed)
-        # Generate answers: several versions at once (ui/alternatives.py).
+        # Generate answers: several versions at once (ui/controllers/alternatives.py).
         self.alternatives = AlternativesRun(worker, lambda: self.model_path, self,
                                             draft_interval_ms=DRAFT_SAVE_INTERVAL_MS)
         self.alternatives.ended.connect(self._on_alternatives_ended)
@@ -210,7 +208,7 @@ class ChatController(QObject):
 
     def request_search(self, query: str) -> None:
         """``search_finished`` brings the ids (None for an empty query); see
-        ui/background_search.py. Asked again whenever a save, delete or restore reached
+        workers/search.py. Asked again whenever a save, delete or restore reached
         the index."""
         self.search.request(query)
 
@@ -240,7 +238,7 @@ class ChatController(QObject):
         return self.saves.unsaved_conversations()
 
     def describe_save_problem(self, problem: SaveProblem) -> str:
-        return self.saves.describe_problem(problem)
+        return describe_save_problem(problem)
 
     def shutdown(self, save_seconds: float = 2.0) -> None:
         """The window closed for good: end the writer (after writing what it can within

@@ -1,5 +1,5 @@
 """The strip above the conversation: its title, and its own settings (system prompt and
-sampling, ui/conversation_settings_dialog.py), marked when it has any."""
+sampling, ui/dialogs/conversation_settings.py), marked when it has any."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from desktop_chat.core.conversation import Conversation
 from desktop_chat.core.conversation_settings import OVERRIDABLE
 from desktop_chat.core.settings import SettingsFile
-from desktop_chat.ui.chat_controller import ChatController
-from desktop_chat.ui.conversation_settings_dialog import ConversationSettingsDialog
+from desktop_chat.ui.controllers.chat_controller import ChatController
+from desktop_chat.ui.dialogs.conversation_settings import ConversationSettingsDialog
 
 
 class ConversationHeader(QWidget):

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.core.conversation import Conversation
 from desktop_chat.core.versions import version_positions
-from desktop_chat.ui.chat_controller import ChatController
-from desktop_chat.ui.conversation_view import ConversationView
+from desktop_chat.ui.controllers.chat_controller import ChatController
+from desktop_chat.ui.conversation.view import ConversationView
 
 
 class ConversationBranches(QObject):

@@ -2,7 +2,7 @@
 
 core/save_queue.py's ``SaveQueue`` saves, deletes and restores on one writer thread, in
 order, drafts coalesced; the GUI thread hands it snapshots and never waits on the disk.
-``BackgroundSaves`` owns it and brings its reports to the GUI thread through a relay (a
+``SaveWorker`` owns it and brings its reports to the GUI thread through a relay (a
 queued signal). A save the disk refuses is kept and retried by the writer:
 ``problem_changed`` fires once per distinct problem (errno and folder), and with None
 once everything is saved again. Every other report (done, or refused for good) comes as
@@ -13,15 +13,13 @@ nothing reports.
 
 from __future__ import annotations
 
-import errno as errnos
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop_chat.core.conversation import Conversation
-from desktop_chat.core.save_queue import SAVE, SaveOutcome, SaveQueue
+from desktop_chat.core.save_queue import SAVE, SaveOutcome, SaveProblem, SaveQueue
 from desktop_chat.core.search_index import UnreadableConversation, read_conversation_file
 from desktop_chat.core.store import (
     ConversationStore,
@@ -31,22 +29,13 @@ from desktop_chat.core.store import (
 )
 
 
-@dataclass(frozen=True)
-class SaveProblem:
-    """Why saves fail now. Equal problems (same errno, same folder) are told once."""
-
-    errno: int | None
-    folder: str
-    detail: str = field(default="", compare=False)
-
-
 class _SaveRelay(QObject):
     """Lives on the GUI thread; the writer thread emits, the GUI receives."""
 
     saved = Signal(object, object)  # SaveOutcome, the original's summary after a copy
 
 
-class BackgroundSaves(QObject):
+class SaveWorker(QObject):
     # A SaveOutcome done or refused for good (never one the writer retries), and after a
     # copy the original's ConversationSummary as on disk (None otherwise, or if unreadable)
     outcome = Signal(object, object)
@@ -98,25 +87,6 @@ class BackgroundSaves(QObject):
         with self._report_lock:  # waits for a report being sent; none comes after
             self._closed = True
             self.queue.on_done = None
-
-    def describe_problem(self, problem: SaveProblem) -> str:
-        code = problem.errno
-        if code in (errnos.ENOSPC, getattr(errnos, "EDQUOT", errnos.ENOSPC)):
-            what = self.tr("the disk is full")
-            until = self.tr("when there is space again")
-        elif code == errnos.EROFS:
-            what = self.tr("the folder is read-only")
-            until = self.tr("when the folder can be written again")
-        elif code in (errnos.EACCES, errnos.EPERM):
-            what = self.tr("permission was denied")
-            until = self.tr("when the folder can be written again")
-        else:
-            what = problem.detail or self.tr("the disk refused")
-            until = self.tr("when the disk allows it")
-        return self.tr(
-            "Cannot save conversations: {what} ({folder}). Your messages are kept in this "
-            "window and will be saved {until}.").format(
-                what=what, folder=problem.folder, until=until)
 
     def _on_writer_done(self, outcome: SaveOutcome) -> None:
         """On the writer thread: let ``on_written`` see it, then tell the GUI."""

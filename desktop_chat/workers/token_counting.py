@@ -21,7 +21,7 @@ from desktop_chat.core.token_count import TokenCounter, TokenCountRequest
 log = logging.getLogger(__name__)
 
 
-class TokenCounting(QObject):
+class TokenCountWorker(QObject):
     counted = Signal(object)  # TokenCount, or None: this model cannot count (or failed)
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -1,7 +1,7 @@
 """The search thread, seen from the GUI thread.
 
 core/search_index.py's ``SearchService`` keeps the index and answers queries on a thread
-of its own. ``BackgroundSearch`` numbers the queries so that only the newest one's answer
+of its own. ``SearchWorker`` numbers the queries so that only the newest one's answer
 is shown, keeps the index in step with what the writer thread did (``take_in``), asks the
 sidebar's query again after each such change (``rerun``), and brings the answers to the
 GUI thread through a relay (a queued signal). After ``shutdown`` nothing reports.
@@ -30,7 +30,7 @@ class _SearchRelay(QObject):
     searched = Signal(int, str, object)  # query number, query, ids
 
 
-class BackgroundSearch(QObject):
+class SearchWorker(QObject):
     finished = Signal(object)  # ids of the newest query, or None for no filter
 
     def __init__(self, store: ConversationStore, index_path: Path | None = None,

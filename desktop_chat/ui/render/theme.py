@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.ui.markdown import Palette
+from desktop_chat.ui.render.markdown import Palette
 
 
 @dataclass(frozen=True)
