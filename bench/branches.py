@@ -81,7 +81,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         window = shown_window(app, folder)
-        store = window.chat.store
+        store = window.conversations.store
         warm, _ = seed(store, 60, 2)  # fonts, lexers, the first code block and table
         window.chat.open_conversation(warm)
         settle(app, 0.5)
@@ -97,7 +97,7 @@ def main() -> None:
         linear = Conversation(title="The same path, without branches",
                               messages=[dataclasses.replace(m, parent_id=None) for m in path])
         store.save(linear)
-        window.chat._summaries = None
+        window.conversations.reread()
         reference, _ = open_timed(app, window, linear.id)
         print(f"for comparison, the path alone as a linear conversation: "
               f"{reference * 1000:.1f} ms")
@@ -134,7 +134,7 @@ def main() -> None:
         for _ in range(100):
             version_positions(conversation, conversation.path())
         print(f"path() + version_positions: {(time.perf_counter() - start) * 10:.2f} ms")
-        window.chat.flush_saves()
+        window.conversations.flush_saves()
         window.close()
 
 

@@ -130,10 +130,10 @@ def child_rss(messages: int) -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         window = shown_window(app, folder)
-        warm = seed(window.chat.store, 4)
+        warm = seed(window.conversations.store, 4)
         window.chat.open_conversation(warm)
         settle(app, 0.3)
-        conversation_id = seed(window.chat.store, messages)
+        conversation_id = seed(window.conversations.store, messages)
         before = rss_mb()
         window.chat.open_conversation(conversation_id)
         settle(app, 1.5)
@@ -155,7 +155,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         window = shown_window(app, folder)
-        store = window.chat.store
+        store = window.conversations.store
         warm = seed(store, 6)  # fonts, lexers, the first code block and table
         window.chat.open_conversation(warm)
         settle(app, 0.3)

@@ -125,7 +125,7 @@ def main() -> None:
     chunks = reply_chunks(args.tokens)
     with tempfile.TemporaryDirectory() as folder:
         window = shown_window(app, folder)
-        store = window.chat.store
+        store = window.conversations.store
 
         window.chat.open_conversation(seed(store, 0))  # the reply is message 2 of 2
         app.processEvents()

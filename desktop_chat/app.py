@@ -102,7 +102,8 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     # The search index's thread starts at once: it catches up while the window opens.
     search = SearchWorker(store, paths.cache_dir / SEARCH_INDEX_NAME)
     saves = SaveWorker(store, on_written=search.take_in)  # the index keeps in step
-    window = MainWindow(settings_file, store, worker, saves, search, downloads=downloads)
+    window = MainWindow(settings_file, store, worker, worker.token_counting, saves, search,
+                        downloads=downloads)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
 
     started = False

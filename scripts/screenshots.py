@@ -83,13 +83,13 @@ def save_model_dialogs(window, app: QApplication, out: Path) -> None:
     """picker.png (Choose Model…, with a folder, a GGUF file and a server) and server.png."""
     recent = (str(TINY_R1), "http://localhost:11434/v1#deepseek-r1:1.5b",
               str(Path.home() / "Models" / "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf"))
-    window.apply_settings(dataclasses.replace(window.settings, theme="light",
+    window.settings_dialogs.apply_settings(dataclasses.replace(window.settings, theme="light",
                                               recent_models=recent))
-    picker = window.choose_model()
+    picker = window.model_dialogs.choose_model()
     app.processEvents()
     picker.grab().save(str(out / "picker.png"))
     picker.reject()
-    dialog = window.connect_server()
+    dialog = window.model_dialogs.connect_server()
     dialog.url.setText("http://localhost:11434/v1")
     dialog.model.addItems(["deepseek-r1:1.5b", "qwen2.5:7b"])
     dialog.status.setText("The server offers 2 models.")
@@ -125,7 +125,8 @@ def main() -> None:
         wait_for(window.chat.reply_finished)
         window.view.assistant_widgets()[-1].thinking.set_expanded(True)
         for theme in ("light", "dark"):
-            window.apply_settings(dataclasses.replace(window.settings, theme=theme))
+            window.settings_dialogs.apply_settings(
+                dataclasses.replace(window.settings, theme=theme))
             window.view.assistant_widgets()[-1].thinking.set_expanded(True)
             for _ in range(3):
                 app.processEvents()

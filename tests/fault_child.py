@@ -55,20 +55,21 @@ def run(model: str, data_dir: str, prompt: str, log_path: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat.app import create_main_window
-    from desktop_chat.ui.controllers import chat_controller
+    from desktop_chat.ui.controllers import chat_session
 
     log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     def say(**fields) -> None:
         os.write(log, (json.dumps(fields) + "\n").encode())
 
-    chat_controller.DRAFT_SAVE_INTERVAL_MS = DRAFT_SAVE_INTERVAL_MS
+    chat_session.DRAFT_SAVE_INTERVAL_MS = DRAFT_SAVE_INTERVAL_MS
     long_and_steady_replies()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     window = create_main_window(["--model", model, "--data-dir", data_dir])
     settings = window.settings
-    window.apply_settings(dataclasses.replace(settings, generation=dataclasses.replace(
-        settings.generation, max_new_tokens=4000, do_sample=True, seed=None)))
+    generation = dataclasses.replace(
+        settings.generation, max_new_tokens=4000, do_sample=True, seed=None)
+    window.settings_dialogs.apply_settings(dataclasses.replace(settings, generation=generation))
     chat = window.chat
 
     def on_ready(_info) -> None:

@@ -123,17 +123,17 @@ def test_download_cancel_resume_then_the_model_opens_and_answers(qtbot, hub, tmp
     with qtbot.waitSignal(dialog.downloads.running_changed, timeout=10_000):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.resume_button.isVisible()
-    staging = window.models_dir() / hd.STAGING_DIR / "test-org--tiny-r1"
+    staging = window.model_dialogs.models_dir() / hd.STAGING_DIR / "test-org--tiny-r1"
     partial = staging / ("model.safetensors" + hd.PARTIAL_SUFFIX)
     kept = partial.stat().st_size if partial.exists() else 0
-    assert not (window.models_dir() / "test-org--tiny-r1").exists()
+    assert not (window.model_dialogs.models_dir() / "test-org--tiny-r1").exists()
 
     hub.switches.bytes_per_s = None
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
         qtbot.mouseClick(dialog.resume_button, Qt.MouseButton.LeftButton)
     if kept:
         assert hub.ranges("model.safetensors")[-1] == f"bytes={kept}-"
-    folder = str(window.models_dir() / "test-org--tiny-r1")
+    folder = str(window.model_dialogs.models_dir() / "test-org--tiny-r1")
     assert window.settings.recent_models[0] == folder
     assert window.models.model.path == folder
 
@@ -148,12 +148,12 @@ def test_download_cancel_resume_then_the_model_opens_and_answers(qtbot, hub, tmp
 
 def test_the_models_folder_is_a_setting(qtbot, hub, tmp_path):
     window = make_window(qtbot, tmp_path / "data")
-    assert window.models_dir() == tmp_path / "data" / "models"
-    dialog = window.settings_dialog()
+    assert window.model_dialogs.models_dir() == tmp_path / "data" / "models"
+    dialog = window.settings_dialogs.settings_dialog()
     field = dialog.findChild(QWidget, "modelsFolderInput")
     assert field.placeholderText() == str(tmp_path / "data" / "models")
     field.setText(str(tmp_path / "elsewhere"))
-    window.apply_settings(dialog.settings())
-    assert window.models_dir() == tmp_path / "elsewhere"
-    assert window.get_model_action.isEnabled()
+    window.settings_dialogs.apply_settings(dialog.settings())
+    assert window.model_dialogs.models_dir() == tmp_path / "elsewhere"
+    assert window.window_actions["get_model"].isEnabled()
     close(qtbot, window)

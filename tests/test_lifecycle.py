@@ -63,7 +63,7 @@ def test_a_load_failing_after_the_old_model_was_closed_leaves_no_model(
     assert "weights could not be loaded" in failed.args[0].message
     state = window.models.state
     assert state.phase == PHASE_FAILED and state.current is None
-    assert window.model_status.text() == "No model"
+    assert window.status.model_status.text() == "No model"
     assert not window.composer.send_button.isEnabled()
     box = window.findChild(QMessageBox, "modelErrorDialog")
     assert box is not None and box.informativeText() == "No model is open."
@@ -86,7 +86,7 @@ def test_declining_to_close_the_open_model_keeps_it(qtbot, window, tmp_path, mon
     assert [name for name, _ in asked] == ["releaseModelDialog"]
     assert window.models.state.phase == PHASE_READY
     assert window.models.model.name == "tiny-r1"
-    assert window.model_status.text().startswith("tiny-r1")
+    assert window.status.model_status.text().startswith("tiny-r1")
     assert window.composer.send_button.isEnabled()
 
 
@@ -115,14 +115,14 @@ def test_overlapping_loads_the_first_is_cancelled_and_the_second_wins(
     window.worker.model_loaded.connect(lambda info, load_id: loaded.append(info.name))
     window.worker.model_load_failed.connect(lambda failure: failed.append(failure))
     window.models.open(str(first))
-    assert window.model_status.text() == "Loading first…"
-    qtbot.waitUntil(lambda: window.load_progress.isVisible(), timeout=5000)
+    assert window.status.model_status.text() == "Loading first…"
+    qtbot.waitUntil(lambda: window.status.load_progress.isVisible(), timeout=5000)
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
         window.models.open(str(second))
-        assert window.model_status.text() == "Loading second…"
+        assert window.status.model_status.text() == "Loading second…"
     assert loaded == ["second"] and failed == []  # the first never reports: superseded
     assert window.models.model.name == "second"
-    assert window.model_status.text().startswith("second · transformers")
+    assert window.status.model_status.text().startswith("second · transformers")
     assert window.settings.recent_models[0] == str(second)
     assert str(first) not in window.settings.recent_models
 
@@ -132,15 +132,15 @@ def test_cancel_ends_a_load_and_the_open_model_stays(qtbot, window, tmp_path, mo
     other = copy_model(tmp_path, "other")
     slow_loads(monkeypatch, {"other"}, threading.Event())  # never opens by itself
     window.models.open(str(other))
-    qtbot.waitUntil(lambda: window.cancel_load_button.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.status.cancel_load_button.isVisible(), timeout=5000)
     assert not window.composer.send_button.isEnabled()  # the worker is busy loading
-    assert not window.regenerate_action.isEnabled()
+    assert not window.window_actions["regenerate"].isEnabled()
     with qtbot.waitSignal(window.models.loading_failed, timeout=30_000) as failed:
-        qtbot.mouseClick(window.cancel_load_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.status.cancel_load_button, Qt.MouseButton.LeftButton)
     assert failed.args[0].cancelled
     assert window.findChild(QMessageBox, "modelErrorDialog") is None  # no error for a cancel
     assert window.models.state.phase == PHASE_READY and window.models.model.name == "tiny-r1"
-    assert not window.cancel_load_button.isVisible()
+    assert not window.status.cancel_load_button.isVisible()
     assert window.composer.send_button.isEnabled()
 
 
@@ -156,7 +156,7 @@ def test_the_state_says_loading_at_once_and_a_late_state_never_wins(qtbot, windo
     stale = dataclasses.replace(states[0], revision=ready.revision - 1)
     window.models._on_model_state_changed(stale)  # as a queued state arriving late
     assert window.models.state is ready
-    assert window.model_status.text().startswith("tiny-r1 · transformers")
+    assert window.status.model_status.text().startswith("tiny-r1 · transformers")
 
 
 def open_long_conversation(window, turns=12):
@@ -168,7 +168,7 @@ def open_long_conversation(window, turns=12):
         conversation.add(Message(
             role="user", content=f"Question number {n} about something long enough to matter"))
         conversation.add(Message(role="assistant", content=f"Answer number {n}, also quite long."))
-    window.chat.store.save(conversation)
+    window.conversations.store.save(conversation)
     window.refresh_sidebar()
     window.chat.open_conversation(conversation.id)
     return conversation
@@ -202,7 +202,7 @@ def test_closing_during_a_long_prefill_stops_within_one_chunk(
         assert not window.isVisible()  # hidden at once, before the worker has stopped
     assert calls["n"] - calls["at_close"] <= 1  # at most the chunk that was running
     assert calls["n"] < chunks
-    saved = window.chat.store.load(conversation.id)
+    saved = window.conversations.store.load(conversation.id)
     assert saved.messages[-1].finish_reason == "cancelled"  # saved as stopped, not lost
     assert saved.messages[-2].content == "What is the capital of France?"
 

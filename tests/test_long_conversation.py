@@ -256,7 +256,7 @@ def test_ctrl_f_opens_the_find_bar_and_esc_closes_it(qtbot, window):
     conversation = Conversation(title="Long")
     for message in long_conversation(marker_at=4):
         conversation.add(message)
-    window.chat.store.save(conversation)
+    window.conversations.store.save(conversation)
     window.chat.open_conversation(conversation.id)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.chat_page)
     view = window.view

@@ -225,7 +225,7 @@ def test_the_fixture_answer_renders_in_the_window_and_copies_back_as_source(qtbo
     conversation.add(Message(role="assistant", content=ANSWER, finish_reason="stop"))
     window = make_window(qtbot, data_dir)
     window.resize(900, 900)
-    window.chat.store.save(conversation)
+    window.conversations.store.save(conversation)
     window.chat.open_conversation(conversation.id)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.chat_page)
     answer = window.view.assistant_widgets()[-1]
@@ -238,7 +238,7 @@ def test_the_fixture_answer_renders_in_the_window_and_copies_back_as_source(qtbo
     shots = Path(os.environ.get("DESKTOP_CHAT_SHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     for theme in ("light", "dark"):
-        window.apply_settings(dataclasses.replace(window.settings, theme=theme))
+        window.settings_dialogs.apply_settings(dataclasses.replace(window.settings, theme=theme))
         answer = window.view.assistant_widgets()[-1]
         colour = themes.DARK.text if theme == "dark" else themes.LIGHT.text
         html = "".join(label.text() for label in answer.findChildren(QLabel, "answerText"))

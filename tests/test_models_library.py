@@ -26,10 +26,10 @@ def shot(widget, name):
 
 
 def test_model_info_shows_the_open_model(qtbot, window):
-    assert not window.model_info_action.isEnabled()
+    assert not window.window_actions["model_info"].isEnabled()
     info = open_tiny(qtbot, window)
-    assert window.model_info_action.isEnabled()
-    window.model_info_action.trigger()
+    assert window.window_actions["model_info"].isEnabled()
+    window.window_actions["model_info"].trigger()
     dialog = window.findChild(QLabel, "modelInfoArchitecture").window()
     qtbot.waitExposed(dialog)
 
@@ -67,7 +67,7 @@ def test_the_models_page_lists_the_models_folder_and_recent_models(qtbot, window
     shutil.copy(tiny_r1_gguf, models / "tiny-r1.gguf")
     (models / ".downloads" / "half").mkdir(parents=True)  # staging: never listed
     open_tiny(qtbot, window)  # joins Recent Models
-    window.models_library_action.trigger()
+    window.window_actions["models_library"].trigger()
     library = window.findChild(QLabel, "modelsFolderLabel").window()
     table = library.table
     qtbot.waitUntil(lambda: table.rowCount() == 3 and all(
@@ -119,7 +119,7 @@ def trash_works(folder: Path) -> bool:
 
 def test_the_picker_shows_what_each_model_needs(qtbot, window, tmp_path):
     open_tiny(qtbot, window)
-    picker = window.choose_model()
+    picker = window.model_dialogs.choose_model()
     assert isinstance(picker, ModelPickerDialog)
     item = picker.list.item(0)
     qtbot.waitUntil(lambda: "needs about" in item.text(), timeout=60_000)

@@ -5,7 +5,7 @@ screen."""
 from __future__ import annotations
 
 import pytest
-from test_chat_controller import controller_with_stand_ins
+from test_chat_session import controller_with_stand_ins
 
 from desktop_chat.core.conversation import Conversation, Message
 
@@ -16,7 +16,7 @@ def chat(qtbot, tmp_path):
     folder.mkdir()
     controller = controller_with_stand_ins(folder, tmp_path)
     yield controller
-    controller.shutdown()
+    controller.conversations.shutdown()
 
 
 @pytest.mark.parametrize("roles", [("system", "assistant"), ("assistant",),

@@ -16,7 +16,7 @@ from desktop_chat.core import settings as settings_module
 def stream_a_reply(qtbot, window, monkeypatch):
     """Send with drafts saved every 100 ms; returns the finished message."""
     open_model(qtbot, window)
-    window.chat._draft_timer.setInterval(100)
+    window.chat.reply.draft_timer.setInterval(100)
     slow_down(monkeypatch, window.worker.engine.model, 0.03)
     window.composer.input.setPlainText("What is the capital of France?")
     with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
@@ -33,8 +33,8 @@ def recover(qtbot, window, heal):
     heal()
     qtbot.mouseClick(window.notice.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=10_000)
-    assert window.chat.flush_saves()
-    path = window.chat.store.path_for(window.chat.current.id)
+    assert window.conversations.flush_saves()
+    path = window.conversations.store.path_for(window.chat.current.id)
     return json.loads(path.read_text(encoding="utf-8"))["messages"]
 
 
@@ -42,7 +42,7 @@ def test_a_full_disk_mid_reply_shows_one_notice_and_saves_everything_later(
         qtbot, window, monkeypatch, data_dir):
     heal = full_disk(monkeypatch)
     message = stream_a_reply(qtbot, window, monkeypatch)
-    assert window.chat.save_problem is not None  # drafts failed every 100 ms meanwhile
+    assert window.conversations.save_problem is not None  # drafts failed every 100 ms meanwhile
     assert window.notice.isVisible() and window.notice.times_shown == 1
     assert no_dialogs(window)
     [text] = window.notice.problems()
@@ -52,9 +52,9 @@ def test_a_full_disk_mid_reply_shows_one_notice_and_saves_everything_later(
     assert message.finish_reason == "stop" and message.content
     assert window.chat.current.messages[-1] is message
     assert window.sidebar.ids() == [window.chat.current.id]
-    assert not window.chat.store.path_for(window.chat.current.id).exists()
-    window.chat.retry_saves()  # still full: retried, still one notice
-    assert not window.chat.flush_saves(2)
+    assert not window.conversations.store.path_for(window.chat.current.id).exists()
+    window.conversations.retry_saves()  # still full: retried, still one notice
+    assert not window.conversations.flush_saves(2)
     assert window.notice.times_shown == 1
 
     saved = recover(qtbot, window, heal)
@@ -98,7 +98,7 @@ def test_closing_with_unsaved_conversations_asks_and_can_keep_the_window(
     heal()
     close(qtbot, window)  # writes, then closes without asking
     assert len(asked) == 1
-    assert window.chat.store.path_for(window.chat.current.id).exists()
+    assert window.conversations.store.path_for(window.chat.current.id).exists()
 
 
 def test_a_read_only_config_folder_is_told_once_never_raised(qtbot, window, monkeypatch):
@@ -107,7 +107,7 @@ def test_a_read_only_config_folder_is_told_once_never_raised(qtbot, window, monk
 
     monkeypatch.setattr(settings_module, "write_atomic", refuse)
     for _ in range(3):
-        window.toggle_thinking_action.trigger()
+        window.window_actions["toggle_thinking"].trigger()
     assert window.notice.isVisible() and window.notice.times_shown == 1
     [text] = window.notice.problems()
     assert "Settings could not be saved" in text and "Read-only" in text

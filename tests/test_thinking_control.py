@@ -80,13 +80,14 @@ def hold_until_answer_now(monkeypatch, owner, name, worker, after_calls=6):
 def greedy(window, **changes):
     """Deterministic replies of a bounded length (the cut answer is tiny-r1's babble)."""
     settings = window.settings
-    window.apply_settings(dataclasses.replace(settings, generation=dataclasses.replace(
-        settings.generation, do_sample=False, max_new_tokens=80, **changes)))
+    generation = dataclasses.replace(
+        settings.generation, do_sample=False, max_new_tokens=80, **changes)
+    window.settings_dialogs.apply_settings(dataclasses.replace(settings, generation=generation))
 
 
 def saved_reply(window):
-    assert window.chat.flush_saves()
-    path = window.chat.store.path_for(window.chat.current.id)
+    assert window.conversations.flush_saves()
+    path = window.conversations.store.path_for(window.chat.current.id)
     return json.loads(path.read_text(encoding="utf-8"))["messages"][-1]
 
 

@@ -79,8 +79,9 @@ def test_the_count_follows_typing_and_matches_the_rendered_prompt(qtbot, window)
 def test_over_the_limit_it_says_what_will_be_left_out(qtbot, window):
     open_model(qtbot, window)
     settings = window.settings
-    window.apply_settings(dataclasses.replace(settings, generation=dataclasses.replace(
-        settings.generation, do_sample=False, context_limit=256, max_new_tokens=120)))
+    generation = dataclasses.replace(
+        settings.generation, do_sample=False, context_limit=256, max_new_tokens=120)
+    window.settings_dialogs.apply_settings(dataclasses.replace(settings, generation=generation))
     send(qtbot, window, FRANCE)
     composer = window.composer
     long_draft = "Tell me more about Paris and France. " * 5

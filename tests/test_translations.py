@@ -193,7 +193,7 @@ START_SCRIPT = textwrap.dedent("""
     print(json.dumps({
         "menus": [a.text() for a in window.menuBar().actions()],
         "empty": window.empty_state.findChild(object, "emptyStateTitle").text(),
-        "status": window.model_status.text(),
+        "status": window.status.model_status.text(),
         "buttons": [b.text() for b in box.buttons()],
     }, ensure_ascii=False))
 """)
@@ -224,12 +224,12 @@ def test_the_app_starts_in_chinese_and_in_english_after_choosing_it(qtbot, tmp_p
     data_dir.joinpath("config", "settings.json").write_text('{"language": "zh_CN"}')
     window = make_window(qtbot, data_dir)
     try:
-        dialog = window.settings_dialog()
+        dialog = window.settings_dialogs.settings_dialog()
         assert dialog.windowTitle() == "设置"
         note = dialog.findChild(object, "languageRestartNote")
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         assert not note.isHidden() and "重新启动" in note.text()
-        window.apply_settings(dialog.settings())
+        window.settings_dialogs.apply_settings(dialog.settings())
         assert window.settings.language == "en"
     finally:
         close(qtbot, window)
@@ -248,7 +248,7 @@ def test_screenshots_in_chinese_main_window_settings_and_a_model_error(
     try:
         assert window.menuBar().actions()[0].text() == "文件(&F)"
         window.grab().save(str(SHOTS / "main-window.png"))
-        dialog = window.settings_dialog()
+        dialog = window.settings_dialogs.settings_dialog()
         dialog.show()
         qtbot.waitExposed(dialog)
         ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
@@ -278,7 +278,7 @@ def test_screenshots_in_chinese_main_window_settings_and_a_model_error(
         with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS):
             qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
         assert window.composer.send_button.text() == "发送"
-        assert "token/秒" in window.reply_stats.text()
+        assert "token/秒" in window.status.reply_stats.text()
         window.grab().save(str(SHOTS / "chat.png"))
     finally:
         close(qtbot, window)

@@ -36,7 +36,7 @@ def test_a_draft_the_other_window_answered_stays_when_this_window_saves_without_
     streaming = _tree(*_question(), leaf="u2")
     a_store.save(streaming)
     draft = _message("d", "assistant", "The ans", "u2")
-    a_store.save(_tree(*_question(), draft, leaf="d"))  # chat_controller._save_draft
+    a_store.save(_tree(*_question(), draft, leaf="d"))  # ReplyRun._save_draft
 
     in_b = b_store.load("shared")
     in_b.add(Message(role="user", content="go on", id="u3"))  # below the draft

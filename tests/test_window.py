@@ -32,7 +32,7 @@ def test_stable_object_names_for_tests_and_accessibility(window):
         assert window.findChild(QWidget, name) is not None, name
     for name in ("openModelAction", "settingsAction", "toggleThinkingAction",
                  "newConversationAction"):
-        assert window.findChild(type(window.open_model_action), name) is not None, name
+        assert window.findChild(type(window.window_actions["open_model"]), name) is not None, name
     assert window.composer.input.accessibleName()
     assert window.composer.send_button.accessibleName()
 
@@ -42,9 +42,9 @@ def test_choosing_a_model_folder_through_the_dialog(qtbot, window, monkeypatch):
     assert not window.composer.send_button.isEnabled()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(TINY_R1))
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
-        window.open_model_action.trigger()
+        window.window_actions["open_model"].trigger()
     assert window.pages.currentWidget() is window.chat_page
-    assert window.model_status.text().startswith("tiny-r1 · transformers · CPU")
+    assert window.status.model_status.text().startswith("tiny-r1 · transformers · CPU")
     assert window.composer.send_button.isEnabled()
     assert window.settings.last_model_path == str(TINY_R1)
     assert [a.text() for a in window.recent_menu.actions()] == ["tiny-r1"]
@@ -87,8 +87,8 @@ def test_stop_keeps_the_partial_text_and_says_it_was_stopped(qtbot, window, monk
     assert message.reasoning_content and not message.content
     assert window.view.findChildren(QLabel, "messageState")[-1].text() == "Stopped"
     assert window.composer.send_button.isVisible()
-    assert window.chat.flush_saves()  # saves are written on the writer thread
-    saved = window.chat.store.load(window.chat.current.id)
+    assert window.conversations.flush_saves()  # saves are written on the writer thread
+    saved = window.conversations.store.load(window.chat.current.id)
     assert saved.messages[-1].finish_reason == "cancelled"
 
 
@@ -112,11 +112,11 @@ def test_thinking_panels_toggle_globally_and_the_choice_is_remembered(qtbot, win
     send(qtbot, window, "What is the capital of France?")
     [panel] = panels(window)
     assert panel.isVisible()
-    window.toggle_thinking_action.trigger()
+    window.window_actions["toggle_thinking"].trigger()
     assert not panel.isVisible()
     assert json.loads((data_dir / "config" / "settings.json").read_text())[
         "show_reasoning"] is False
-    window.toggle_thinking_action.trigger()
+    window.window_actions["toggle_thinking"].trigger()
     assert panel.isVisible()
 
 
@@ -149,7 +149,7 @@ def test_a_folder_that_fails_to_load_shows_the_error_and_keeps_the_model(
     assert box is not None and box.isVisible()
     assert "truncated or damaged" in box.text() and "tiny-r1 is still open" in box.informativeText()
     box.close()
-    assert window.model_status.text().startswith("tiny-r1")
+    assert window.status.model_status.text().startswith("tiny-r1")
     assert window.settings.last_model_path == str(TINY_R1)
     assert send(qtbot, window, "What is 2 + 2?").content == "2 + 2 = 4"
 
@@ -171,7 +171,7 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
     open_model(qtbot, window)
     send(qtbot, window, "What is the capital of France?")
     first = window.chat.current.id
-    window.new_conversation_action.trigger()
+    window.window_actions["new_conversation"].trigger()
     assert window.chat.current is None and not window.view.assistant_widgets()
     send(qtbot, window, "What is 2 + 2?")
     second = window.chat.current.id
@@ -181,17 +181,18 @@ def test_new_rename_search_delete_and_undo(qtbot, window, monkeypatch):
     assert window.sidebar.ids() == [first, second]  # renaming counts as an update
     assert window.sidebar.model.item(0).text() == "Geography"
 
-    with qtbot.waitSignal(window.chat.search_finished, timeout=5000):  # on the index's thread
+    # answered on the index's thread
+    with qtbot.waitSignal(window.conversations.search_finished, timeout=5000):
         window.sidebar.search.setText("paris")
     assert window.sidebar.ids() == [first, second]  # the open conversation stays listed
-    window.new_conversation_action.trigger()
+    window.window_actions["new_conversation"].trigger()
     qtbot.waitUntil(lambda: window.sidebar.ids() == [first])
-    with qtbot.waitSignal(window.chat.search_finished, timeout=5000):
+    with qtbot.waitSignal(window.conversations.search_finished, timeout=5000):
         window.sidebar.search.clear()
 
     window.sidebar.delete_requested.emit(second)
-    assert window.sidebar.ids() == [first] and window.undo_button.isVisible()
-    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.sidebar.ids() == [first] and window.status.undo_button.isVisible()
+    qtbot.mouseClick(window.status.undo_button, Qt.MouseButton.LeftButton)
     assert set(window.sidebar.ids()) == {first, second}
     assert window.chat.current.id == second
 
@@ -200,20 +201,20 @@ def test_the_search_filter_follows_messages_sent_and_renames(qtbot, window):
     open_model(qtbot, window)
     send(qtbot, window, "What is the capital of France?")
     first = window.chat.current.id
-    window.new_conversation_action.trigger()
-    with qtbot.waitSignal(window.chat.search_finished, timeout=5000):
+    window.window_actions["new_conversation"].trigger()
+    with qtbot.waitSignal(window.conversations.search_finished, timeout=5000):
         window.sidebar.search.setText("capital")
     assert window.sidebar.ids() == [first]
     send(qtbot, window, "What is 2 + 2?")  # while the search box has text
     second = window.chat.current.id
     assert window.sidebar.ids() == [second, first]  # listed at once: it is open
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     answers = []
-    window.chat.search_finished.connect(answers.append)
+    window.conversations.search_finished.connect(answers.append)
     window.chat.rename(second, "Capital letters")  # saved, indexed, asked again
     qtbot.waitUntil(lambda: bool(answers) and second in answers[-1], timeout=5000)
     assert window.sidebar.ids() == [second, first]
-    window.new_conversation_action.trigger()  # no longer open: listed because it matches
+    window.window_actions["new_conversation"].trigger()  # no longer open: listed because it matches
     qtbot.wait(50)
     assert window.sidebar.ids() == [second, first]
     window.chat.rename(second, "Sums")
@@ -228,7 +229,7 @@ def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, mo
         qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
     conversation_id = window.chat.current.id
     close(qtbot, window)
-    saved = window.chat.store.load(conversation_id)
+    saved = window.conversations.store.load(conversation_id)
     assert [m.role for m in saved.messages] == ["user", "assistant"]
     assert saved.messages[1].finish_reason == "cancelled"
     assert saved.messages[1].reasoning_content
@@ -236,13 +237,13 @@ def test_closing_the_window_mid_reply_saves_the_partial_answer(qtbot, window, mo
 
 def test_settings_dialog_refuses_invalid_values_and_offers_model_defaults(qtbot, window):
     open_model(qtbot, window)
-    dialog = window.settings_dialog()
+    dialog = window.settings_dialogs.settings_dialog()
     qtbot.addWidget(dialog)
     context = window.models.model.context_reason
     assert "the model's maximum, 1,024 tokens" in context  # tiny-r1 fits easily
     assert dialog.context_limit.specialValueText() == "Automatic"
     assert dialog.context_note.text() == f"Automatic: {context}"
-    assert f"Context: {context}" in window.model_status.toolTip()
+    assert f"Context: {context}" in window.status.model_status.toolTip()
     assert dialog.objectName() == "settingsDialog"
     dialog.temperature.setValue(1.5)
     dialog.reset_to_model_defaults()
@@ -256,17 +257,17 @@ def test_settings_dialog_refuses_invalid_values_and_offers_model_defaults(qtbot,
     dialog.context_limit.setValue(512)
     dialog.accept()
     assert not dialog.isVisible()
-    window.apply_settings(dialog.settings())
+    window.settings_dialogs.apply_settings(dialog.settings())
     assert window.settings.generation.context_limit == 512
 
 
 def test_changing_the_theme_restyles_the_window(qtbot, window):
     import dataclasses
 
-    window.apply_settings(dataclasses.replace(window.settings, theme="dark"))
+    window.settings_dialogs.apply_settings(dataclasses.replace(window.settings, theme="dark"))
     assert window.theme.dark
     assert window.palette().window().color().name() == "#1e1f22"
-    window.apply_settings(dataclasses.replace(window.settings, theme="light"))
+    window.settings_dialogs.apply_settings(dataclasses.replace(window.settings, theme="light"))
     assert not window.theme.dark
 
 
@@ -305,7 +306,7 @@ def test_a_new_model_brings_its_sampling_defaults_once(qtbot, window, tmp_path):
     open_model(qtbot, window, model)
     assert (window.settings.generation.temperature, window.settings.generation.top_p) == (
         0.3, 0.8)
-    window.apply_settings(dataclasses.replace(
+    window.settings_dialogs.apply_settings(dataclasses.replace(
         window.settings, generation=dataclasses.replace(window.settings.generation,
                                                         temperature=0.9)))
     open_model(qtbot, window, model)  # opened before: the user's choice stays
@@ -314,14 +315,14 @@ def test_a_new_model_brings_its_sampling_defaults_once(qtbot, window, tmp_path):
 
 def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
         qtbot, window, monkeypatch):
-    from desktop_chat.ui.controllers import chat_controller
+    from desktop_chat.ui.controllers import chat_session
 
     open_model(qtbot, window)
-    window.chat._draft_timer.setInterval(100)
+    window.chat.reply.draft_timer.setInterval(100)
     slow_down(monkeypatch, window.worker.engine.model, 0.05)
     window.composer.input.setPlainText("What is the capital of France?")
     qtbot.keyClick(window.composer.input, Qt.Key.Key_Return)
-    path = window.chat.store.path_for(window.chat.current.id)
+    path = window.conversations.store.path_for(window.chat.current.id)
 
     def draft_on_disk():
         if not path.exists():  # the writer thread has not saved the question yet
@@ -334,11 +335,11 @@ def test_a_streaming_reply_is_saved_as_it_goes_so_a_crash_keeps_it(
     assert draft["finish_reason"] == "cancelled" and window.chat.generating
     with qtbot.waitSignal(window.chat.reply_finished, timeout=REPLY_TIMEOUT_MS) as done:
         pass
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     final = json.loads(path.read_text(encoding="utf-8"))["messages"]
     assert len(final) == 2 and final[1]["id"] == draft["id"] == done.args[0].id
     assert final[1]["finish_reason"] == "stop"
-    assert chat_controller.DRAFT_SAVE_INTERVAL_MS >= 1000  # the real interval stays calm
+    assert chat_session.DRAFT_SAVE_INTERVAL_MS >= 1000  # the real interval stays calm
 
 
 def test_the_model_picker_lists_recent_models_of_every_kind_and_opens_one(
@@ -350,8 +351,9 @@ def test_the_model_picker_lists_recent_models_of_every_kind_and_opens_one(
     other = tmp_path / "other-model"
     shutil.copytree(TINY_R1, other)
     recent = (str(TINY_R1), "http://localhost:11434/v1#deepseek-r1:1.5b", str(other))
-    window.apply_settings(dataclasses.replace(window.settings, recent_models=recent))
-    picker = window.choose_model()
+    window.settings_dialogs.apply_settings(
+        dataclasses.replace(window.settings, recent_models=recent))
+    picker = window.model_dialogs.choose_model()
     assert picker.objectName() == "modelPickerDialog" and picker.isVisible()
     items = picker.findChild(QListWidget, "modelList")
     texts = [items.item(n).text() for n in range(items.count())]
@@ -369,7 +371,7 @@ def test_the_server_dialog_says_when_nothing_answers(qtbot, window):
     from fake_openai import unused_port
     from PySide6.QtWidgets import QLabel, QLineEdit
 
-    dialog = window.connect_server()
+    dialog = window.model_dialogs.connect_server()
     dialog.findChild(QLineEdit, "serverUrlInput").setText(f"127.0.0.1:{unused_port()}")
     with qtbot.waitSignal(on_gui_thread(window.worker.server_models_listed), timeout=30_000):
         dialog.list_models()

@@ -73,7 +73,7 @@ def test_three_answers_become_versions_with_their_thinking_and_survive_a_restart
     click(qtbot, shown.findChild(type(shown.alternatives_button), "nextVersionButton"))
     [shown] = answers(window)
     assert version(shown) == "3/4" and shown.thinking.reasoning() == added[1].reasoning_content
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     close(qtbot, window)
 
     again = make_window(qtbot, data_dir)
@@ -110,7 +110,7 @@ def test_answers_are_saved_as_they_stream_so_a_crash_keeps_them(qtbot, window, m
     first = send(qtbot, window, "What is the capital of France?")
     window.chat.alternatives._draft_timer.setInterval(100)
     slow_down(monkeypatch, window.worker.engine.model, 0.05)
-    path = window.chat.store.path_for(window.chat.current.id)
+    path = window.conversations.store.path_for(window.chat.current.id)
 
     def drafts_on_disk():
         if not path.exists():
@@ -132,7 +132,7 @@ def test_answers_are_saved_as_they_stream_so_a_crash_keeps_them(qtbot, window, m
     drafts = [m for m in seen[0]["messages"] if m["parent_id"] == first.parent_id][1:]
     assert all(m["finish_reason"] == "cancelled" for m in drafts)
     assert [m["id"] for m in drafts] == [m.id for m in added]  # the final ones replace them
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     final = json.loads(path.read_text(encoding="utf-8"))["messages"]
     assert [m["finish_reason"] for m in final[-3:]] == ["stop"] * 3
     assert len(final) == 5

@@ -74,8 +74,8 @@ def test_version_arrows_switch_branches_and_the_shown_path_survives_a_restart(
         qtbot, data_dir):
     window = make_window(qtbot, data_dir)
     conversation = branched_conversation()
-    window.chat.store.save(conversation)
-    window.chat._summaries = None  # listed again, with the file just written
+    window.conversations.store.save(conversation)
+    window.conversations.reread()  # listed again, with the file just written
     window.chat.open_conversation(conversation.id)
     assert shown(window) == ["Q1b", "B1", "Q2", "B2"]
     first = window.view.message_widgets()[0]
@@ -92,7 +92,7 @@ def test_version_arrows_switch_branches_and_the_shown_path_survives_a_restart(
     click(qtbot, button(answer, "previousVersionButton"))
     assert shown(window) == ["Q1", "A1"]
     assert version_label(window.view.message_widgets()[1]) == "1/2"
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     close(qtbot, window)
 
     again = make_window(qtbot, data_dir)
@@ -105,7 +105,7 @@ def test_version_arrows_switch_branches_and_the_shown_path_survives_a_restart(
 def test_the_context_menu_offers_edit_and_fork_and_the_editor_cancels(qtbot, data_dir):
     window = make_window(qtbot, data_dir)
     conversation = branched_conversation()
-    window.chat.store.save(conversation)
+    window.conversations.store.save(conversation)
     window.chat.open_conversation(conversation.id)
     question = window.view.message_widgets()[0]
     menu = question.actions.context_menu()
@@ -124,8 +124,9 @@ def test_the_context_menu_offers_edit_and_fork_and_the_editor_cancels(qtbot, dat
     assert question.editor is None and question.bubble.isVisible()
     assert len(window.chat.current.messages) == 7  # nothing sent
     window.findChild(QAction, "conversationSettingsAction").trigger()  # Chat menu
-    assert window.header.dialog is not None and window.header.dialog.isVisible()
-    window.header.dialog.reject()
+    dialog = window.settings_dialogs.conversation_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
     close(qtbot, window)
 
 
@@ -162,7 +163,7 @@ def test_edit_and_resend_makes_a_version_that_streams_its_answer(qtbot, window, 
     assert version_label(question) == "2/2"
     click(qtbot, button(question, "previousVersionButton"))
     assert shown(window) == ["What is 2 + 2?", first.content]  # instantly: no model work
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     close(qtbot, window)
 
     again = make_window(qtbot, data_dir)
@@ -223,8 +224,8 @@ def test_regenerate_keeps_the_old_answer_and_a_stopped_one_keeps_both(
     click(qtbot, button(answer_widgets(window)[-1], "previousVersionButton"))
     click(qtbot, button(answer_widgets(window)[-1], "previousVersionButton"))
     assert shown(window) == ["What is 2 + 2?", second.content]
-    assert window.chat.flush_saves()
-    saved = window.chat.store.load(conversation.id)
+    assert window.conversations.flush_saves()
+    saved = window.conversations.store.load(conversation.id)
     assert [m.finish_reason for m in saved.siblings(first.id)] == [
         "stop", "stop", "cancelled", "error"]
     assert saved.current_leaf == second.id
@@ -249,7 +250,7 @@ def test_fork_and_a_conversations_own_settings(qtbot, window, data_dir):
     # Its own maximum reply length: two tokens, cut off; the original keeps the defaults.
     settings_button = window.findChild(QToolButton, "conversationSettingsButton")
     click(qtbot, settings_button)
-    dialog = window.header.dialog
+    dialog = window.settings_dialogs.conversation_dialog
     dialog.checks["max_new_tokens"].setChecked(True)
     dialog.editors["max_new_tokens"].setValue(2)
     dialog.checks["system_prompt"].setChecked(True)
@@ -260,8 +261,8 @@ def test_fork_and_a_conversations_own_settings(qtbot, window, data_dir):
     short = send(qtbot, window, "And of Italy?")
     assert short.finish_reason == "length"
     assert short.stats["reasoning_tokens"] + short.stats["answer_tokens"] == 2
-    assert window.chat.flush_saves()
-    on_disk = json.loads(window.chat.store.path_for(fork.id).read_text(encoding="utf-8"))
+    assert window.conversations.flush_saves()
+    on_disk = json.loads(window.conversations.store.path_for(fork.id).read_text(encoding="utf-8"))
     assert on_disk["settings"] == {"max_new_tokens": 2, "system_prompt": "Answer briefly."}
     close(qtbot, window)
 
@@ -270,7 +271,7 @@ def test_fork_and_a_conversations_own_settings(qtbot, window, data_dir):
     again.chat.open_conversation(fork.id)
     assert len(shown(again)) == 4
     click(qtbot, again.findChild(QToolButton, "conversationSettingsButton"))
-    reopened = again.header.dialog
+    reopened = again.settings_dialogs.conversation_dialog
     assert reopened.editors["max_new_tokens"].value() == 2
     assert reopened.checks["max_new_tokens"].isChecked()
     assert not reopened.checks["temperature"].isChecked()

@@ -37,15 +37,15 @@ def test_a_gguf_file_opens_with_llama_cpp_and_thinks_then_answers(
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         lambda *a, **k: (str(tiny_r1_gguf), "GGUF models (*.gguf)"))
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
-        window.open_gguf_action.trigger()
-    assert window.model_status.text().startswith("tiny-r1 · llama.cpp · CPU")
-    assert window.model_status.text().endswith("F32")
+        window.window_actions["open_gguf"].trigger()
+    assert window.status.model_status.text().startswith("tiny-r1 · llama.cpp · CPU")
+    assert window.status.model_status.text().endswith("F32")
     assert_r1_reply(window, send(qtbot, window, "What is the capital of France?"))
     assert window.settings.recent_models[0] == str(tiny_r1_gguf)
 
 
 def connect_through_the_dialog(qtbot, window, server):
-    dialog = window.connect_server()
+    dialog = window.model_dialogs.connect_server()
     assert dialog.objectName() == "serverDialog"
     url = dialog.findChild(QLineEdit, "serverUrlInput")
     models = dialog.findChild(QComboBox, "serverModelInput")
@@ -64,12 +64,12 @@ def connect_through_the_dialog(qtbot, window, server):
 def test_a_real_server_through_connect_to_server(qtbot, window, request, server_fixture):
     server = request.getfixturevalue(server_fixture)
     connect_through_the_dialog(qtbot, window, server)
-    status = window.model_status.text()
+    status = window.status.model_status.text()
     assert " · server · " in status and f"127.0.0.1:{server.port}" in status
     first = send(qtbot, window, "What is the capital of France?")
     assert_r1_reply(window, first)
     assert first.finish_reason == "stop" and first.stats["answer_tokens"] > 0
-    saved = window.chat.store.load(window.chat.current.id)
+    saved = window.conversations.store.load(window.chat.current.id)
     assert saved.model == ModelSource.server(server.base_url, server.model).to_string()
     recent = window.settings.recent_models[0]
     assert ModelSource.parse(recent) == ModelSource.server(server.base_url, server.model)
@@ -106,8 +106,8 @@ def test_smollm2_answers_through_the_window(qtbot, window, demo_model, smollm2_g
     with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
         window.models.open(str(path))
     greedy = dataclasses.replace(window.settings.generation, do_sample=False)  # a 135M model
-    window.apply_settings(dataclasses.replace(window.settings, generation=greedy))
-    assert f" · {engine} · " in window.model_status.text()
+    window.settings_dialogs.apply_settings(dataclasses.replace(window.settings, generation=greedy))
+    assert f" · {engine} · " in window.status.model_status.text()
     message = send(qtbot, window, "What is the capital of France?")
     assert "Paris" in message.content and not message.reasoning_content
     assert not panels(window)

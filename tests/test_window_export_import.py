@@ -49,7 +49,7 @@ def answer_save_dialog(monkeypatch, path: Path, seen: list | None = None) -> Non
 
 def export_current(qtbot, window, monkeypatch, path: Path, kind: str,
                    thinking: bool = True) -> Path:
-    window.export_action.trigger()
+    window.window_actions["export"].trigger()
     dialog = window.transfer.dialog
     assert dialog.isVisible()
     dialog.set_format(kind)
@@ -106,14 +106,14 @@ def test_export_json_then_import_it_gives_the_same_tree_under_a_new_id(
     monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                         lambda *a, **k: ([str(written)], ""))
     with qtbot.waitSignal(window.transfer.import_finished, timeout=20_000) as done:
-        window.import_action.trigger()
+        window.window_actions["import"].trigger()
     [imported] = done.args[0].conversations
     assert imported.id != saved.id  # taken: never overwritten
     assert shape(imported) == shape(saved)
     assert window.chat.current.id == imported.id  # one imported: opened
     assert set(window.sidebar.ids()) == {saved.id, imported.id}
-    window.chat.flush_saves()
-    store = ConversationStore(window.chat.store.root)
+    window.conversations.flush_saves()
+    store = ConversationStore(window.conversations.store.root)
     assert shape(store.load(imported.id)) == shape(saved)
     assert store.load(saved.id) == saved
 
@@ -142,7 +142,7 @@ def test_import_a_chatgpt_export_and_bad_files_reports_once(qtbot, window, monke
     monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                         lambda *a, **k: ([str(bad), str(archive)], ""))
     with qtbot.waitSignal(window.transfer.import_finished, timeout=20_000) as done:
-        window.import_action.trigger()
+        window.window_actions["import"].trigger()
     result = done.args[0]
     assert [c.id for c in result.conversations][0] == KYOTO_ID
     summary = window.transfer.summary
@@ -154,9 +154,9 @@ def test_import_a_chatgpt_export_and_bad_files_reports_once(qtbot, window, monke
     summary.grab().save(str(SHOTS / "import-summary.png"))
     summary.close()
     # Saved through the store: on disk, and found by the search.
-    window.chat.flush_saves()
-    assert (window.chat.store.root / f"{KYOTO_ID}.json").exists()
-    with qtbot.waitSignal(window.chat.search_finished, timeout=10_000) as found:
+    window.conversations.flush_saves()
+    assert (window.conversations.store.root / f"{KYOTO_ID}.json").exists()
+    with qtbot.waitSignal(window.conversations.search_finished, timeout=10_000) as found:
         window.sidebar.search.setText("Nanzen")
     assert found.args[0] == [KYOTO_ID]
     window.chat.open_conversation(KYOTO_ID)
@@ -167,11 +167,11 @@ def test_export_all_to_a_zip_then_import_it_back(qtbot, window, monkeypatch, tmp
                                                  saved):
     other = branched()
     other.title = "Another"
-    window.chat.add_imported([other])  # waiting for the writer, or written: both count
+    window.conversations.add_imported([other])  # waiting for the writer, or written: both count
     seen: list = []
     answer_save_dialog(monkeypatch, tmp_path / "all", seen)
     with qtbot.waitSignal(window.transfer.export_finished, timeout=20_000) as done:
-        window.export_all_action.trigger()
+        window.window_actions["export_all"].trigger()
     assert done.args[0] == tmp_path / "all.zip" and seen[0][2] == "Zip archives (*.zip)"
     with zipfile.ZipFile(tmp_path / "all.zip") as opened:
         names = set(opened.namelist())
@@ -179,13 +179,13 @@ def test_export_all_to_a_zip_then_import_it_back(qtbot, window, monkeypatch, tmp
     assert {f"conversations/{saved.id}.json", f"conversations/{other.id}.json",
             "markdown/Another.md", "markdown/Branches 分支.md"} <= names
     # Into an empty data folder: the same ids and trees.
-    shutil.rmtree(window.chat.store.root.parent / "elsewhere", ignore_errors=True)
-    fresh = make_window(qtbot, window.chat.store.root.parent / "elsewhere")
+    shutil.rmtree(window.conversations.store.root.parent / "elsewhere", ignore_errors=True)
+    fresh = make_window(qtbot, window.conversations.store.root.parent / "elsewhere")
     try:
         monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                             lambda *a, **k: ([str(tmp_path / "all.zip")], ""))
         with qtbot.waitSignal(fresh.transfer.import_finished, timeout=20_000) as done:
-            fresh.import_action.trigger()
+            fresh.window_actions["import"].trigger()
         by_id = {c.id: c for c in done.args[0].conversations}
         assert shape(by_id[saved.id]) == shape(saved)
         assert shape(by_id[other.id]) == shape(other)
@@ -196,7 +196,7 @@ def test_export_all_to_a_zip_then_import_it_back(qtbot, window, monkeypatch, tmp
 
 def test_the_export_dialog_looks_right(qtbot, window, saved):
     window.chat.open_conversation(saved.id)
-    window.export_action.trigger()
+    window.window_actions["export"].trigger()
     dialog = window.transfer.dialog
     assert dialog.format_combo.accessibleName() and dialog.thinking_check.accessibleName()
     dialog.set_format(JSON)
@@ -209,7 +209,7 @@ def test_the_export_dialog_looks_right(qtbot, window, saved):
 
 def test_export_without_an_open_conversation_says_what_to_do(window):
     window.chat.new_conversation()
-    window.export_action.trigger()
+    window.window_actions["export"].trigger()
     assert window.transfer.dialog is None
     assert "Open a conversation" in window.statusBar().currentMessage()
 

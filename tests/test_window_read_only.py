@@ -42,7 +42,7 @@ def test_a_conversation_with_tool_messages_opens_read_only_and_is_never_rewritte
     assert not window.chat.generating
     window.chat.rename("tools", "Renamed")
     assert window.sidebar.title_of("tools") == "With tools"
-    assert window.chat.flush_saves()
+    assert window.conversations.flush_saves()
     assert path.read_bytes() == original
-    assert [s.id for s in window.chat.store.list().conversations] == ["tools"]
+    assert [s.id for s in window.conversations.store.list().conversations] == ["tools"]
     close(qtbot, window)

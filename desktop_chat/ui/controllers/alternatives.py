@@ -1,26 +1,24 @@
 """Generate answers: several answers to the last question at once, kept as its versions.
 
-``AlternativesRun`` (owned by the chat controller) follows one request for alternatives
+``AlternativesRun`` (owned by the chat session) follows one request for alternatives
 through the worker's signals (workers/inference.py, workers/stream_relay.py): the text
 so far of each, its result, and the end of all of them; then it hands the answers, as
-messages, to the controller, which adds them as siblings below the question.
-``AlternativesView`` (wired by the window) streams each into an answer widget of its own,
-with its own thinking panel, and says when the engine writes them one after another
-instead of in one batch.
+messages, to the chat session, which adds them as siblings below the question
+(conversation/alternatives_view.py streams each into an answer widget of its own).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.core.conversation import Conversation, Message, new_id
-from desktop_chat.core.inference import GenerationRequest, GenerationResult, ModelInfo
+from desktop_chat.core.inference import GenerationRequest, GenerationResult
 from desktop_chat.core.reasoning import ANSWER, REASONING
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.ports import InferencePort
 
 
 class AlternativesRun(QObject):
@@ -34,7 +32,7 @@ class AlternativesRun(QObject):
     # seconds while they stream: saved, a crash keeps them. Their ids are the final ones.
     draft_ready = Signal(object)
 
-    def __init__(self, worker: Any, model_path: Callable[[], str | None],
+    def __init__(self, worker: InferencePort, model_path: Callable[[], str | None],
                  parent: QObject | None = None, draft_interval_ms: int = 3000) -> None:
         super().__init__(parent)
         self._model_path = model_path
@@ -143,42 +141,3 @@ class AlternativesRun(QObject):
                        finish_reason=finish, stats=stats,
                        extra={"error": translated(error)} if error else {},  # as shown
                        model=self._model_path(), id=self._ids[sequence])
-
-
-class AlternativesView(QObject):
-    """Streams each answer of a run into a widget of its own below the question."""
-
-    def __init__(self, view: Any, run: AlternativesRun,
-                 model: Callable[[], ModelInfo | None], notify: Callable[[str], None],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        self._model = model
-        self._notify = notify
-        self.widgets: list[Any] = []
-        run.started.connect(self._on_started)
-        run.chunk_received.connect(self._on_chunk)
-        run.answer_was_reasoning.connect(self._on_was_reasoning)
-        run.ended.connect(lambda *_: self.widgets.clear())
-
-    def _on_started(self, count: int) -> None:
-        self.widgets = [self.view.start_assistant_message() for _ in range(count)]
-        for number, widget in enumerate(self.widgets, start=1):
-            # Each answer says which version it will be (the arrows wait for the end).
-            widget.actions.versions.set_position(number, count)
-            widget.copy_button.hide()
-            widget.footer.show()
-        info = self._model()
-        if info is not None and not info.batches_alternatives:
-            self._notify(self.tr("This engine writes one answer at a time: the {count} "
-                                 "answers come one after another.").format(count=count))
-        else:
-            self._notify(self.tr("Writing {count} answers at once.").format(count=count))
-
-    def _on_chunk(self, sequence: int, kind: str, text: str) -> None:
-        if 0 <= sequence < len(self.widgets):
-            self.widgets[sequence].append(kind, text)
-
-    def _on_was_reasoning(self, sequence: int) -> None:
-        if 0 <= sequence < len(self.widgets):
-            self.widgets[sequence].answer_was_reasoning()

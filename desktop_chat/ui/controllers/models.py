@@ -1,21 +1,19 @@
-"""Opening models: which one at start, the file dialogs, servers, errors, consent.
+"""Opening models: which one at start, reloading with new settings, what a failure asks.
 
 The window shows what the worker says is true: its ``ModelState`` (what is open, what is
 loading). The worker's facts (a model loaded, a load failed) drive what happens next:
-remembering the model in the settings, an error dialog, a question to the user.
-Talks to the worker only through its signals and request methods (the worker module
-itself is never imported here: it is handed in by app.py).
+remembering the model in the settings, and saying what the user should read or decide
+(``failure_to_show``, ``consent_needed``), which the window turns into dialogs.
+Talks to the worker only through ui/ports.py's ``InferencePort``, handed in by app.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.core.inference import (
     REMEDY_RELEASE_CURRENT,
@@ -27,7 +25,7 @@ from desktop_chat.core.inference import (
 )
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.settings import AppSettings
-from desktop_chat.ui.language import translated
+from desktop_chat.ui.ports import InferencePort
 
 
 class SettingsHolder(Protocol):
@@ -42,16 +40,21 @@ class ModelController(QObject):
     state_changed = Signal(object)  # ModelState, the newest only
     loading_progressed = Signal(float, object)  # fraction, what happens (a message)
     model_ready = Signal(object)  # ModelInfo: a load finished
-    loading_failed = Signal(object)  # LoadFailure (any dialog has been shown)
+    loading_failed = Signal(object)  # LoadFailure, whatever it was
+    failure_to_show = Signal(object)  # LoadFailure the user should read
+    # LoadFailure with a remedy (run the model's own code, close the open model) that
+    # needs the user's yes: ``retry_with_remedy(failure)`` then opens it again.
+    consent_needed = Signal(object)
 
-    def __init__(self, worker: Any, holder: SettingsHolder, parent_widget: QWidget) -> None:
-        super().__init__(parent_widget)
+    def __init__(self, worker: InferencePort, holder: SettingsHolder,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.worker = worker
         self.holder = holder
-        self.parent_widget = parent_widget
         self.state = ModelState()
         self._remember: dict[int, bool] = {}  # load id -> remember in Recent Models
-        self._engine_broken = False  # the engine could not start: said once, in a dialog
+        self._remember_retry: dict[int, bool] = {}  # the same, for a failed load's retry
+        self._engine_broken = False  # the engine could not start: said once
         worker.model_state_changed.connect(self._on_model_state_changed)
         worker.load_progressed.connect(self.loading_progressed)
         worker.model_loaded.connect(self._on_model_loaded)
@@ -79,20 +82,6 @@ class ModelController(QObject):
         elif demo_model and Path(demo_model).exists():
             self.open(demo_model, remember=False)
 
-    def choose_and_open(self) -> None:
-        start = self._last_local_folder()
-        folder = QFileDialog.getExistingDirectory(
-            self.parent_widget, self.tr("Open Model Folder"), start)
-        if folder:
-            self.open(folder)
-
-    def choose_gguf_and_open(self) -> None:
-        file, _ = QFileDialog.getOpenFileName(
-            self.parent_widget, self.tr("Open GGUF Model File"), self._last_local_folder(),
-            self.tr("GGUF models (*.gguf)"))
-        if file:
-            self.open(file)
-
     def open(self, source: str | ModelSource, *, remember: bool = True,
              allow_remote_code: bool = False, release_current: bool = False) -> None:
         if not self.worker.running:
@@ -113,7 +102,8 @@ class ModelController(QObject):
     def cancel(self) -> None:
         self.worker.cancel_load()
 
-    def _last_local_folder(self) -> str:
+    def last_local_folder(self) -> str:
+        """Where a file dialog for a model starts: the last model on this disk."""
         for entry in (self.holder.settings.last_model_path,
                       *self.holder.settings.recent_models):
             if entry and not ModelSource.parse(entry).is_server:
@@ -144,53 +134,31 @@ class ModelController(QObject):
 
     def _on_engine_failed(self, message: str, details: str) -> None:
         self._engine_broken = True
-        self._show_failure(LoadFailure(message, details))
-        self.loading_failed.emit(LoadFailure(message, details))
+        failure = LoadFailure(message, details)
+        self.failure_to_show.emit(failure)
+        self.loading_failed.emit(failure)
 
     def _on_model_load_failed(self, failure: LoadFailure) -> None:
-        request = failure.request
         remember = self._remember.pop(failure.load_id, True)
         self.loading_failed.emit(failure)
-        if failure.cancelled or request is None:
+        if failure.cancelled or failure.request is None:
             return
+        if failure.remedy in (REMEDY_REMOTE_CODE, REMEDY_RELEASE_CURRENT):
+            self._remember_retry[failure.load_id] = remember
+            self.consent_needed.emit(failure)
+        elif not self._engine_broken:  # that message said it all already
+            self.failure_to_show.emit(failure)
+
+    def retry_with_remedy(self, failure: LoadFailure) -> None:
+        """The user agreed to what ``failure`` asked (``consent_needed``): open its model
+        again, with the model's own code or after closing the open model. Nothing happens
+        if the window has closed meanwhile (``open`` checks)."""
+        request = failure.request
+        if request is None:
+            return
+        remember = self._remember_retry.pop(failure.load_id, True)
         if failure.remedy == REMEDY_REMOTE_CODE:
-            self._ask(self.tr("Run the model's own code?"), failure, "remoteCodeDialog",
-                      lambda: self.open(request.source, remember=remember,
-                                        allow_remote_code=True))
+            self.open(request.source, remember=remember, allow_remote_code=True)
         elif failure.remedy == REMEDY_RELEASE_CURRENT:
-            self._ask(self.tr("Close the open model?"), failure, "releaseModelDialog",
-                      lambda: self.open(request.source, remember=remember,
-                                        allow_remote_code=request.allow_remote_code,
-                                        release_current=True))
-        elif not self._engine_broken:  # that dialog said it all already
-            self._show_failure(failure)
-
-    def _show_failure(self, failure: LoadFailure) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("The model could not be opened"),
-                          translated(failure.message), QMessageBox.StandardButton.Ok,
-                          self.parent_widget)
-        box.setObjectName("modelErrorDialog")
-        if self.model is not None:
-            box.setInformativeText(self.tr("{name} is still open.").format(name=self.model.name))
-        else:
-            box.setInformativeText(self.tr("No model is open."))
-        if failure.details:
-            box.setDetailedText(translated(failure.details))
-        box.open()
-
-    def _ask(self, title: str, failure: LoadFailure, name: str,
-             on_yes: Callable[[], None]) -> QMessageBox:
-        """A question that does not block (no nested event loop): ``on_yes`` runs when the
-        user agrees, unless the window has closed meanwhile (``open`` checks)."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, translated(failure.message),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self.parent_widget)
-        box.setObjectName(name)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if failure.details:
-            box.setDetailedText(translated(failure.details))
-        yes = box.button(QMessageBox.StandardButton.Yes)
-        box.buttonClicked.connect(lambda button: button is yes and on_yes())
-        box.open()
-        return box
+            self.open(request.source, remember=remember,
+                      allow_remote_code=request.allow_remote_code, release_current=True)

@@ -1,5 +1,5 @@
 """The window's branches: the view's Edit, version arrows and Fork go to the chat
-controller, and the arrows follow the conversation (opened, reloaded, answered, switched).
+session, and the arrows follow the conversation (opened, reloaded, answered, switched).
 
 Switching versions and editing wait while a reply streams (the arrows and Edit are
 disabled): the streaming branch stays on screen until its answer is saved.
@@ -13,12 +13,12 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.core.conversation import Conversation
 from desktop_chat.core.versions import version_positions
-from desktop_chat.ui.controllers.chat_controller import ChatController
+from desktop_chat.ui.controllers.chat_session import ChatSession
 from desktop_chat.ui.conversation.view import ConversationView
 
 
 class ConversationBranches(QObject):
-    def __init__(self, view: ConversationView, chat: ChatController,
+    def __init__(self, view: ConversationView, chat: ChatSession,
                  can_generate: Callable[[], bool], problem: Callable[[str], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -163,6 +163,7 @@ class ExportImport(QObject):
         super().__init__(window)
         self.window = window
         self.chat = window.chat
+        self.conversations = window.conversations
         self.folder = QDir.homePath()  # where the last file was chosen
         self.dialog: ExportDialog | None = None
         self._format, self._thinking = MARKDOWN, True
@@ -226,7 +227,7 @@ class ExportImport(QObject):
     # ----- export all ----------------------------------------------------------------------
 
     def export_all(self) -> None:
-        summaries = self.chat.list_conversations()
+        summaries = self.conversations.list_conversations()
         if not summaries:
             self.window.statusBar().showMessage(
                 self.tr("There are no conversations to export."), STATUS_MS)
@@ -253,10 +254,11 @@ class ExportImport(QObject):
 
     def _source(self, conversation_id: str) -> ArchiveSource:
         """The file, or the newest version when a save of it still waits for the writer."""
-        waiting = self.chat.saves.unsaved(conversation_id)
+        waiting = self.conversations.unsaved(conversation_id)
         if waiting is not None:
             return ArchiveSource(conversation_id, data=encode(waiting))
-        return ArchiveSource(conversation_id, path=self.chat.store.path_for(conversation_id))
+        path = self.conversations.store.path_for(conversation_id)
+        return ArchiveSource(conversation_id, path=path)
 
     def _on_exported(self, exported: Exported | None, error: BaseException | None) -> None:
         self._close_progress()
@@ -284,9 +286,9 @@ class ExportImport(QObject):
             return
         paths = [Path(p) for p in chosen]
         self.folder = str(paths[0].parent)
-        taken = {s.id for s in self.chat.list_conversations()}
-        taken |= {c.id for c in self.chat.saves.unsaved_conversations()}
-        root = self.chat.store.root
+        taken = {s.id for s in self.conversations.list_conversations()}
+        taken |= {c.id for c in self.conversations.unsaved_conversations()}
+        root = self.conversations.store.root
 
         def work(progress: Callable[[int, int], None],
                  cancel: threading.Event) -> imports.ImportResult:
@@ -308,9 +310,9 @@ class ExportImport(QObject):
             result = None
         else:
             # Taken since the files were read (another import meanwhile): a new id again.
-            listed = {s.id for s in self.chat.list_conversations()}
+            listed = {s.id for s in self.conversations.list_conversations()}
             result.renamed += sum(imports.give_free_id(c, listed) for c in result.conversations)
-            self.chat.add_imported(result.conversations)
+            self.conversations.add_imported(result.conversations)
             if len(result.conversations) == 1 and not self.chat.generating:  # never cut a reply
                 self.chat.open_conversation(result.conversations[0].id)
             self._show_summary(result)

@@ -1,4 +1,8 @@
-"""The conversation list: newest first, searchable, with new, rename and delete."""
+"""The conversation list: newest first, searchable, with new, rename and delete.
+
+Searching is asked for (``search_changed``, debounced) and answered elsewhere; the
+answer comes back as the ids to show (``show_search_result``), and the open conversation
+is always listed (a message just sent is not in the search index yet)."""
 
 from __future__ import annotations
 
@@ -63,9 +67,17 @@ class Sidebar(QWidget):
         self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self._quiet = False
+        self._summaries: list[ConversationSummary] = []
+        self._current_id: str | None = None
+        self.search_result: set[str] | None = None  # the ids the search found; None: all
 
     def set_conversations(self, summaries: list[ConversationSummary],
                           current_id: str | None) -> None:
+        """Newest first, as far as the last search allows."""
+        self._summaries, self._current_id = summaries, current_id
+        if self.search_result is not None:
+            summaries = [s for s in summaries
+                         if s.id in self.search_result or s.id == current_id]
         self._quiet = True
         self.model.clear()
         for summary in summaries:
@@ -78,6 +90,14 @@ class Sidebar(QWidget):
             self.model.appendRow(item)
         self.select(current_id)
         self._quiet = False
+
+    def show_search_result(self, ids: list[str] | None) -> None:
+        """The answer to the search box's query (None: no query, show all). Asked again
+        after every save, so an unchanged answer changes nothing."""
+        result = set(ids) if ids is not None else None
+        if result != self.search_result:
+            self.search_result = result
+            self.set_conversations(self._summaries, self._current_id)
 
     def select(self, conversation_id: str | None) -> None:
         quiet, self._quiet = self._quiet, True

@@ -1,5 +1,6 @@
-"""ChatController without a model (a stand-in worker): what another writer changed shows
-up in the window's list and open conversation; closing never waits long on the disk."""
+"""The chat session and the conversation list without a model (a stand-in worker): what
+another writer changed shows up in the window's list and open conversation; closing never
+waits long on the disk."""
 
 import dataclasses
 import errno
@@ -14,25 +15,46 @@ from desktop_chat.core import store as store_module
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
-from desktop_chat.ui.controllers.chat_controller import ChatController
+from desktop_chat.ui.controllers.chat_session import ChatSession
+from desktop_chat.ui.controllers.conversation_list import ConversationListController
 from desktop_chat.workers.saves import SaveWorker
 from desktop_chat.workers.search import SearchWorker
 
 
 class StandInWorker(QObject):
+    """The inference worker's signals and requests (ui/ports.py InferencePort); it never
+    answers, and remembers what it was asked for."""
+
+    engine_ready = Signal()
+    engine_failed = Signal(object, str)
+    model_state_changed = Signal(object)
+    load_progressed = Signal(float, object)
+    model_loaded = Signal(object, int)
+    model_load_failed = Signal(object)
     chunk_received = Signal(str, str)
     answer_was_reasoning = Signal()
     prefill_progressed = Signal(int, int)
     generation_finished = Signal(object)
-    generation_failed = Signal(str, object)
+    generation_failed = Signal(object, object)
     alternative_chunk_received = Signal(int, str, str)
     alternative_was_reasoning = Signal(int)
     alternative_finished = Signal(object)
     alternatives_finished = Signal(int)
+    server_models_listed = Signal(str, object, object)
+    model_facts_read = Signal(object)
+    stopped = Signal()
+    running = True  # the port's property: the worker's thread runs
 
     def __init__(self) -> None:
         super().__init__()
-        self.requests: list = []  # what the controller asked for; nothing is answered
+        self.requests: list = []  # what the session asked for; nothing is answered
+
+    def request_load(self, request):
+        self.requests.append(request)
+        return len(self.requests)
+
+    def cancel_load(self):
+        pass
 
     def request_generation(self, request):
         self.requests.append(request)
@@ -40,15 +62,37 @@ class StandInWorker(QObject):
     def cancel(self):
         pass
 
+    def answer_now(self):
+        pass
+
+    def request_server_models(self, base_url, api_key=""):
+        pass
+
+    def request_model_facts(self, entries, device="auto", dtype="auto", context_limit=0):
+        pass
+
+    def stop(self):
+        self.running = False
+
+
+class StandInCounter(QObject):
+    """Token counting (ui/ports.py TokenCountPort) that never answers."""
+
+    counted = Signal(object)
+
+    def request(self, history, draft, settings):
+        return 0
+
 
 def controller_with_stand_ins(folder, tmp_path):
-    """A ChatController over ``folder`` with the real writer and search threads, as app.py
+    """A chat session over ``folder`` with the real writer and search threads, as app.py
     wires them, and a worker that never answers."""
     store = ConversationStore(folder)
     search = SearchWorker(store, tmp_path / "cache" / "search.sqlite3")
     saves = SaveWorker(store, on_written=search.take_in)
-    return ChatController(store, StandInWorker(), SettingsFile(tmp_path / "settings.json"),
-                          saves, search)
+    conversations = ConversationListController(store, saves, search)
+    return ChatSession(conversations, StandInWorker(), StandInCounter(),
+                       SettingsFile(tmp_path / "settings.json"))
 
 
 @pytest.fixture
@@ -61,17 +105,18 @@ def chat(qtbot, folder, tmp_path):
     folder.mkdir(parents=True, exist_ok=True)
     controller = controller_with_stand_ins(folder, tmp_path)
     yield controller
-    controller.shutdown()
+    controller.conversations.shutdown()
 
 
 def listed(chat):
-    return {s.id: (s.title, s.message_count) for s in chat.list_conversations()}
+    return {s.id: (s.title, s.message_count) for s in chat.conversations.list_conversations()}
 
 
 def test_our_version_saved_as_a_copy_is_listed_opened_and_saved_to(qtbot, chat, folder):
     started(folder)
     problems = []
     chat.problem.connect(problems.append)
+    chat.conversations.problem.connect(problems.append)  # the writer's outcomes
     chat.open_conversation("shared")
     two = ConversationStore(folder)  # another window changes the same message its way
     theirs = two.load("shared")
@@ -80,7 +125,7 @@ def test_our_version_saved_as_a_copy_is_listed_opened_and_saved_to(qtbot, chat, 
     chat.current.messages[0] = dataclasses.replace(chat.current.messages[0],
                                                    content="one's version")
     chat.rename("shared", "Mine")
-    assert chat.flush_saves()
+    assert chat.conversations.flush_saves()
     qtbot.waitUntil(lambda: chat.current.id != "shared", timeout=5000)
     copy_id = chat.current.id
     assert any("saved as a copy" in p for p in problems)
@@ -92,7 +137,7 @@ def test_our_version_saved_as_a_copy_is_listed_opened_and_saved_to(qtbot, chat, 
     chat.open_conversation(copy_id)
     assert chat.current.messages[0].content == "one's version"
     chat.rename(copy_id, "Mine, kept")  # later saves go to the copy; no second copy
-    assert chat.flush_saves()
+    assert chat.conversations.flush_saves()
     assert contents(folder, copy_id) == ["one's version"]
     assert sorted(p.stem for p in folder.glob("*.json") if p.stem != "index") == sorted(
         ["shared", copy_id])
@@ -116,7 +161,7 @@ def test_the_open_conversation_takes_in_messages_merged_from_another_writer(
     assert listed(chat) == {"shared": ("Mine", 2)}
     chat.current.add(Message(role="user", content="from one"))
     chat.rename("shared", "Mine again")  # saving again keeps theirs, no copy
-    assert chat.flush_saves()
+    assert chat.conversations.flush_saves()
     assert contents(folder) == ["first", "from two", "from one"]
 
 
@@ -128,20 +173,21 @@ def test_closing_after_choosing_to_lose_unsaved_work_does_not_wait(
     monkeypatch.setattr(store_module, "write_atomic", full)
     conversation = Conversation(title="never saved")
     conversation.add(Message(role="user", content="hello"))
-    chat.saver.save(conversation)
-    assert not chat.flush_saves(1.0)
+    chat.conversations.saver.save(conversation)
+    assert not chat.conversations.flush_saves(1.0)
     reports = []
-    chat.saves._relay.saved.connect(lambda *args: reports.append(args))
+    chat.conversations.saves._relay.saved.connect(lambda *args: reports.append(args))
     begun = time.monotonic()
-    chat.shutdown(save_seconds=0.1)
+    chat.conversations.shutdown(save_seconds=0.1)
     assert time.monotonic() - begun < 1.0
     qtbot.wait(200)  # reports sent before shutdown() returned arrive (queued)
     before = len(reports)
-    assert chat.saver.on_done is None and chat.searcher.on_result is None
-    chat.saver.retry()
+    assert chat.conversations.saver.on_done is None
+    assert chat.conversations.searcher.on_result is None
+    chat.conversations.saver.retry()
     qtbot.wait(300)
     assert len(reports) == before  # nothing reports once shut down
-    assert chat.flush_saves(5.0) is False  # returns at once: the writer is gone
+    assert chat.conversations.flush_saves(5.0) is False  # returns at once: the writer is gone
 
 
 def test_closing_during_a_long_first_index_build_does_not_wait(
@@ -158,11 +204,11 @@ def test_closing_during_a_long_first_index_build_does_not_wait(
     monkeypatch.setattr(search_index, "read_indexed_text", slow)
     chat = controller_with_stand_ins(folder, tmp_path)
     answers = []
-    chat.search_finished.connect(answers.append)
-    chat.request_search("c1")
+    chat.conversations.search_finished.connect(answers.append)
+    chat.conversations.request_search("c1")
     qtbot.wait(150)
     begun = time.monotonic()
-    chat.shutdown()
+    chat.conversations.shutdown()
     assert time.monotonic() - begun < 1.0  # not 40 x 0.1 s
     qtbot.wait(300)
     assert answers == []

@@ -1,0 +1,151 @@
+"""The dialogs the window opens about models: choosing one (recent, a folder, a GGUF
+file, a server), the Models page, Model Info, Get a Model, and what a failed load says or
+asks. Each opens without blocking (``open()``), deletes itself when closed, and is
+returned for tests and tools."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop_chat.core.inference import LoadFailure
+from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.settings import AppSettings, SettingsFile
+from desktop_chat.ui.controllers.models import ModelController
+from desktop_chat.ui.dialogs.download import DownloadDialog
+from desktop_chat.ui.dialogs.model_info import ModelInfoDialog
+from desktop_chat.ui.dialogs.model_picker import ModelPickerDialog
+from desktop_chat.ui.dialogs.model_problems import ConsentDialog, LoadFailureDialog
+from desktop_chat.ui.dialogs.models_library import ModelsLibraryDialog
+from desktop_chat.ui.dialogs.server import ServerDialog
+from desktop_chat.ui.language import translated
+from desktop_chat.ui.ports import DownloadsPort, InferencePort
+
+
+class ModelDialogs(QObject):
+    recent_models_changed = Signal()  # the Models page closed: a model may have gone
+
+    def __init__(self, window: QWidget, models: ModelController, worker: InferencePort,
+                 downloads: DownloadsPort | None, settings_file: SettingsFile,
+                 note: Callable[[str], None]) -> None:
+        """``note`` shows a short line in the status bar."""
+        super().__init__(window)
+        self.window = window
+        self.models = models
+        self.worker = worker
+        self.downloads = downloads
+        self.settings_file = settings_file
+        self._note = note
+        models.failure_to_show.connect(self.show_failure)
+        models.consent_needed.connect(self.ask_consent)
+        if downloads is not None:
+            downloads.token_not_stored.connect(lambda why: note(translated(why)))
+
+    @property
+    def settings(self) -> AppSettings:
+        return self.settings_file.settings
+
+    # ----- choosing a model ----------------------------------------------------------------
+
+    def choose_model(self) -> ModelPickerDialog:
+        """The one place that lists folders, GGUF files and servers used before."""
+        current = self.models.model.path if self.models.model else None
+        picker = ModelPickerDialog(self.settings.recent_models, current, self.window)
+        picker.open_requested.connect(self.models.open)
+        picker.open_folder_requested.connect(self.open_folder)
+        picker.open_gguf_requested.connect(self.open_gguf)
+        picker.connect_server_requested.connect(self.connect_server)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # The memory each model needs with the current settings, read by the worker.
+        self.worker.model_facts_read.connect(picker.show_facts)
+        settings = self.settings
+        self.worker.request_model_facts(list(settings.recent_models), settings.device,
+                                        settings.dtype, settings.generation.context_limit)
+        picker.open()
+        return picker
+
+    def open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, self.tr("Open Model Folder"), self.models.last_local_folder())
+        if folder:
+            self.models.open(folder)
+
+    def open_gguf(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Open GGUF Model File"), self.models.last_local_folder(),
+            self.tr("GGUF models (*.gguf)"))
+        if file:
+            self.models.open(file)
+
+    def connect_server(self) -> ServerDialog:
+        current = self.models.model.source if self.models.model else None
+        initial = current if current is not None and current.is_server else next(
+            (ModelSource.parse(e) for e in self.settings.recent_models
+             if ModelSource.parse(e).is_server), None)
+        dialog = ServerDialog(self.worker, initial, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.key_saver.setParent(self)  # outlives the dialog: it reports after Connect
+        dialog.key_saver.not_stored.connect(self._note)
+        dialog.accepted.connect(lambda: dialog.source and self.models.open(dialog.source))
+        dialog.open()
+        return dialog
+
+    # ----- the models on this computer -----------------------------------------------------
+
+    def models_dir(self) -> Path:
+        """Where downloads go: the settings' folder, else the one under the data dir."""
+        if self.settings.models_dir:
+            return Path(self.settings.models_dir).expanduser()
+        assert self.downloads is not None
+        return self.downloads.default_models_dir
+
+    def show_models_library(self) -> ModelsLibraryDialog:
+        """The models in the models folder and in Recent Models: facts, Open, Delete."""
+        current = self.models.model.path if self.models.model else None
+        folder = (self.models_dir() if self.downloads is not None or self.settings.models_dir
+                  else None)
+        library = ModelsLibraryDialog(self.worker, self.settings_file, folder, current,
+                                      self.window)
+        library.open_requested.connect(self.models.open)
+        library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        library.finished.connect(self.recent_models_changed)  # a deleted model leaves it
+        library.open()
+        return library
+
+    def show_model_info(self) -> ModelInfoDialog | None:
+        """What the open model is and how it runs."""
+        if self.models.model is None:
+            return None
+        dialog = ModelInfoDialog(self.models.model, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def get_model(self) -> DownloadDialog | None:
+        """Download a model from Hugging Face; it opens (and joins Recent Models) once it
+        has arrived whole."""
+        if self.downloads is None:
+            return None
+        dialog = DownloadDialog(self.downloads, self.models_dir(), self.settings, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.model_downloaded.connect(self.models.open)
+        dialog.open()
+        return dialog
+
+    # ----- a load that failed --------------------------------------------------------------
+
+    def show_failure(self, failure: LoadFailure) -> LoadFailureDialog:
+        model = self.models.model
+        box = LoadFailureDialog(failure, model.name if model else None, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def ask_consent(self, failure: LoadFailure) -> ConsentDialog:
+        box = ConsentDialog(failure, self.window)
+        box.agreed.connect(lambda: self.models.retry_with_remedy(failure))
+        box.open()
+        return box
