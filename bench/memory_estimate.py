@@ -43,7 +43,7 @@ def measure(path: str) -> dict:
 
     from desktop_chat.core.inference import LoadRequest
     from desktop_chat.engine import registry
-    from desktop_chat.engine.memory_estimate import estimate_path
+    from desktop_chat.engine.model_survey import estimate_path
 
     estimate = estimate_path(path)
     process = psutil.Process()

@@ -37,7 +37,7 @@ def long_and_steady_replies() -> None:
             time.sleep(TOKEN_SECONDS)
             return self.engines_own(input_ids, scores)
 
-    sampling = TransformersEngine._sampling
+    sampling = TransformersEngine.sampling
     thinking_budget = TransformersEngine._thinking_budget
 
     def long(self, settings, max_new_tokens):
@@ -47,7 +47,7 @@ def long_and_steady_replies() -> None:
     def steady(self, request, reply):
         return Steady(thinking_budget(self, request, reply))
 
-    TransformersEngine._sampling = long
+    TransformersEngine.sampling = long
     TransformersEngine._thinking_budget = steady
 
 

@@ -185,7 +185,7 @@ def test_a_gguf_checked_for_the_gpu_is_checked_for_the_context_it_will_get(tiny_
     import dataclasses
 
     from desktop_chat.core.inference import LoadRequest
-    from desktop_chat.engine import llama_cpp_engine, memory_estimate
+    from desktop_chat.engine import llama_cpp_engine, llama_devices, memory_estimate
 
     GiB = 2**30
     real = llama_cpp_engine.read_gguf_info(tiny_r1_gguf)
@@ -194,8 +194,8 @@ def test_a_gguf_checked_for_the_gpu_is_checked_for_the_context_it_will_get(tiny_
                                   value_length=128, head_count=32, file_type="Q4_K_M")
     monkeypatch.setattr(llama_cpp_engine, "read_gguf_info", lambda file: eight_b)
     monkeypatch.setattr(memory_estimate, "read_gguf_info", lambda file: eight_b)
-    monkeypatch.setattr(llama_cpp_engine, "_gpu_offload", lambda device: True)
-    monkeypatch.setattr(llama_cpp_engine.sys, "platform", "linux")
+    monkeypatch.setattr(llama_cpp_engine, "gpu_offload", lambda device: True)
+    monkeypatch.setattr(llama_devices.sys, "platform", "linux")
     ram = memory_estimate.psutil.virtual_memory()
     monkeypatch.setattr(memory_estimate.psutil, "virtual_memory",
                         lambda: ram._replace(available=60 * GiB))

@@ -11,11 +11,8 @@ evaluated in chunks, so cancel and close take effect within one chunk.
 from __future__ import annotations
 
 import codecs
-import ctypes
-import functools
 import logging
 import os
-import sys
 import threading
 import traceback
 from pathlib import Path
@@ -38,7 +35,13 @@ from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, PromptTooLongError
 from desktop_chat.engine.gguf_info import GGUFInfo, read_gguf_info
-from desktop_chat.engine.prompt import ChatMessages, common_prefix_length, fit_prompt
+from desktop_chat.engine.llama_devices import device_names, gpu_offload
+from desktop_chat.engine.prompt import (
+    PLAIN_CHAT_TEMPLATE,
+    ChatMessages,
+    common_prefix_length,
+    fit_prompt,
+)
 from desktop_chat.engine.prompt_counter import PromptCounter
 from desktop_chat.engine.thinking_budget import ThinkingBudget
 
@@ -77,7 +80,7 @@ class LlamaCppPlan:
         self.file = gguf
         self.gguf = read_gguf_info(gguf)
         self.name = gguf.stem
-        self.gpu = _gpu_offload(request.device)
+        self.gpu = gpu_offload(request.device)
         self.context = _context(self.gguf, request.context_limit, self._free_memory())
 
     def _free_memory(self) -> int:
@@ -85,7 +88,7 @@ class LlamaCppPlan:
         when offloading), which sizes the automatic context."""
         from desktop_chat.engine.memory_estimate import free_memory
 
-        return free_memory(_device_names(self.gpu, 1)[0])
+        return free_memory(device_names(self.gpu, 1)[0])
 
     def check_fits(self) -> None:
         """The file as it is, the KV cache llama.cpp allocates for the context, its compute
@@ -93,7 +96,7 @@ class LlamaCppPlan:
         (engine/memory_estimate.py); the error names the ways out."""
         from desktop_chat.engine.memory_estimate import estimate_gguf, refuse_if_too_big
 
-        device = _device_names(self.gpu, 1)[0]
+        device = device_names(self.gpu, 1)[0]
         # the context load() will allocate, not one the estimate would choose afresh
         refuse_if_too_big(estimate_gguf(self.file, device=device,
                                         context_limit=self.context.tokens))
@@ -126,15 +129,13 @@ class LlamaCppEngine:
         notices = []
         template = llm.metadata.get("tokenizer.chat_template") or gguf.chat_template
         if not template:
-            from desktop_chat.engine.transformers_engine.loader import PLAIN_CHAT_TEMPLATE
-
             template = PLAIN_CHAT_TEMPLATE
             notices.append(tr("This model has no chat template; a plain “User: / "
                               "Assistant:” format is used, and answers may be weaker."))
         self.template = LlamaTemplate(llm, template, {
             "bos_token": self._token_text(llm.token_bos()),
             "eos_token": self._token_text(llm.token_eos())})
-        device, device_name = _device_names(plan.gpu, threads)
+        device, device_name = device_names(plan.gpu, threads)
         self.info = ModelInfo(
             name=plan.name, source=plan.request.source if plan.request.source.is_gguf
             else ModelSource.local(plan.file), engine=ENGINE_LLAMA_CPP, device=device,
@@ -285,44 +286,3 @@ def _context(gguf: GGUFInfo, limit: int, free_bytes: int) -> ContextBudget:
         return chosen_context(limit, trained)
     free = max(0, free_bytes - gguf.file_size)
     return automatic_context(gguf.kv_bytes(1), free, trained, engine_cap=DEFAULT_MAX_CONTEXT)
-
-
-def _gpu_offload(device: str) -> bool:
-    """Offload all layers to the GPU when this build of llama.cpp has one (Metal, CUDA)."""
-    import llama_cpp
-
-    load_backends()
-    return device != "cpu" and bool(llama_cpp.llama_supports_gpu_offload())
-
-
-@functools.cache
-def load_backends() -> None:
-    """Builds with GGML_BACKEND_DL (the packaged apps) keep the CPU code for each
-    instruction set in a library of its own (libggml-cpu-haswell, -skylakex...), and
-    llama.cpp looks for those only next to the executable. Point it at them once, before
-    anything asks for a backend; llama.cpp picks the best one this processor runs. pip
-    installs them into site-packages/bin, the packaged app beside libllama. A plain build
-    has its CPU code linked in: nothing to do."""
-    import llama_cpp
-
-    lib_dir = Path(llama_cpp.__file__).parent / "lib"
-    found = [d for d in (lib_dir, lib_dir.parents[1] / "bin") if any(d.glob("*ggml-cpu-*"))]
-    # The copy libllama itself loaded (by its soname): a wheel cannot hold symlinks, so
-    # libggml.so and libggml.so.0 are two files, and two registries once both are loaded.
-    ggml = next((lib_dir / n for n in ("libggml.so.0", "libggml.so", "libggml.0.dylib",
-                                       "libggml.dylib", "ggml.dll")
-                 if (lib_dir / n).exists()), None)
-    if not found or ggml is None:
-        return
-    library = ctypes.CDLL(str(ggml))
-    library.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
-    library.ggml_backend_load_all_from_path(str(found[0]).encode())
-    log.info("llama.cpp CPU backends loaded from %s", found[0])
-
-
-def _device_names(gpu: bool, threads: int) -> tuple[str, str]:
-    if not gpu:
-        return "cpu", tr("CPU ({n} threads)", n=threads)
-    if sys.platform == "darwin":
-        return "metal", tr("Apple GPU (Metal)")
-    return "cuda", tr("GPU (llama.cpp)")

@@ -24,12 +24,11 @@
 Compared with the memory free on the device the engine will use: CUDA's free memory, the
 Apple GPU's recommended working set, otherwise the system's available RAM (psutil).
 
-Entry points, all cheap (headers only; torch is imported to ask a GPU, and by
-``estimate_path`` to choose transformers' device and dtype as the loader does):
-- ``estimate_path(path, device, dtype, context_limit)``: a model folder or GGUF file, the
-  engine chosen as the registry would choose it;
-- ``estimate_folder`` / ``estimate_gguf``: the same with the engine, device and precision
-  given;
+Entry points, all cheap (headers only; torch is imported to ask a GPU), for the engine,
+device and precision given: which ones the engines would choose is theirs to say, so the
+estimate with the settings' "auto" lives above them (``model_survey.estimate_path``):
+- ``estimate_folder`` / ``estimate_gguf``: a model folder, or a GGUF file run by
+  llama.cpp or dequantized by transformers;
 - ``estimate_config(config, weights_bytes, ...)``: a model not downloaded yet, from its
   config.json (a dict) and the size of its weight files (safetensors or one GGUF file).
 
@@ -61,7 +60,6 @@ from desktop_chat.core.inference import ENGINE_LLAMA_CPP, ENGINE_TRANSFORMERS
 from desktop_chat.core.user_message import UserMessage, join, tr
 from desktop_chat.engine.errors import ModelLoadError
 from desktop_chat.engine.gguf_info import KV_BYTES_PER_VALUE, read_gguf_info
-from desktop_chat.engine.model_files import gguf_file_of
 
 MiB = 2**20
 MEMORY_SHARE = 0.9  # of the free memory a model may plan to use; the rest is for the system
@@ -312,22 +310,6 @@ def _installed(module: str) -> bool:
 
 # ----- the estimates -------------------------------------------------------------------------
 
-def estimate_path(path: str | Path, device: str = "auto", dtype: str = "auto",
-                  context_limit: int = 0) -> MemoryEstimate:
-    """A model folder or a GGUF file (or a folder holding one), opened by the engine the
-    registry would choose, with the settings' device, precision and context limit."""
-    gguf = gguf_file_of(path)
-    if gguf is not None and _installed("llama_cpp"):
-        return estimate_gguf(gguf, device=_llama_cpp_device(device),
-                             context_limit=context_limit)
-    resolved_device, resolved_dtype = _transformers_choice(path, gguf, device, dtype)
-    if gguf is not None:
-        return estimate_gguf(gguf, engine=ENGINE_TRANSFORMERS, device=resolved_device,
-                             dtype=resolved_dtype, context_limit=context_limit)
-    return estimate_folder(Path(path), device=resolved_device, dtype=resolved_dtype,
-                           context_limit=context_limit)
-
-
 def estimate_folder(folder: Path, *, device: str = "cpu", dtype: str = "bfloat16",
                     context_limit: int = 0) -> MemoryEstimate:
     """A Hugging Face folder run by transformers in ``dtype`` (a DTYPE_BYTES name or int4)."""
@@ -494,29 +476,6 @@ def _with_ways_out(estimate: MemoryEstimate, shape: ModelShape,
 
 def _replace(estimate: MemoryEstimate, **changes: Any) -> MemoryEstimate:
     return dataclasses.replace(estimate, **changes)
-
-
-# ----- which device and precision the engines would choose ------------------------------------
-
-def _llama_cpp_device(device: str) -> str:
-    from desktop_chat.engine.llama_cpp_engine import _device_names, _gpu_offload
-
-    return _device_names(_gpu_offload(device), 1)[0]
-
-
-def _transformers_choice(path: str | Path, gguf: Path | None, device: str,
-                         dtype: str) -> tuple[str, str]:
-    """The device and dtype transformers would use (imports torch)."""
-    from desktop_chat.engine.transformers_engine.device import choose_device
-
-    model_type = None
-    if gguf is None:
-        try:
-            model_type = json.loads((Path(path) / "config.json").read_text()).get("model_type")
-        except (OSError, ValueError, AttributeError):
-            pass
-    choice = choose_device(device, dtype, model_type)
-    return choice.device, INT4 if choice.quantization == INT4 else choice.dtype_name
 
 
 def memory_in_use() -> int:

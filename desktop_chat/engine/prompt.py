@@ -17,6 +17,15 @@ from desktop_chat.engine.errors import PromptTooLongError
 
 ChatMessages = list[dict[str, str]]
 
+# Both engines use it when a model brings no chat template of its own; the user is told.
+PLAIN_CHAT_TEMPLATE = (
+    "{% for message in messages %}"
+    "{% if message['role'] == 'system' %}{{ message['content'] }}\n\n"
+    "{% elif message['role'] == 'user' %}User: {{ message['content'] }}\n\n"
+    "{% else %}Assistant: {{ message['content'] }}{{ eos_token }}\n\n{% endif %}"
+    "{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}"
+)
+
 
 class ChatTemplate(Protocol):
     """A model's chat template and tokenizer, as an engine supplies them."""

@@ -14,33 +14,56 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import torch
 from transformers import StoppingCriteriaList
 from transformers.generation.streamers import BaseStreamer
 
 from desktop_chat.core.alternatives import alternative_settings, tagged
+from desktop_chat.core.context_budget import ContextBudget
 from desktop_chat.core.inference import EventSink, GenerationRequest
 from desktop_chat.core.reply import ReplyStream
+from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import PromptTooLongError
-from desktop_chat.engine.transformers_engine.prefix_cache import fork
-
-if TYPE_CHECKING:
-    from desktop_chat.engine.transformers_engine.chat import TransformersEngine
+from desktop_chat.engine.prompt import PreparedPrompt
+from desktop_chat.engine.transformers_engine.loader import LoadedModel
+from desktop_chat.engine.transformers_engine.prefix_cache import PrefixCache, fork
+from desktop_chat.engine.transformers_engine.streaming import CancelCriteria, IncrementalDecoder
 
 log = logging.getLogger(__name__)
+
+
+class BatchEngine(Protocol):
+    """What a batch uses of the engine that runs it (chat.TransformersEngine, which calls
+    ``generate_batch`` with itself): its model, its prompt, and its kept caches."""
+
+    loaded: LoadedModel
+    model: Any  # a transformers PreTrainedModel
+    tokenizer: Any
+    context: ContextBudget
+    prefixes: PrefixCache
+    reuse_cache: bool
+    eos_ids: list[int]
+    special_ids: set[int]
+
+    def prepare(self, history: Any, settings: GenerationSettings) -> PreparedPrompt: ...
+
+    def take_cache(self, input_ids: list[int]) -> tuple[Any, int]: ...
+
+    def prefill(self, ids: list[int], cache: Any, start: int, cancel: threading.Event,
+                reply: ReplyStream) -> bool: ...
+
+    def sampling(self, settings: GenerationSettings, max_new_tokens: int) -> dict[str, Any]: ...
 
 
 class _BatchStreamer(BaseStreamer):
     """Hands each row's new token to that row's reply, until the row has ended."""
 
-    def __init__(self, engine: TransformersEngine, replies: list[ReplyStream]) -> None:
-        from desktop_chat.engine.transformers_engine.chat import _IncrementalDecoder
-
+    def __init__(self, engine: BatchEngine, replies: list[ReplyStream]) -> None:
         self.replies = replies
-        self.decoders = [_IncrementalDecoder(engine.tokenizer) for _ in replies]
+        self.decoders = [IncrementalDecoder(engine.tokenizer) for _ in replies]
         self.special_ids = engine.special_ids
         self.eos_ids = set(engine.eos_ids)
         self.ended = [False] * len(replies)
@@ -64,7 +87,7 @@ class _BatchStreamer(BaseStreamer):
         pass
 
 
-def generate_batch(engine: TransformersEngine, request: GenerationRequest,
+def generate_batch(engine: BatchEngine, request: GenerationRequest,
                    cancel: threading.Event, emit: EventSink) -> None:
     """``request.alternatives`` answers in one pass; each sequence ends on its own."""
     count = request.alternatives
@@ -90,7 +113,7 @@ def generate_batch(engine: TransformersEngine, request: GenerationRequest,
         reply.stats.prompt_tokens = len(ids)
         reply.stats.dropped_messages = prompt.dropped_messages
     try:
-        cache, reused = engine._take_cache(ids)
+        cache, reused = engine.take_cache(ids)
         for reply in replies:
             reply.stats.reused_tokens = reused
         if not _read_prompt(engine, ids, cache, reused, cancel, replies[0]):
@@ -104,12 +127,12 @@ def generate_batch(engine: TransformersEngine, request: GenerationRequest,
             attention_mask=torch.ones((count, len(ids)), dtype=torch.long,
                                       device=engine.model.device),
             cache=cache, streamer=streamer,
-            stopping_criteria=StoppingCriteriaList([_cancel_criteria(cancel)]),
-            **engine._sampling(settings, prompt.max_new_tokens),
+            stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel)]),
+            **engine.sampling(settings, prompt.max_new_tokens),
         )
     except Exception as failure:  # anything from inside generate(): report, don't hang
         log.exception("generating alternatives failed")
-        engine._drop_cache()
+        engine.prefixes.clear()
         for reply in replies:
             reply.fail(tr("The model stopped with an error: {error}", error=str(failure)),
                        traceback.format_exc())
@@ -125,10 +148,10 @@ def generate_batch(engine: TransformersEngine, request: GenerationRequest,
             reply.finish("stop")
 
 
-def _read_prompt(engine: TransformersEngine, ids: list[int], cache: Any, start: int,
+def _read_prompt(engine: BatchEngine, ids: list[int], cache: Any, start: int,
                  cancel: threading.Event, reply: ReplyStream) -> bool:
     """All of the prompt but its last token into the cache, once for every row."""
-    if not engine._prefill(ids, cache, start, cancel, reply):
+    if not engine.prefill(ids, cache, start, cancel, reply):
         return False
     rest = ids[cache.get_seq_length():len(ids) - 1]
     if rest:
@@ -138,7 +161,7 @@ def _read_prompt(engine: TransformersEngine, ids: list[int], cache: Any, start: 
     return not cancel.is_set()
 
 
-def _keep_rows(engine: TransformersEngine, cache: Any, output: torch.Tensor, prompt: int,
+def _keep_rows(engine: BatchEngine, cache: Any, output: torch.Tensor, prompt: int,
                generated: list[int]) -> None:
     """Keep each row's cache, cut to its own tokens, as a branch; the first row last, so it
     is the most recent (the version shown first)."""
@@ -154,9 +177,3 @@ def _keep_rows(engine: TransformersEngine, cache: Any, output: torch.Tensor, pro
             log.debug("alternative %d's cache is not kept (%s)", row, refused)
             continue
         engine.prefixes.put(kept, output[row, :own].tolist())
-
-
-def _cancel_criteria(cancel: threading.Event) -> Any:
-    from desktop_chat.engine.transformers_engine.chat import _CancelCriteria
-
-    return _CancelCriteria(cancel)

@@ -28,7 +28,6 @@ import torch
 from transformers import (
     DynamicCache,
     LogitsProcessorList,
-    StoppingCriteria,
     StoppingCriteriaList,
 )
 from transformers.generation.streamers import BaseStreamer
@@ -56,6 +55,7 @@ from desktop_chat.engine.transformers_engine.loader import (
     unload,
 )
 from desktop_chat.engine.transformers_engine.prefix_cache import PrefixCache
+from desktop_chat.engine.transformers_engine.streaming import CancelCriteria, IncrementalDecoder
 from desktop_chat.engine.transformers_engine.thinking_processor import ThinkingBudgetProcessor
 
 log = logging.getLogger(__name__)
@@ -91,48 +91,11 @@ class HFChatTemplate:
         return list(encoded["input_ids"])
 
 
-class _CancelCriteria(StoppingCriteria):
-    def __init__(self, cancel: threading.Event) -> None:
-        self.cancel = cancel
-
-    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
-        return torch.full((input_ids.shape[0],), self.cancel.is_set(), dtype=torch.bool,
-                          device=input_ids.device)
-
-
-class _IncrementalDecoder:
-    """Token ids to text as they come, never splitting a UTF-8 character."""
-
-    def __init__(self, tokenizer: Any) -> None:
-        self.tokenizer = tokenizer
-        backend = getattr(tokenizer, "backend_tokenizer", None)
-        if backend is not None:
-            from tokenizers.decoders import DecodeStream
-
-            self._backend = backend
-            self._stream = DecodeStream(skip_special_tokens=True)
-        else:
-            self._stream = None
-            self._ids: list[int] = []
-            self._emitted = ""
-
-    def step(self, token_id: int) -> str:
-        if self._stream is not None:
-            return self._stream.step(self._backend, token_id) or ""
-        # Slow tokenizers: decode the whole reply, emit once no character is left half-done.
-        self._ids.append(token_id)
-        text = self.tokenizer.decode(self._ids, skip_special_tokens=True)
-        if text.endswith("\ufffd"):
-            return ""
-        new, self._emitted = text[len(self._emitted):], text
-        return new
-
-
 class _Streamer(BaseStreamer):
     """Receives tokens from ``generate`` and hands their text to the reply."""
 
     def __init__(self, tokenizer: Any, reply: ReplyStream, special_ids: set[int]) -> None:
-        self.decoder = _IncrementalDecoder(tokenizer)
+        self.decoder = IncrementalDecoder(tokenizer)
         self.reply = reply
         self.special_ids = special_ids
         self.prompt_skipped = False
@@ -217,8 +180,8 @@ class TransformersEngine:
         stats.prompt_tokens = len(prompt.input_ids)
         stats.dropped_messages = prompt.dropped_messages
         try:
-            cache, stats.reused_tokens = self._take_cache(prompt.input_ids)
-            if not self._prefill(prompt.input_ids, cache, stats.reused_tokens, cancel, reply):
+            cache, stats.reused_tokens = self.take_cache(prompt.input_ids)
+            if not self.prefill(prompt.input_ids, cache, stats.reused_tokens, cancel, reply):
                 reply.finish("cancelled")  # the cache holds a partial prompt: not kept
                 return
             streamer = _Streamer(self.tokenizer, reply, self.special_ids)
@@ -228,9 +191,9 @@ class TransformersEngine:
                                           device=self.model.device),
                 cache=cache,
                 streamer=streamer,
-                stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
+                stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel)]),
                 logits_processor=LogitsProcessorList([self._thinking_budget(request, reply)]),
-                **self._sampling(request.settings, prompt.max_new_tokens),
+                **self.sampling(request.settings, prompt.max_new_tokens),
             )
         except Exception as failure:  # anything from inside generate(): report, don't hang
             log.exception("generation failed")
@@ -275,8 +238,8 @@ class TransformersEngine:
         self.model = self.tokenizer = self.template = None
         unload(self.loaded)
 
-    def _prefill(self, ids: list[int], cache: Any, start: int, cancel: threading.Event,
-                 reply: ReplyStream) -> bool:
+    def prefill(self, ids: list[int], cache: Any, start: int, cancel: threading.Event,
+                reply: ReplyStream) -> bool:
         """Run the prompt but its last token through the model in chunks; False if cancelled.
 
         Short prompts are left to ``generate``: one forward pass, nothing to report."""
@@ -294,7 +257,7 @@ class TransformersEngine:
                 reply.prefill(at + len(chunk), len(ids))
         return not cancel.is_set()
 
-    def _sampling(self, settings: GenerationSettings, max_new_tokens: int) -> dict[str, Any]:
+    def sampling(self, settings: GenerationSettings, max_new_tokens: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "max_new_tokens": max(1, max_new_tokens),
             "do_sample": settings.do_sample,
@@ -312,7 +275,7 @@ class TransformersEngine:
             kwargs.update(temperature=None, top_p=None, top_k=None)
         return kwargs
 
-    def _take_cache(self, input_ids: list[int]) -> tuple[Any, int]:
+    def take_cache(self, input_ids: list[int]) -> tuple[Any, int]:
         """A copy of the kept cache sharing the longest prefix with this prompt, cropped to
         it (engine/transformers_engine/prefix_cache.py), or a new one."""
         hit = self.prefixes.take(input_ids) if self.reuse_cache else None

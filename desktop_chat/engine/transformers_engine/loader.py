@@ -31,6 +31,7 @@ from desktop_chat.core.inference import ProgressCallback
 from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
 from desktop_chat.engine.model_files import gguf_file_of
+from desktop_chat.engine.prompt import PLAIN_CHAT_TEMPLATE
 from desktop_chat.engine.transformers_engine.device import (
     INT4,
     DeviceChoice,
@@ -39,14 +40,6 @@ from desktop_chat.engine.transformers_engine.device import (
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "spiece.model")
 CHAT_TEMPLATE_FILES = ("chat_template.jinja", "chat_template.json")
-# Used when a model brings no chat template of its own; the user is told.
-PLAIN_CHAT_TEMPLATE = (
-    "{% for message in messages %}"
-    "{% if message['role'] == 'system' %}{{ message['content'] }}\n\n"
-    "{% elif message['role'] == 'user' %}User: {{ message['content'] }}\n\n"
-    "{% else %}Assistant: {{ message['content'] }}{{ eos_token }}\n\n{% endif %}"
-    "{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}"
-)
 SAFETENSORS_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4,
                            "I16": 2, "I8": 1, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1}
 
