@@ -3,7 +3,7 @@
     .venv/bin/python bench/memory_estimate.py [--gguf-dir DIR]
 
 Each model loads in a fresh process, as the app's worker does: the engine registry is
-imported, the estimate made (``engine.memory_estimate.estimate_path``, with the app's
+imported, the estimate made (``engine.model_survey.estimate_path``, with the app's
 default settings), the RSS taken as the baseline (what "free memory now" already
 excludes), then the model planned, checked and loaded through the engine registry. Printed:
 the estimate of what loading takes (weights + overhead + the KV cache where the engine

@@ -52,6 +52,18 @@ def test_controllers_and_workers_import_no_widgets():
     assert not offenders, "Qt modules these layers may not use:\n" + "\n".join(offenders)
 
 
+MAX_UI_MODULE_LINES = 400
+
+
+def test_no_ui_module_is_longer_than_a_few_screens():
+    # A file has one job; past ~400 lines it holds two, and the seam is where to split.
+    long = [f"{file.relative_to(ROOT)}: {lines} lines"
+            for file in sorted((PACKAGE / "ui").rglob("*.py"))
+            if (lines := len(file.read_text(encoding="utf-8").splitlines()))
+            > MAX_UI_MODULE_LINES]
+    assert not long, f"ui modules over {MAX_UI_MODULE_LINES} lines:\n" + "\n".join(long)
+
+
 # ----- helpers ------------------------------------------------------------------------------
 
 def _strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
