@@ -90,6 +90,7 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     from desktop_chat.workers.inference import InferenceWorker
     from desktop_chat.workers.saves import SaveWorker
     from desktop_chat.workers.search import SearchWorker
+    from desktop_chat.workers.token_counting import TokenCountWorker
 
     args = parse_args(argv)
     paths = AppPaths.resolve(args.data_dir)
@@ -97,7 +98,7 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     # Before the first widget: texts are translated when they are set.
     install_translators(settings_file.settings.language)
     store = ConversationStore(paths.conversations_dir)
-    worker = InferenceWorker(cache_dir=paths.cache_dir)
+    worker = InferenceWorker(cache_dir=paths.cache_dir, counting=TokenCountWorker())
     downloads = DownloadWorker(paths.models_dir)
     # The search index's thread starts at once: it catches up while the window opens.
     search = SearchWorker(store, paths.cache_dir / SEARCH_INDEX_NAME)

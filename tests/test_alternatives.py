@@ -128,6 +128,12 @@ class OneAtATime:
         self.requests.append(request)
         self.engine.generate(request, cancel, emit)
 
+    def prompt_counter(self):
+        return self.engine.prompt_counter()
+
+    def close(self):
+        pass  # the real engine is the fixture's to close
+
 
 def test_an_engine_that_cannot_batch_runs_them_one_after_another(engine):
     from desktop_chat.core.alternatives import generate_alternatives

@@ -213,18 +213,29 @@ def test_a_gguf_checked_for_the_gpu_is_checked_for_the_context_it_will_get(tiny_
 
 # ----- quitting while a download job is still busy ---------------------------------------------
 
-def test_shutdown_never_leaves_a_job_running(qtbot, tmp_path):
+def test_shutdown_never_leaves_a_job_running(qtbot, tmp_path, monkeypatch):
     """A job inside a blocking call (a stalled read waits READ_TIMEOUT_S; importing torch
     for the accelerator takes seconds) outlives the shutdown timeout; the app exits right
-    after shutdown(), and a QThread destroyed while running aborts the process."""
+    after shutdown(), and a thread torn down while running aborts the process."""
+    import threading
     import time
 
     from desktop_chat.workers import downloads as download_worker
 
+    began, ended = threading.Event(), []
+
+    def slow_probe():
+        began.set()
+        time.sleep(0.5)  # cannot see the cancel
+        ended.append(True)
+        return "cpu"
+
+    monkeypatch.setattr(download_worker, "_detect_accelerator", slow_probe)
     downloads = download_worker.DownloadWorker(tmp_path / "models")
-    job = downloads._run(lambda: time.sleep(0.5))  # cannot see the cancel
+    downloads.find_accelerator()
+    assert began.wait(10)
     assert not downloads.shutdown(timeout_ms=10)  # not within the timeout...
-    assert not job.isRunning()  # ...but it has ended before shutdown returns
+    assert ended  # ...but it has ended before shutdown returns
 
 
 def test_bytes_another_writer_appends_are_never_moved_into_place(hub, monkeypatch, tmp_path):

@@ -1,22 +1,23 @@
 """The bridge between the "Get a Model" dialog and the download engine
-(engine/hub_download.py): each download, and each look-up of sizes and memory, runs on a
-QThread of its own and reports through signals, so the GUI thread never waits on the
-network or the disk. ``DownloadWorker`` itself lives on the GUI thread.
+(engine/hub_download.py): each download, each look-up of sizes and memory, the probe for
+an accelerator and storing a token run as jobs (workers/jobs.py) on a runner the
+``DownloadWorker`` owns, and report through its signals, so the GUI thread never waits on
+the network or the disk. ``DownloadWorker`` itself lives on the GUI thread.
 
-Cancelling is a thread-safe method setting a ``threading.Event`` the download checks
-between chunks; the partial files stay for the next start to continue.
+Cancelling is thread-safe: it cancels the download's job, whose event the download checks
+between chunks; the partial files stay for the next start to continue. ``shutdown``
+cancels every job and waits for them (longer for one stuck in a call the cancel cannot
+reach, so no thread runs on while the process ends).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.core.model_catalog import (
     CATALOG,
@@ -25,17 +26,14 @@ from desktop_chat.core.model_catalog import (
     CatalogModel,
 )
 from desktop_chat.core.secrets import hub_token_for, remember_hub_token, store_hub_token
+from desktop_chat.core.settings import AppSettings
+from desktop_chat.workers.jobs import Job, JobContext, JobRunner
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT_MS = 3000
-# A job past the timeout is inside a call the cancel cannot reach (a stalled read ends after
-# hub_download.READ_TIMEOUT_S, importing torch after seconds): wait for it, as a QThread
-# destroyed while running aborts the process at exit.
-UNINTERRUPTIBLE_WAIT_MS = 120_000
-# Every job that runs, whoever started it: a QThread destroyed while running aborts the
-# process, so none goes before it has finished (a look-up may outlive its window).
-_live_jobs: list[_Job] = []
+# Enough threads that a download never waits behind a slow look-up (all wait on the network).
+JOB_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -58,16 +56,11 @@ class CatalogFacts:
     fits: bool = True
 
 
-class _Job(QThread):
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self.work = work
-
-    def run(self) -> None:
-        try:
-            self.work()
-        except Exception:  # a job must never take the app down; the log keeps why
-            log.exception("a download job failed")
+@dataclass(frozen=True)
+class _DownloadEnd:
+    path: str = ""  # what to open, when it arrived
+    kind: str = ""  # hub_download's kind of failure, when it did not
+    detail: str = ""
 
 
 class DownloadWorker(QObject):
@@ -84,9 +77,8 @@ class DownloadWorker(QObject):
         self.default_models_dir = Path(default_models_dir)
         self.accelerator: str | None = None
         self._hub_sizes: dict[tuple[str, str], int | None] = {}
-        self._cancel = threading.Event()
-        self._download: _Job | None = None
-        self._jobs: list[_Job] = []
+        self._download: Job | None = None
+        self._jobs = JobRunner(self, max_threads=JOB_THREADS, name="downloads")
 
     @property
     def running(self) -> bool:
@@ -106,18 +98,21 @@ class DownloadWorker(QObject):
         if self._download is not None:
             return False
         request = DownloadRequest(repo_id, Path(models_dir), prefer, gguf_file)
-        self._cancel = threading.Event()
-        cancel = self._cancel
-        self._download = self._run(lambda: self._download_now(request, cancel))
-        self._download.finished.connect(self._on_download_ended)
+        self._download = job = self._jobs.start(
+            lambda ctx: self._download_now(request, ctx.cancel))
+        job.done.connect(self._on_download_done)
+        job.ended.connect(self._on_download_ended)
         self.running_changed.emit(True)
         return True
 
     def cancel(self) -> None:
         """Thread-safe: stop after the current chunk, keeping what arrived."""
-        self._cancel.set()
+        download = self._download
+        if download is not None:
+            download.cancel()
 
-    def _download_now(self, request: DownloadRequest, cancel: threading.Event) -> None:
+    def _download_now(self, request: DownloadRequest, cancel: threading.Event) -> _DownloadEnd:
+        """On the download's thread; progress goes out as it comes."""
         from desktop_chat.engine import hub_download as hd
 
         token = hub_token_for(hd.hub_endpoint())
@@ -128,12 +123,17 @@ class DownloadWorker(QObject):
             path = hd.download(plan, token=token, on_progress=self.progressed.emit,
                                cancel=cancel)
         except hd.DownloadError as error:
-            self.failed.emit(error.kind, error.detail)
+            return _DownloadEnd(kind=error.kind, detail=error.detail)
         except Exception as error:  # a bug: say so rather than spin forever
             log.exception("the download failed")
-            self.failed.emit(hd.SERVER_ERROR, f"{type(error).__name__}: {error}")
+            return _DownloadEnd(kind=hd.SERVER_ERROR, detail=f"{type(error).__name__}: {error}")
+        return _DownloadEnd(path=str(path))
+
+    def _on_download_done(self, end: _DownloadEnd) -> None:
+        if end.path:
+            self.finished.emit(end.path)
         else:
-            self.finished.emit(str(path))
+            self.failed.emit(end.kind, end.detail)
 
     def _on_download_ended(self) -> None:
         self._download = None
@@ -143,12 +143,12 @@ class DownloadWorker(QObject):
         """Use ``token`` from now on; kept in the keyring (off this thread)."""
         endpoint = self.endpoint
         remember_hub_token(endpoint, token)
+        job = self._jobs.start(lambda ctx: store_hub_token(endpoint, token))
+        job.done.connect(self._on_token_stored)
 
-        def store() -> None:
-            if why := store_hub_token(endpoint, token):
-                self.token_not_stored.emit(why)
-
-        self._run(store)
+    def _on_token_stored(self, why: str | None) -> None:
+        if why:  # the keyring refused: the token is kept for this session
+            self.token_not_stored.emit(why)
 
     # ----- facts for the list ---------------------------------------------------------------
 
@@ -158,35 +158,35 @@ class DownloadWorker(QObject):
             self.accelerator_found.emit(self.accelerator)
             return
 
-        def probe() -> None:
-            from desktop_chat.engine.transformers_engine.device import detect_accelerator
+        job = self._jobs.start(lambda ctx: _detect_accelerator())
+        job.done.connect(self._on_accelerator_found)
 
-            self.accelerator = detect_accelerator()
-            self.accelerator_found.emit(self.accelerator)
+    def _on_accelerator_found(self, accelerator: str) -> None:
+        self.accelerator = accelerator
+        self.accelerator_found.emit(accelerator)
 
-        self._run(probe)
-
-    def find_catalog_facts(self, settings: Any) -> None:
+    def find_catalog_facts(self, settings: AppSettings) -> None:
         """Sizes (from the Hub when it answers) and memory estimates for every catalog
         model in both formats, each as ``catalog_facts_found``; known sizes first."""
-        def look_up() -> None:
-            from desktop_chat.engine.transformers_engine.device import detect_accelerator
-
-            self.accelerator = self.accelerator or detect_accelerator()
+        def look_up(ctx: JobContext) -> None:
+            self.accelerator = self.accelerator or _detect_accelerator()
             known = [(model, model_format, model.size_for(model_format))
                      for model in CATALOG for model_format in (FORMAT_GGUF, FORMAT_SAFETENSORS)]
             self._emit_facts(known, settings)
+            if ctx.cancelled:  # shutting down: the network can wait for the next time
+                return
             try:
                 listed = [(model, model_format, self._listed_size(model, model_format))
                           for model, model_format, _ in known]
             except _Unreachable:
                 return  # the known sizes stand
-            self._emit_facts([entry for entry in listed if entry[2]], settings)
+            if not ctx.cancelled:
+                self._emit_facts([entry for entry in listed if entry[2]], settings)
 
-        self._run(look_up)
+        self._jobs.start(look_up)
 
     def _emit_facts(self, entries: list[tuple[CatalogModel, str, int | None]],
-                    settings: Any) -> None:
+                    settings: AppSettings) -> None:
         for model, model_format, size in entries:
             self.catalog_facts_found.emit(_facts(model, model_format, size or 0,
                                                  self.accelerator or "cpu", settings))
@@ -198,33 +198,23 @@ class DownloadWorker(QObject):
             self._hub_sizes[key] = _hub_size(model, model_format)
         return self._hub_sizes[key]
 
-    # ----- threads --------------------------------------------------------------------------
-
-    def _run(self, work: Callable[[], None]) -> _Job:
-        job = _Job(work)
-        self._jobs.append(job)
-        _live_jobs.append(job)
-        job.finished.connect(lambda: _forget(job, self._jobs))
-        job.start()
-        return job
+    # ----- the end ----------------------------------------------------------------------------
 
     def shutdown(self, timeout_ms: int = SHUTDOWN_TIMEOUT_MS) -> bool:
-        """Cancel the download and wait for every job; True if all ended in time."""
-        self.cancel()
-        done = True
-        for job in list(self._jobs):
-            done = job.wait(timeout_ms) and done
-        for job in list(self._jobs):
-            if job.isRunning():
-                log.warning("a download job is busy; waiting for it to end")
-                job.wait(UNINTERRUPTIBLE_WAIT_MS)
-        return done
+        """Cancel the download and every look-up and wait for them; True if all ended in
+        time. A job stuck in a call the cancel cannot reach (a stalled read ends after
+        hub_download.READ_TIMEOUT_S) is waited for longer. Nothing reports afterwards."""
+        ended = self._jobs.shutdown(timeout_ms)
+        if self._download is not None and not self._download.running:
+            self._download = None  # its end was not reported: nothing reports any more
+        return ended
 
 
-def _forget(job: _Job, jobs: list[_Job]) -> None:
-    for where in (jobs, _live_jobs):
-        if job in where:
-            where.remove(job)
+def _detect_accelerator() -> str:
+    """On a job's thread: "cuda", "mps", "xpu" or "cpu" (may import torch)."""
+    from desktop_chat.engine.transformers_engine.device import detect_accelerator
+
+    return detect_accelerator()
 
 
 class _Unreachable(Exception):
@@ -248,7 +238,7 @@ def _hub_size(model: CatalogModel, model_format: str) -> int | None:
 
 
 def _facts(model: CatalogModel, model_format: str, size: int, accelerator: str,
-           settings: Any) -> CatalogFacts:
+           settings: AppSettings) -> CatalogFacts:
     from desktop_chat.core.inference import ENGINE_LLAMA_CPP, ENGINE_TRANSFORMERS
     from desktop_chat.engine import memory_estimate as me
     from desktop_chat.engine.transformers_engine.device import choose_device

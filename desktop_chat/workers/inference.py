@@ -14,7 +14,14 @@ room, which happens only with the user's consent (the load fails with a remedy).
 
 Cancelling is a plain thread-safe method that sets a ``threading.Event``: the worker's
 event loop is busy generating, so a queued slot would only run after the reply is done.
-Text deltas are coalesced so the GUI thread gets at most ~30 updates a second.
+A reply's events go through workers/stream_relay.py's ``StreamRelay``, coalesced to at
+most ~33 updates a second, into one of two sinks here: a plain reply's signals
+(``chunk_received``...) or the alternatives' (``alternative_chunk_received``...).
+
+Looking up what the worker thread must not wait for (a server's models, the facts of
+models on disk) runs as jobs (workers/jobs.py) on a runner that stays on the GUI thread.
+Counting the message being typed is workers/token_counting.py's ``TokenCountWorker``,
+handed in by app.py; the worker gives it the open model's counter.
 """
 
 from __future__ import annotations
@@ -22,13 +29,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QThreadPool, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from desktop_chat.core.alternatives import generate_alternatives
 from desktop_chat.core.conversation import Message
@@ -37,32 +43,26 @@ from desktop_chat.core.inference import (
     PHASE_LOADING,
     PHASE_NO_MODEL,
     PHASE_READY,
-    AnswerDelta,
-    AnswerWasReasoning,
     ChatEngine,
     EngineError,
     Failed,
-    Finished,
     GenerationRequest,
     GenerationResult,
     LoadFailure,
     LoadRequest,
     ModelState,
-    PrefillProgress,
-    ReasoningDelta,
-    StreamEvent,
     empty_result,
 )
 from desktop_chat.core.settings import GenerationSettings
-from desktop_chat.core.token_count import TokenCounter
 from desktop_chat.core.user_message import UserMessage, tr
-from desktop_chat.workers.stream_relay import AlternativesRelay
+from desktop_chat.workers.jobs import JobContext, JobFailure, JobRunner
+from desktop_chat.workers.stream_relay import StreamRelay
 from desktop_chat.workers.token_counting import TokenCountWorker
 
 log = logging.getLogger(__name__)
 
-CHUNK_INTERVAL_S = 0.030  # at most ~33 chunk signals a second reach the GUI thread
 SHUTDOWN_TIMEOUT_MS = 3000
+LOOKUP_THREADS = 4  # network and disk: a slow server never holds up the facts of files
 # Past the timeout the thread is in work nothing can interrupt (importing torch, a forward
 # pass). Destroying a running QThread aborts the process, so wait for it to end.
 UNINTERRUPTIBLE_WAIT_MS = 120_000
@@ -94,7 +94,10 @@ class InferenceWorker(QObject):
     _load_requested = Signal(object, int, object)
     _generation_requested = Signal(object, object)
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None,
+                 counting: TokenCountWorker | None = None) -> None:
+        """``counting`` is told the open model's counter (app.py creates it; None: no
+        counting)."""
         super().__init__()
         self._thread: QThread | None = None
         self._cache_dir = cache_dir
@@ -106,9 +109,10 @@ class InferenceWorker(QObject):
         self._state = ModelState()
         self._next_load_id = 0
         self._thread_end = _ThreadEndRelay(self._finish_stop)  # lives on the GUI thread
-        # Counts the message being typed on a thread of its own (workers/token_counting.py): not a
-        # child, so it stays on the GUI thread when the worker moves to its own.
-        self.token_counting = TokenCountWorker()
+        self.counting = counting
+        # Not a child: it stays on the GUI thread when the worker moves to its own, and the
+        # look-ups it runs report there (the worker thread may be busy generating).
+        self._lookups = JobRunner(max_threads=LOOKUP_THREADS, name="inference-lookups")
         self._warm_up_requested.connect(self._warm_up)
         self._load_requested.connect(self._load)
         self._generation_requested.connect(self._generate)
@@ -151,22 +155,32 @@ class InferenceWorker(QObject):
         self._generation_requested.emit(request, self._generation_cancel)
 
     def request_server_models(self, base_url: str, api_key: str = "") -> None:
-        """Ask a server for its models, on a pool thread: the worker thread may be busy."""
-        QThreadPool.globalInstance().start(
-            lambda: self._list_server_models(base_url, api_key or None))
+        """Ask a server for its models, as a job; ``server_models_listed`` answers."""
+        def listed(outcome: tuple[list[str], str]) -> None:
+            self.server_models_listed.emit(base_url, *outcome)
+
+        def failed(failure: JobFailure) -> None:  # a missing client library, a bug
+            self.server_models_listed.emit(base_url, [], tr(
+                "The models could not be listed: {error}", error=failure.message))
+
+        job = self._lookups.start(lambda ctx: _server_models(base_url, api_key or None))
+        job.done.connect(listed)
+        job.failed.connect(failed)
 
     def request_model_facts(self, entries: list[str], device: str = "auto",
                             dtype: str = "auto", context_limit: int = 0) -> None:
-        """Describe models on disk (format, size, parameters, memory estimate) on a pool
-        thread, headers only; each answer comes as ``model_facts_read``."""
-        def read_all() -> None:
+        """Describe models on disk (format, size, parameters, memory estimate) as a job,
+        headers only; each answer comes as ``model_facts_read``, as soon as it is read."""
+        def read_all(ctx: JobContext) -> None:
             from desktop_chat.engine.model_survey import read_model_facts
 
             for entry in entries:
+                if ctx.cancelled:
+                    return
                 self.model_facts_read.emit(read_model_facts(entry, device, dtype,
                                                             context_limit))
 
-        QThreadPool.globalInstance().start(read_all)
+        self._lookups.start(read_all)
 
     def cancel(self) -> None:
         """Stop the reply being generated (thread-safe; takes effect at the next token)."""
@@ -174,13 +188,18 @@ class InferenceWorker(QObject):
 
     def request_token_count(self, history: tuple[Message, ...], draft: str,
                             settings: GenerationSettings) -> int:
-        """Count the prompt ``draft`` would make, off this and the worker thread;
-        ``tokens_counted`` brings a TokenCount (None: this model cannot count)."""
-        return self.token_counting.request(history, draft, settings)
+        """``TokenCountWorker.request`` of the ``counting`` handed in (kept for the ui)."""
+        return self._token_counting().request(history, draft, settings)
 
     @property
     def tokens_counted(self) -> SignalInstance:
-        return self.token_counting.counted
+        """``TokenCountWorker.counted`` of the ``counting`` handed in (kept for the ui)."""
+        return self._token_counting().counted
+
+    def _token_counting(self) -> TokenCountWorker:
+        if self.counting is None:
+            raise RuntimeError("this InferenceWorker was made without a TokenCountWorker")
+        return self.counting
 
     def answer_now(self) -> None:
         """Make the model stop thinking and answer (thread-safe; the engine forces the end
@@ -200,19 +219,23 @@ class InferenceWorker(QObject):
         Never blocks: the window hides at once and the process exits once this is done."""
         self.cancel()
         self.cancel_load()
+        self._lookups.cancel_all()
         if self._thread is None or not self._thread.isRunning():
             self._finish_stop()
             return
         self._thread.quit()
 
     def shutdown(self, timeout_ms: int = SHUTDOWN_TIMEOUT_MS) -> bool:
-        """Cancel what runs, stop the thread and join it; True if it ended in time."""
+        """Cancel what runs, stop the thread and join it, and end the look-ups; True if
+        they ended in time."""
         self.cancel()
         self.cancel_load()
         thread = self._thread
+        if thread is not None:
+            thread.quit()
+        lookups_ended = self._lookups.shutdown(timeout_ms)
         if thread is None:
-            return True
-        thread.quit()
+            return lookups_ended
         finished = thread.wait(timeout_ms)
         if not finished:
             log.warning("the inference thread is busy; waiting for it to finish")
@@ -221,7 +244,7 @@ class InferenceWorker(QObject):
             self._finish_stop()
         else:
             _busy_threads.append(thread)  # never destroy a running QThread
-        return finished
+        return finished and lookups_ended
 
     @property
     def engine(self) -> ChatEngine | None:
@@ -302,7 +325,7 @@ class InferenceWorker(QObject):
             fail(CANCELLED_MESSAGE, cancelled=True)
             return
         previous, self._engine = self._engine, engine
-        self.token_counting.set_counter(_counter_of(engine))
+        self._set_counter(engine)
         if previous is not None:
             previous.close()
         info = engine.info
@@ -364,9 +387,9 @@ class InferenceWorker(QObject):
         if cancel.is_set():  # cancelled while still queued
             self.generation_finished.emit(empty_result("cancelled", request.request_id))
             return
-        relay: _EventRelay | AlternativesRelay = (
-            AlternativesRelay(self, request.request_id, request.alternatives, cancel)
-            if request.alternatives > 1 else _EventRelay(self, request.request_id, cancel))
+        several = request.alternatives > 1
+        relay = StreamRelay(_AlternativeSignals(self) if several else _ReplySignals(self),
+                            request.request_id, request.alternatives if several else 1, cancel)
         try:
             generate_alternatives(self._engine, request, cancel, relay.add)
         except Exception as error:  # the contract says never; a last resort all the same
@@ -374,31 +397,26 @@ class InferenceWorker(QObject):
             relay.add(Failed(str(error), traceback.format_exc(), empty_result("error")))
         relay.close()
 
-    def _list_server_models(self, base_url: str, api_key: str | None) -> None:
-        try:
-            from desktop_chat.engine.server_engine import list_models
-
-            names = [model.id for model in list_models(base_url, api_key)]
-        except EngineError as error:
-            self.server_models_listed.emit(base_url, [], str(error))
-            return
-        except Exception as error:  # a missing client library, a bug: say it, never hang
-            log.exception("listing the server's models failed")
-            self.server_models_listed.emit(base_url, [], tr(
-                "The models could not be listed: {error}", error=str(error)))
-            return
-        self.server_models_listed.emit(base_url, names, "")
-
     def _release_engine(self) -> None:
         engine, self._engine = self._engine, None
-        self.token_counting.set_counter(None)
+        self._set_counter(None)
         if engine is not None:
             engine.close()
 
+    def _set_counter(self, engine: ChatEngine | None) -> None:
+        """The open model counts the message being typed (thread-safe)."""
+        if self.counting is not None:
+            self.counting.set_counter(engine.prompt_counter() if engine is not None else None)
 
-def _counter_of(engine: ChatEngine) -> TokenCounter | None:
-    counter = getattr(engine, "prompt_counter", None)  # scripted test engines have none
-    return counter() if counter is not None else None
+
+def _server_models(base_url: str, api_key: str | None) -> tuple[list[str], str]:
+    """On a job's thread: the server's model names, or why it would not list them."""
+    from desktop_chat.engine.server_engine import list_models
+
+    try:
+        return [model.id for model in list_models(base_url, api_key)], ""
+    except EngineError as error:
+        return [], str(error)
 
 
 _busy_threads: list[QThread] = []
@@ -416,68 +434,56 @@ class _ThreadEndRelay(QObject):
         self._on_end()
 
 
-class _EventRelay:
-    """Passes an engine's stream events on as the worker's signals.
+class _ReplySignals:
+    """A plain reply's stream (workers/stream_relay.py) as the worker's signals."""
 
-    Deltas of one kind are joined and sent at most every CHUNK_INTERVAL_S; a cancelled
-    reply sends no more text. The terminal event goes out once, with the request id."""
-
-    def __init__(self, worker: InferenceWorker, request_id: int,
-                 cancel: threading.Event) -> None:
+    def __init__(self, worker: InferenceWorker) -> None:
         self._worker = worker
-        self._request_id = request_id
-        self._cancel = cancel
-        self._kind: str | None = None
-        self._parts: list[str] = []
-        self._last = 0.0
-        self._ended = False
 
-    def add(self, event: StreamEvent) -> None:
-        if self._ended:
-            return
-        if isinstance(event, (ReasoningDelta, AnswerDelta)):
-            self._text("reasoning" if isinstance(event, ReasoningDelta) else "answer",
-                       event.text)
-            return
-        self.flush()
-        if isinstance(event, AnswerWasReasoning):
-            self._worker.answer_was_reasoning.emit()
-        elif isinstance(event, PrefillProgress):
-            self._worker.prefill_progressed.emit(event.done, event.total)
-        elif isinstance(event, (Finished, Failed)):
-            self._end(event)
+    def chunk(self, sequence: int, kind: str, text: str) -> None:
+        self._worker.chunk_received.emit(kind, text)
 
-    def close(self) -> None:
-        """After ``generate`` returned: an engine that ended without a verdict failed."""
-        if not self._ended:
-            self.add(Failed(tr("The engine ended the reply without a result."), "",
-                            empty_result("error")))
+    def was_reasoning(self, sequence: int) -> None:
+        self._worker.answer_was_reasoning.emit()
 
-    def flush(self) -> None:
-        if self._parts:
-            text, self._parts = "".join(self._parts), []
-            if not self._cancel.is_set():
-                self._worker.chunk_received.emit(self._kind, text)
-            self._last = time.monotonic()
+    def prefill(self, done: int, total: int) -> None:
+        self._worker.prefill_progressed.emit(done, total)
 
-    def _text(self, kind: str, text: str) -> None:
-        if self._kind != kind:
-            self.flush()
-            self._kind = kind
-        self._parts.append(text)
-        if time.monotonic() - self._last >= CHUNK_INTERVAL_S:
-            self.flush()
+    def finished(self, result: GenerationResult) -> None:
+        self._worker.generation_finished.emit(result)
 
-    def _end(self, event: Finished | Failed) -> None:
-        self._ended = True
-        result: GenerationResult = event.result
-        result.request_id = self._request_id
-        if isinstance(event, Failed):
-            result.error = result.error or event.message
-            result.error_details = result.error_details or event.details
-            self._worker.generation_failed.emit(event.message, result)
-        else:
-            self._worker.generation_finished.emit(result)
+    def failed(self, message: str, result: GenerationResult) -> None:
+        self._worker.generation_failed.emit(message, result)
+
+    def all_ended(self, request_id: int) -> None:
+        pass  # generation_finished or generation_failed said it
+
+
+class _AlternativeSignals:
+    """The streams of a request for alternatives as the worker's signals: each ends with
+    ``alternative_finished`` (its error set when it failed), then all with
+    ``alternatives_finished``."""
+
+    def __init__(self, worker: InferenceWorker) -> None:
+        self._worker = worker
+
+    def chunk(self, sequence: int, kind: str, text: str) -> None:
+        self._worker.alternative_chunk_received.emit(sequence, kind, text)
+
+    def was_reasoning(self, sequence: int) -> None:
+        self._worker.alternative_was_reasoning.emit(sequence)
+
+    def prefill(self, done: int, total: int) -> None:
+        self._worker.prefill_progressed.emit(done, total)
+
+    def finished(self, result: GenerationResult) -> None:
+        self._worker.alternative_finished.emit(result)
+
+    def failed(self, message: str, result: GenerationResult) -> None:
+        self._worker.alternative_finished.emit(result)
+
+    def all_ended(self, request_id: int) -> None:
+        self._worker.alternatives_finished.emit(request_id)
 
 
 def _engine_broken(error: BaseException) -> UserMessage:

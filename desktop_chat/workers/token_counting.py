@@ -1,10 +1,12 @@
 """Counting the tokens of the message being typed, off the GUI thread.
 
-The inference worker's thread is busy for as long as a reply streams, so counts run on a
-thread of their own (a one-thread pool), with the open model's counter
-(``core.token_count.TokenCounter``), which the worker hands over whenever the model
-changes. Only the newest request is counted: requests that pile up while one is counted
-are replaced, not queued, and an answer is sent only if no newer request came meanwhile.
+The inference worker's thread is busy for as long as a reply streams, so counts run as
+jobs (workers/jobs.py) on a runner of one thread, with the open model's counter
+(``core.token_count.TokenCounter``), which the inference worker hands over whenever the
+model changes. app.py creates the ``TokenCountWorker`` and gives it to the inference
+worker. Only the newest request is counted: requests that pile up while one is counted
+are replaced, not queued, and an answer is sent (``counted``, from the counting thread)
+only if no newer request came meanwhile.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.core.token_count import TokenCounter, TokenCountRequest
+from desktop_chat.workers.jobs import JobContext, JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +29,7 @@ class TokenCountWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._jobs = JobRunner(self, max_threads=1, name="token-count")
         self._lock = threading.Lock()
         self._counter: TokenCounter | None = None
         self._waiting: TokenCountRequest | None = None
@@ -46,14 +48,14 @@ class TokenCountWorker(QObject):
             idle = self._waiting is None
             self._waiting = TokenCountRequest(history, draft, settings, self._newest)
         if idle:
-            self._pool.start(self._run)
+            self._jobs.start(self._count_newest)
         return self._newest
 
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Let a count in progress end (at shutdown, before the model is freed)."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._jobs.wait(timeout_ms)
 
-    def _run(self) -> None:
+    def _count_newest(self, ctx: JobContext) -> None:
         while True:
             with self._lock:
                 request, self._waiting = self._waiting, None
