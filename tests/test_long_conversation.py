@@ -10,8 +10,8 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui.conversation.find_bar import CURRENT_MATCH_BACKGROUND
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
+from desktop_chat.ui.conversation.find_highlight import CURRENT_MATCH_BACKGROUND
 from desktop_chat.ui.conversation.view import SPACING, ConversationView
 from desktop_chat.ui.render import theme as themes
 from desktop_chat.ui.render.markdown import MarkdownRenderer

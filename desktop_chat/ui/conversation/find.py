@@ -4,7 +4,7 @@ The view owns one ``ConversationFind``. It searches the messages (the models: mo
 widget) in the plain text their labels show, the Markdown rendered as the reader sees it:
 a link's address, a code fence's backticks or ``**`` never match, an entity matches as the
 character it shows, and the k-th match counted is the k-th one highlighted (one rule,
-``find_bar.find_pattern``, does both). Each message's shown text is rendered once and kept
+``find_highlight.find_pattern``, does both). Each message's shown text is rendered once and kept
 on its slot until the message changes; opening the find bar renders those not done yet
 while the app is idle, a few at a time, so the first search seldom waits for them.
 """
@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
-from desktop_chat.ui.conversation.find_bar import (
-    FindBar,
+from desktop_chat.ui.conversation.find_bar import FindBar
+from desktop_chat.ui.conversation.find_highlight import (
     clear_highlight,
     count_matches,
     find_pattern,
     highlight_label,
 )
-from desktop_chat.ui.conversation.messages import shown_texts
+from desktop_chat.ui.conversation.shown_text import shown_texts
 
 if TYPE_CHECKING:
     from desktop_chat.ui.conversation.view import ConversationView, MessageSlot

@@ -24,8 +24,9 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
 from desktop_chat.ui.conversation.find import ConversationFind
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget, UserMessageWidget
+from desktop_chat.ui.conversation.user_message import UserMessageWidget
 from desktop_chat.ui.render.markdown import MarkdownRenderer
 from desktop_chat.ui.widgets.cached_height import PREFERRED_WIDTH
 
