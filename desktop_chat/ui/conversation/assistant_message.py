@@ -158,7 +158,7 @@ class AssistantMessageWidget(QWidget):
             self.thinking = None
         if message.reasoning_content:
             # A saved answer opens as a streamed one ends: thinking folded once the answer
-            # came, unless the setting keeps it open (ConversationView._estimate agrees).
+            # came, unless the setting keeps it open (slots.estimate_height agrees).
             panel = self._thinking_panel(expanded=self.keep_thinking_open or not message.content)
             if panel.reasoning() != message.reasoning_content:
                 panel.set_reasoning(message.reasoning_content)
