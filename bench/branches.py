@@ -116,8 +116,7 @@ def main() -> None:
               f" ms, max {max(at_bottom) * 1000:.1f} ms")
 
         view = window.view
-        view._following = False
-        view._scroll_to(view._tops[TRUNK - 1])  # the parting answer at the top
+        view.scroll_to(view.slot_layout.tops[TRUNK - 1])  # the parting answer at the top
         settle(app, 0.5)
         in_view = []
         for _ in range(args.repeat):

@@ -10,9 +10,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui.conversation.find_bar import CURRENT_MATCH_BACKGROUND
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget
-from desktop_chat.ui.conversation.view import SPACING, ConversationView
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
+from desktop_chat.ui.conversation.find_highlight import CURRENT_MATCH_BACKGROUND
+from desktop_chat.ui.conversation.slots import SPACING
+from desktop_chat.ui.conversation.view import ConversationView
 from desktop_chat.ui.render import theme as themes
 from desktop_chat.ui.render.markdown import MarkdownRenderer
 
@@ -84,7 +85,7 @@ def rendered(widget: AssistantMessageWidget) -> bool:
 
 def laid_out(view: ConversationView, widget: QWidget) -> bool:
     """The view has measured and placed the widget at its current size."""
-    return widget.height() == widget.heightForWidth(widget.width()) == view._heights[-1]
+    return widget.height() == widget.heightForWidth(widget.width()) == view.slot_layout.heights[-1]
 
 
 def test_a_long_conversation_opens_at_its_end_with_few_widgets(qtbot, view):
@@ -205,10 +206,10 @@ def test_scrolling_up_while_streaming_keeps_the_live_answer(qtbot, view):
     live = view.start_assistant_message()
     view.verticalScrollBar().setValue(0)
     settle(qtbot, view)
-    before = view._heights[-1]
+    before = view.slot_layout.heights[-1]
     view.append_chunk("answer", "still streaming " * 50)
     qtbot.waitUntil(lambda: rendered(live) and laid_out(view, live))
-    assert view._heights[-1] > before + 40  # the answer grew below...
+    assert view.slot_layout.heights[-1] > before + 40  # the answer grew below...
     assert view.verticalScrollBar().value() == 0  # ...and the user's place is kept
     assert view.live is live and view.slots[-1].widget is live
 
@@ -448,12 +449,12 @@ def test_heights_estimated_with_long_thinking_are_close_to_the_measured(qtbot, v
     settle(qtbot, view)
     for index in (101, 51):
         assert view.slots[index].widget is None
-        estimate = view._heights[index]
-        view._scroll_to(view._tops[index])
+        estimate = view.slot_layout.heights[index]
+        view.scroll_to(view.slot_layout.tops[index])
         settle(qtbot, view)
         widget = view.slots[index].widget
         assert widget.thinking.expanded == (keep_open or index == 101)
-        measured = view._heights[index]
+        measured = view.slot_layout.heights[index]
         assert measured == widget.height()
         assert abs(estimate - measured) <= 0.2 * measured, (index, estimate, measured)
 
@@ -464,6 +465,6 @@ def test_changing_keep_thinking_open_estimates_again(qtbot, view):
         message.reasoning_content = "Think about circles, and then about squares. " * 40
     view.show_messages(messages)
     settle(qtbot, view)
-    folded = view._heights[51]
+    folded = view.slot_layout.heights[51]
     view.keep_thinking_open = True
-    assert view._heights[51] > folded + 100
+    assert view.slot_layout.heights[51] > folded + 100

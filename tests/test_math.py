@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
 from desktop_chat.ui.render import theme as themes
 from desktop_chat.ui.render.formula_images import FormulaStyle, _spaced, formula_image
 from desktop_chat.ui.render.markdown import MarkdownRenderer

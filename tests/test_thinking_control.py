@@ -19,7 +19,8 @@ from desktop_chat.engine.thinking_budget import (
     CUT_BY_BUDGET,
     ThinkingBudget,
 )
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget, ThinkingPanel
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
+from desktop_chat.ui.conversation.thinking_panel import ThinkingPanel
 
 FRANCE = "What is the capital of France?"
 FULL_REASONING = ("The user asks for the capital of France. France is in Europe; its capital "

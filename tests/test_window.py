@@ -18,7 +18,7 @@ from conftest import (
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
-from desktop_chat.ui.conversation.messages import ThinkingPanel
+from desktop_chat.ui.conversation.thinking_panel import ThinkingPanel
 from desktop_chat.ui.dialogs.settings import SettingsDialog
 
 

@@ -17,7 +17,7 @@ from conftest import (
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
 
 
 def answers(window):

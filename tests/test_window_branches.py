@@ -20,7 +20,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget, UserMessageWidget
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
+from desktop_chat.ui.conversation.user_message import UserMessageWidget
 
 
 def hover(widget):

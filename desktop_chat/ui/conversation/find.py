@@ -1,42 +1,71 @@
 """Find in the conversation: matching, stepping from match to match, highlighting.
 
 The view owns one ``ConversationFind``. It searches the messages (the models: most have no
-widget) in the plain text their labels show, the Markdown rendered as the reader sees it:
-a link's address, a code fence's backticks or ``**`` never match, an entity matches as the
-character it shows, and the k-th match counted is the k-th one highlighted (one rule,
-``find_bar.find_pattern``, does both). Each message's shown text is rendered once and kept
-on its slot until the message changes; opening the find bar renders those not done yet
-while the app is idle, a few at a time, so the first search seldom waits for them.
+widget) in the plain text their labels show (shown_text.py), the Markdown rendered as the
+reader sees it: a link's address, a code fence's backticks or ``**`` never match, an
+entity matches as the character it shows, and the k-th match counted is the k-th one
+highlighted (one rule, ``find_highlight.find_pattern``, does both). Each message's shown
+text is rendered once and kept on its slot until the message changes; opening the find
+bar renders those not done yet while the app is idle, a few at a time, so the first
+search seldom waits for them.
+
+What find needs of the view is ``SearchedView``; it never reaches into the view itself.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop_chat.ui.conversation.find_bar import (
-    FindBar,
+from desktop_chat.ui.conversation.find_bar import FindBar
+from desktop_chat.ui.conversation.find_highlight import (
     clear_highlight,
     count_matches,
     find_pattern,
     highlight_label,
 )
-from desktop_chat.ui.conversation.messages import shown_texts
-
-if TYPE_CHECKING:
-    from desktop_chat.ui.conversation.view import ConversationView, MessageSlot
+from desktop_chat.ui.conversation.shown_text import shown_texts
+from desktop_chat.ui.conversation.slots import MessageSlot
+from desktop_chat.ui.render.markdown import MarkdownRenderer
 
 WARM_SLICE_S = 0.008  # rendering shown text while idle: at most this long a turn
 
 
+class SearchedView(Protocol):
+    """What find needs of the view whose messages it searches (ConversationView)."""
+
+    @property
+    def slots(self) -> list[MessageSlot]: ...
+
+    @property
+    def renderer(self) -> MarkdownRenderer: ...
+
+    @property
+    def show_thinking(self) -> bool: ...
+
+    def first_slot_in_view(self) -> int:
+        """The index of the first message in view (0 when there is none)."""
+
+    def reveal_slot(self, index: int) -> None:
+        """Scroll the message into view unless it is there, and give it a widget."""
+
+    def reveal_point(self, widget: QWidget, y: int) -> None:
+        """Scroll ``y`` of ``widget`` (a label of a message) well into view."""
+
+
 class ConversationFind(QObject):
-    def __init__(self, view: ConversationView) -> None:
-        super().__init__(view)
+    """The search over ``view``'s messages, and the find bar it shows over ``parent``."""
+
+    bar_toggled = Signal()  # the bar was shown or hidden: the view makes room for it
+
+    def __init__(self, view: SearchedView, parent: QWidget) -> None:
+        super().__init__(parent)
         self._view = view
-        self.bar = FindBar(view)
+        self._parent = parent
+        self.bar = FindBar(parent)
         self.bar.query_changed.connect(self._on_query_changed)
         self.bar.next_requested.connect(self.find_next)
         self.bar.previous_requested.connect(self.find_previous)
@@ -57,7 +86,7 @@ class ConversationFind(QObject):
         bar = self.bar
         if not bar.isVisible():
             bar.show()
-            self._view._place_find_bar()
+            self.bar_toggled.emit()
         bar.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
         bar.input.selectAll()
         self._warm_next = 0
@@ -71,12 +100,12 @@ class ConversationFind(QObject):
         self.matches = []
         self.current = None
         if self.bar.isVisible():
-            view = self._view
-            had_focus = self.bar.isAncestorOf(view.focusWidget() or view)
+            parent = self._parent
+            had_focus = self.bar.isAncestorOf(parent.focusWidget() or parent)
             self.bar.hide()
-            view._place_find_bar()
+            self.bar_toggled.emit()
             if had_focus:
-                view.setFocus(Qt.FocusReason.OtherFocusReason)
+                parent.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def find(self, query: str) -> int:
         if not self.bar.isVisible():
@@ -126,8 +155,7 @@ class ConversationFind(QObject):
         elif kept:
             self.current = (self.matches.index(previous) + step) % len(self.matches)
         else:
-            view = self._view
-            first_in_view = view._range(0, 0).start if view._tops else 0
+            first_in_view = self._view.first_slot_in_view()
             self.current = next((k for k, (slot, _) in enumerate(self.matches)
                                  if slot >= first_in_view), 0)
         self.bar.show_count(self.current, len(self.matches))
@@ -191,26 +219,10 @@ class ConversationFind(QObject):
         slot = view.slots[index]
         if slot is not self._highlighted:
             self._unhighlight()
-        screen = view.viewport().height()
-        if slot.widget is None or not self._in_view(index):
-            view._scroll_to(view._tops[index] - screen // 3)
-        if slot.widget is None:  # not in view: the message is taller than the estimate
-            view._build(index)
-            view._layout()
+        view.reveal_slot(index)
         label, y = self._highlight(slot, occurrence)
-        if label is None:
-            return
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        target = label.mapTo(view._page, QPoint(0, y)).y()
-        value = view.verticalScrollBar().value()
-        if not value + screen // 8 <= target <= value + screen * 3 // 4:
-            view._scroll_to(target - screen // 3)
-
-    def _in_view(self, index: int) -> bool:
-        view = self._view
-        value = view.verticalScrollBar().value()
-        top = view._tops[index]
-        return value <= top + view._heights[index] and top <= value + view.viewport().height()
+        if label is not None:
+            view.reveal_point(label, y)
 
     def _highlight(self, slot: MessageSlot, occurrence: int) -> tuple[QWidget | None, int]:
         """Mark the matches in the slot's widget; returns the current one's label and y."""

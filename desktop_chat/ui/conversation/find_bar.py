@@ -1,29 +1,14 @@
-"""Find in the conversation: the bar (query, "3 of 12", previous, next, close), the rule
-a match follows, and the highlighting of matches in a message's labels.
+"""The find bar over the conversation: the query, "3 of 12", previous, next, close.
 
-``conversation_find`` searches the messages (the models, not widgets: most messages have
-no widget); the bar only collects the query and shows where the search stands.
+The bar only collects the query and shows where the search stands; ``find.py`` searches
+the messages, and ``find_highlight.py`` marks the matches in their labels.
 """
 
 from __future__ import annotations
 
-import re
-
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QKeyEvent,
-    QKeySequence,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
+from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
-
-MATCH_BACKGROUND = "#fde68a"
-CURRENT_MATCH_BACKGROUND = "#f59e0b"
-MATCH_TEXT = "#1f2328"  # dark on yellow, in either theme
 
 
 class FindInput(QLineEdit):
@@ -56,6 +41,8 @@ class FindInput(QLineEdit):
 
 
 class FindBar(QFrame):
+    """The bar above the conversation while find is open (ConversationFind drives it)."""
+
     query_changed = Signal(str)
     next_requested = Signal()
     previous_requested = Signal()
@@ -93,7 +80,8 @@ class FindBar(QFrame):
             layout.addWidget(button)
         self.hide()
 
-    def _button(self, name: str, text: str, accessible: str, signal) -> QToolButton:
+    def _button(self, name: str, text: str, accessible: str,
+                signal: SignalInstance) -> QToolButton:
         button = QToolButton()
         button.setObjectName(name)
         button.setText(text)
@@ -117,106 +105,3 @@ class FindBar(QFrame):
                                                                       total=total))
         self.previous_button.setEnabled(total > 0)
         self.next_button.setEnabled(total > 0)
-
-
-# ----- matching, and highlighting in a label ------------------------------------------------
-
-ORIGINAL_TEXT = "findOriginalText"
-ORIGINAL_FORMAT = "findOriginalFormat"
-
-
-def find_pattern(query: str) -> re.Pattern[str] | None:
-    """The one rule find matches by, counting and highlighting alike: the query's text,
-    ignoring case, matches not overlapping. None for an empty query."""
-    return re.compile(re.escape(query), re.IGNORECASE) if query else None
-
-
-def count_matches(text: str, pattern: re.Pattern[str]) -> int:
-    return sum(1 for _ in pattern.finditer(text))
-
-
-def text_document(text: str, rich: bool, font: QFont | None = None) -> QTextDocument:
-    """The document a label shows for ``text``: its plain text is what find searches."""
-    document = QTextDocument()
-    if font is not None:
-        document.setDefaultFont(font)
-    document.setDocumentMargin(0)
-    if rich:
-        document.setHtml(text)
-    else:
-        document.setPlainText(text)
-    return document
-
-
-def shown_text(text: str, rich: bool) -> str:
-    """The plain text a label given ``text`` shows (rich text rendered: no markup, no link
-    addresses, entities decoded)."""
-    return text_document(text, rich).toPlainText()
-
-
-def highlight_label(label: QLabel, query: str, current: int | None) -> tuple[int, int | None]:
-    """Mark every match of ``query`` in the label; the ``current``-th one (from 0) stands out.
-
-    Returns the number of matches and the y of the current one in the label (None when it
-    is not in this label). The label's own text is kept, and put back by
-    ``clear_highlight``.
-    """
-    original = label.property(ORIGINAL_TEXT)
-    if original is None:
-        original = label.text()
-        label.setProperty(ORIGINAL_TEXT, original)
-        label.setProperty(ORIGINAL_FORMAT, label.textFormat() == Qt.TextFormat.RichText)
-    rich = bool(label.property(ORIGINAL_FORMAT))
-    document = text_document(original, rich, label.font())
-    pattern = find_pattern(query)
-    text = document.toPlainText()  # one character per document position (UTF-16 units)
-    spans = [m.span() for m in pattern.finditer(text)] if pattern else []
-    if not spans:
-        clear_highlight(label)
-        return 0, None
-    if not text.isascii() and max(text) > "\uffff":  # Python counts code points, Qt UTF-16
-        spans = [(_utf16_len(text[:start]), _utf16_len(text[:end])) for start, end in spans]
-    cursors = []
-    for index, (start, end) in enumerate(spans):
-        cursor = QTextCursor(document)
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        char_format = QTextCharFormat()
-        char_format.setBackground(QColor(CURRENT_MATCH_BACKGROUND if index == current
-                                         else MATCH_BACKGROUND))
-        char_format.setForeground(QColor(MATCH_TEXT))
-        cursor.mergeCharFormat(char_format)
-        cursors.append(cursor)
-    y = None
-    if current is not None and 0 <= current < len(cursors):
-        y = _y_of(document, cursors[current], label.contentsRect().width())
-    html = document.toHtml()
-    if not rich:
-        # Plain text shown as rich text keeps its runs of spaces.
-        html = html.replace('<body style="', '<body style=" white-space:pre-wrap;', 1)
-        label.setTextFormat(Qt.TextFormat.RichText)
-    label.setText(html)
-    return len(cursors), y
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _y_of(document: QTextDocument, cursor: QTextCursor, width: int) -> int:
-    document.setTextWidth(max(1, width))
-    block = cursor.block()
-    top = document.documentLayout().blockBoundingRect(block).top()
-    line = block.layout().lineForTextPosition(cursor.selectionStart() - block.position())
-    return int(top + (line.y() if line.isValid() else 0))
-
-
-def clear_highlight(label: QLabel) -> None:
-    original = label.property(ORIGINAL_TEXT)
-    if original is None:
-        return
-    rich = bool(label.property(ORIGINAL_FORMAT))
-    label.setProperty(ORIGINAL_TEXT, None)
-    label.setProperty(ORIGINAL_FORMAT, None)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setText(original)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_chat.ui.window.composer import MessageInput
+from desktop_chat.ui.widgets.message_input import MessageInput
 
 
 class MessageEditInput(MessageInput):

@@ -1,0 +1,1 @@
+"""Small widgets more than one area of the window uses."""

@@ -9,52 +9,18 @@ limit, it says which messages the reply would be written without.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat.core.token_count import TokenCount
+from desktop_chat.ui.widgets.message_input import MessageInput
 
-MAX_VISIBLE_LINES = 8
 COUNT_DELAY_MS = 300  # count once typing pauses this long, not at every key
-
-
-class MessageInput(QPlainTextEdit):
-    submitted = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageInput")
-        self.setAccessibleName(self.tr("Message"))
-        self.setPlaceholderText(self.tr("Message the model… (Enter to send, Shift+Enter for "
-                                        "a new line)"))
-        self.setTabChangesFocus(True)
-        self.document().contentsChanged.connect(self._fit_height)
-        self._fit_height()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if enter and modifiers == Qt.KeyboardModifier.NoModifier:
-            # Input methods (Chinese, Japanese…) consume Enter while composing and never
-            # deliver it here, so this only fires for a real "send".
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
-
-    def _fit_height(self) -> None:
-        lines = int(self.document().size().height())  # a plain-text document counts lines
-        shown = max(1, min(MAX_VISIBLE_LINES, lines))
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded
-                                        if lines > MAX_VISIBLE_LINES
-                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFixedHeight(shown * self.fontMetrics().lineSpacing() + 28)
 
 
 class Composer(QWidget):
