@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
+import shlex
 import subprocess
 import sys
 import venv
@@ -30,10 +32,26 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+def llama_cmake_args() -> str:
+    """How pip compiles llama.cpp here (CMAKE_ARGS, unless set already).
+
+    Its multimodal library is of no use to the app, and skipping it saves a good part of
+    the ten minutes. On x86-64 Linux, -march=native turns on ggml's AMX kernels on Xeons
+    since Sapphire Rapids, which crash in matrix products (llama.cpp #20824; seen here on
+    a Q8_0 model): GCC keeps an explicit -mno-amx-* over the -march=native that follows.
+    """
+    args = ["-DLLAVA_BUILD=OFF"]
+    if sys.platform.startswith("linux") and platform.machine() == "x86_64":
+        no_amx = "-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+        args += [f"-DCMAKE_C_FLAGS={no_amx}", f"-DCMAKE_CXX_FLAGS={no_amx}"]
+    return os.environ.get("CMAKE_ARGS", shlex.join(args))
+
+
 def install_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in INSTALL_INPUTS:
         digest.update((ROOT / name).read_bytes())
+    digest.update(llama_cmake_args().encode())
     return digest.hexdigest()
 
 
@@ -46,9 +64,8 @@ def ensure_environment() -> Path:
     if not STAMP.exists() or STAMP.read_text().strip() != fingerprint:
         print("Installing Desktop Chat and its dependencies ...", flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
-        # llama-cpp-python compiles llama.cpp here (about ten minutes); its multimodal
-        # library is of no use to the app, and skipping it saves a good part of that.
-        env = {**os.environ, "CMAKE_ARGS": os.environ.get("CMAKE_ARGS", "-DLLAVA_BUILD=OFF")}
+        # llama-cpp-python compiles llama.cpp here (about ten minutes).
+        env = {**os.environ, "CMAKE_ARGS": llama_cmake_args()}
         subprocess.run(
             [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[test]"],
             check=True, env=env,
