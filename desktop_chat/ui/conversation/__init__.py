@@ -15,5 +15,5 @@
   ``find_highlight.py`` (the rule a match follows, and its marks in a label), over the
   text the labels show, ``shown_text.py``.
 - ``header.py`` (the title strip), ``branches.py`` (versions, edits and forks wired to
-  the chat controller).
+  the chat session), ``alternatives_view.py`` (several answers streaming at once).
 """
