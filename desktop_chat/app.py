@@ -1,7 +1,9 @@
-"""Composition root: arguments, QApplication, settings, store, worker and main window.
+"""Composition root: arguments, QApplication, settings, store, workers and main window.
 
-The only module that wires all layers. Nothing here imports torch: the window paints
-first, and the worker imports the engine on its own thread once the window is on screen.
+The only module that wires all layers: it makes the workers (workers/) and hands them to
+the window (ui/), which sees them only as ui/ports.py describes them. Nothing here imports
+torch: the window paints first, and the worker imports the engine on its own thread once
+the window is on screen.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 # OpenMP threads (torch's and llama.cpp's) wait for work by spinning unless told otherwise.
@@ -32,6 +35,12 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat.ui.window.main_window import MainWindow
+    from desktop_chat.workers.downloads import DownloadWorker
+    from desktop_chat.workers.inference import InferenceWorker
+    from desktop_chat.workers.jobs import JobRunner
+    from desktop_chat.workers.saves import SaveWorker
+    from desktop_chat.workers.search import SearchWorker
+    from desktop_chat.workers.token_counting import TokenCountWorker
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +85,50 @@ def initial_model(args: argparse.Namespace) -> str | None:
     return args.model
 
 
+@dataclass
+class Workers:
+    """Everything that owns a thread and reports by signal (workers/), made here and handed
+    to the window as ui/ports.py describes them."""
+
+    inference: InferenceWorker
+    counting: TokenCountWorker
+    saves: SaveWorker
+    search: SearchWorker
+    downloads: DownloadWorker
+    jobs: JobRunner  # the window's one-off jobs: exports, imports, the keyring
+
+    @classmethod
+    def create(cls, paths: AppPaths, store: ConversationStore) -> Workers:
+        from desktop_chat.workers.downloads import DownloadWorker
+        from desktop_chat.workers.inference import InferenceWorker
+        from desktop_chat.workers.jobs import JobRunner
+        from desktop_chat.workers.saves import SaveWorker
+        from desktop_chat.workers.search import SearchWorker
+        from desktop_chat.workers.token_counting import TokenCountWorker
+
+        counting = TokenCountWorker()
+        # The search index's thread starts at once: it catches up while the window opens.
+        search = SearchWorker(store, paths.cache_dir / SEARCH_INDEX_NAME)
+        return cls(inference=InferenceWorker(cache_dir=paths.cache_dir, counting=counting),
+                   counting=counting,
+                   saves=SaveWorker(store, on_written=search.take_in),  # the index follows
+                   search=search, downloads=DownloadWorker(paths.models_dir),
+                   jobs=JobRunner(name="window jobs"))
+
+    def shutdown(self) -> None:
+        """At exit, after the window closed (which ended the writer and the search)."""
+        self.inference.shutdown()  # closing the window did it already, unless Qt quit
+        self.jobs.shutdown()
+        self.downloads.shutdown()
+
+
 def create_main_window(argv: Sequence[str]) -> MainWindow:
+    """The window ``desktop-chat`` shows (see ``build``); its workers stay reachable as
+    ``window.worker`` and the like, for tests and tools."""
+    return build(argv)[0]
+
+
+def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     """Build exactly the window ``desktop-chat`` shows, on a running QApplication.
 
     The worker thread starts, and the start-up model begins loading, once the window has
@@ -86,11 +138,6 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
 
     from desktop_chat.ui.language import install_translators
     from desktop_chat.ui.window.main_window import MainWindow
-    from desktop_chat.workers.downloads import DownloadWorker
-    from desktop_chat.workers.inference import InferenceWorker
-    from desktop_chat.workers.saves import SaveWorker
-    from desktop_chat.workers.search import SearchWorker
-    from desktop_chat.workers.token_counting import TokenCountWorker
 
     args = parse_args(argv)
     paths = AppPaths.resolve(args.data_dir)
@@ -98,13 +145,9 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
     # Before the first widget: texts are translated when they are set.
     install_translators(settings_file.settings.language)
     store = ConversationStore(paths.conversations_dir)
-    worker = InferenceWorker(cache_dir=paths.cache_dir, counting=TokenCountWorker())
-    downloads = DownloadWorker(paths.models_dir)
-    # The search index's thread starts at once: it catches up while the window opens.
-    search = SearchWorker(store, paths.cache_dir / SEARCH_INDEX_NAME)
-    saves = SaveWorker(store, on_written=search.take_in)  # the index keeps in step
-    window = MainWindow(settings_file, store, worker, worker.token_counting, saves, search,
-                        downloads=downloads)
+    workers = Workers.create(paths, store)
+    worker, downloads = workers.inference, workers.downloads
+    window = MainWindow(settings_file, store, workers)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
 
     started = False
@@ -138,7 +181,7 @@ def create_main_window(argv: Sequence[str]) -> MainWindow:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, lambda: window.show_problem(settings_file.notice))
-    return window
+    return window, workers
 
 
 def freeze_heap(*_: object) -> None:
@@ -182,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if outcome is not Outcome.PRIMARY:
         report_start_refused(app, guard.problem)
         return 1  # never a second writer in one data dir
-    window = create_main_window(argv)
+    window, workers = build(argv)
     guard.arguments_received.connect(lambda message: act_on_later_start(window, message))
     guard.listen()
     window.show()
@@ -194,11 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(100, fail)
     code = app.exec()
-    window.worker.shutdown()  # closing the window did it already, unless Qt quit otherwise
     # A cancelled download may wait out a stalled read (up to 30 s): a new start must not
     # hand its arguments to this exiting process meanwhile.
     guard.release()
-    window.downloads.shutdown()
+    workers.shutdown()
     return code
 
 

@@ -8,15 +8,18 @@ has ``Signal(object, object)``) fails here instead of passing tests it should no
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 
 import pytest
 from PySide6.QtCore import QMetaMethod, QObject, Signal
 from test_chat_session import StandInCounter, StandInWorker
 
+from desktop_chat.app import Workers
 from desktop_chat.ui import ports
 from desktop_chat.workers.downloads import DownloadWorker
 from desktop_chat.workers.inference import InferenceWorker
+from desktop_chat.workers.jobs import Job, JobRunner
 from desktop_chat.workers.saves import SaveWorker
 from desktop_chat.workers.search import SearchWorker
 from desktop_chat.workers.token_counting import TokenCountWorker
@@ -29,6 +32,8 @@ IMPLEMENTATIONS = [
     (ports.SavesPort, SaveWorker),
     (ports.SearchPort, SearchWorker),
     (ports.DownloadsPort, DownloadWorker),
+    (ports.JobsPort, JobRunner),
+    (ports.JobPort, Job),
 ]
 
 
@@ -89,8 +94,13 @@ def test_each_worker_and_stand_in_matches_its_port(port, cls):
     assert mismatches(port, cls) == []
 
 
+def test_app_hands_the_window_every_worker_its_port_names():
+    assert {field.name for field in dataclasses.fields(Workers)} == set(
+        ports.WorkersPort.__annotations__)
+
+
 def test_every_port_has_a_real_worker():
-    checked = {port for port, _ in IMPLEMENTATIONS}
+    checked = {port for port, _ in IMPLEMENTATIONS} | {ports.WorkersPort}
     declared = {value for value in vars(ports).values()
                 if isinstance(value, type) and value.__module__ == ports.__name__
                 and value.__name__.endswith("Port")}

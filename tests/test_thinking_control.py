@@ -282,7 +282,7 @@ def test_a_server_offers_neither_answer_now_nor_a_count(qtbot, window, tiny_r1_g
         open_model(qtbot, window, ModelSource.server(server.base_url, "tiny-r1").to_string())
         assert not window.models.model.can_answer_now
         greedy(window, thinking_budget=3)
-        counted = on_gui_thread(window.worker.tokens_counted)  # sent from the count thread
+        counted = on_gui_thread(window.chat.counting.counted)  # sent from the count thread
         with qtbot.waitSignal(counted, timeout=REPLY_TIMEOUT_MS) as told:
             qtbot.keyClicks(window.composer.input, "What is")
         assert told.args == [(None,)] and window.composer.token_count.isHidden()

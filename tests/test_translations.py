@@ -163,9 +163,9 @@ def test_settings_problems_from_core_are_translated(chinese, tmp_path):
 def test_the_notice_bar_and_settings_dialog_show_core_messages_in_chinese(qtbot, chinese):
     from desktop_chat.core.settings import AppSettings, GenerationSettings
     from desktop_chat.ui.dialogs.settings import SettingsDialog
-    from desktop_chat.ui.window.notice_bar import ProblemNotice
+    from desktop_chat.ui.window.notice_bar import NoticeBar
 
-    notice = ProblemNotice()
+    notice = NoticeBar()
     qtbot.addWidget(notice)
     notice.show_problem("settings", tr("Settings could not be saved to {folder} ({why}). "
                                        "Changes apply until the app is closed.",

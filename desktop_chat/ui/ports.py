@@ -187,3 +187,14 @@ class JobsPort(Protocol):
     the ui does work that may wait on the disk or the network."""
 
     def start(self, work: Callable[[JobContext], object]) -> JobPort: ...
+
+
+class WorkersPort(Protocol):
+    """Every worker the window is handed (app.py's ``Workers``)."""
+
+    inference: InferencePort
+    counting: TokenCountPort
+    saves: SavesPort
+    search: SearchPort
+    jobs: JobsPort
+    downloads: DownloadsPort

@@ -37,7 +37,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from desktop_chat.core.alternatives import generate_alternatives
-from desktop_chat.core.conversation import Message
 from desktop_chat.core.inference import (
     PHASE_FAILED,
     PHASE_LOADING,
@@ -53,7 +52,6 @@ from desktop_chat.core.inference import (
     ModelState,
     empty_result,
 )
-from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.core.user_message import UserMessage, tr
 from desktop_chat.workers.jobs import JobContext, JobFailure, JobRunner
 from desktop_chat.workers.stream_relay import StreamRelay
@@ -185,21 +183,6 @@ class InferenceWorker(QObject):
     def cancel(self) -> None:
         """Stop the reply being generated (thread-safe; takes effect at the next token)."""
         self._generation_cancel.set()
-
-    def request_token_count(self, history: tuple[Message, ...], draft: str,
-                            settings: GenerationSettings) -> int:
-        """``TokenCountWorker.request`` of the ``counting`` handed in (kept for the ui)."""
-        return self._token_counting().request(history, draft, settings)
-
-    @property
-    def tokens_counted(self) -> SignalInstance:
-        """``TokenCountWorker.counted`` of the ``counting`` handed in (kept for the ui)."""
-        return self._token_counting().counted
-
-    def _token_counting(self) -> TokenCountWorker:
-        if self.counting is None:
-            raise RuntimeError("this InferenceWorker was made without a TokenCountWorker")
-        return self.counting
 
     def answer_now(self) -> None:
         """Make the model stop thinking and answer (thread-safe; the engine forces the end

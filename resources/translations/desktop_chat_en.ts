@@ -807,54 +807,7 @@
     </message>
 </context>
 <context>
-    <name>BackgroundSaves</name>
-    <message>
-        <source>the disk is full</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>when there is space again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the folder is read-only</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>when the folder can be written again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>permission was denied</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the disk refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>when the disk allows it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot save conversations: {what} ({folder}). Your messages are kept in this window and will be saved {until}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ChatController</name>
-    <message>
-        <source>The conversation file {name} could not be read ({reason}). It was moved to {path}; nothing was overwritten.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The conversation could not be deleted: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The conversation could not be restored: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
+    <name>ChatSession</name>
     <message>
         <source>{title} (fork)</source>
         <translation type="unfinished"></translation>
@@ -908,6 +861,17 @@
     </message>
 </context>
 <context>
+    <name>ConsentDialog</name>
+    <message>
+        <source>Run the model&apos;s own code?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the open model?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConversationBranches</name>
     <message>
         <source>An answer is still being written: stop it or wait for it, then send the edited message.</source>
@@ -934,6 +898,25 @@
     </message>
     <message>
         <source>Conversation Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListController</name>
+    <message>
+        <source>The conversation file {name} could not be read ({reason}). It was moved to {path}; nothing was overwritten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The copy could not be saved in {folder}: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The conversation could not be deleted: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The conversation could not be restored: {error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1229,7 +1212,7 @@
     </message>
 </context>
 <context>
-    <name>ExportImport</name>
+    <name>ExportImportDialogs</name>
     <message>
         <source>Open a conversation to export it.</source>
         <translation type="unfinished"></translation>
@@ -1418,6 +1401,21 @@
     </message>
 </context>
 <context>
+    <name>LoadFailureDialog</name>
+    <message>
+        <source>The model could not be opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is still open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>&amp;New Chat</source>
@@ -1512,60 +1510,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel loading</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Model: choose another</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Loading {name}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{why}
-Context: {context}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reading the prompt: {done} of {total} tokens</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Rename conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Title:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Conversation deleted.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{rate:.1f} tokens/s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>context {used} / {size}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} older messages left out to fit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1581,31 +1530,7 @@ Context: {context}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} conversation(s) could not be saved.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>If you quit now, what was not saved is lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keep Window Open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save a Copy…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Quit Anyway</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Save a copy in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The copy could not be saved in {folder}: {why}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1697,7 +1622,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ModelController</name>
+    <name>ModelDialogs</name>
     <message>
         <source>Open Model Folder</source>
         <translation type="unfinished"></translation>
@@ -1708,26 +1633,6 @@ Context: {context}</source>
     </message>
     <message>
         <source>GGUF models (*.gguf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run the model&apos;s own code?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Close the open model?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The model could not be opened</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{name} is still open.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No model is open.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1990,7 +1895,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ProblemNotice</name>
+    <name>NoticeBar</name>
     <message>
         <source>Problem</source>
         <translation type="unfinished"></translation>
@@ -2005,6 +1910,41 @@ Context: {context}</source>
     </message>
     <message>
         <source>Close this notice</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SaveProblems</name>
+    <message>
+        <source>the disk is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>when there is space again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the folder is read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>when the folder can be written again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>permission was denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the disk refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>when the disk allows it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save conversations: {what} ({folder}). Your messages are kept in this window and will be saved {until}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2302,6 +2242,58 @@ Context: {context}</source>
     </message>
 </context>
 <context>
+    <name>StatusBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel loading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model: choose another</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{why}
+Context: {context}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{rate:.1f} tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>context {used} / {size}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} older messages left out to fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the prompt: {done} of {total} tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ThinkingPanel</name>
     <message>
         <source>Answer now</source>
@@ -2345,6 +2337,29 @@ Context: {context}</source>
     </message>
     <message>
         <source> (ended at the thinking budget)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UnsavedOnCloseDialog</name>
+    <message>
+        <source>{n} conversation(s) could not be saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If you quit now, what was not saved is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep Window Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a Copy…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit Anyway</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -807,54 +807,7 @@
     </message>
 </context>
 <context>
-    <name>BackgroundSaves</name>
-    <message>
-        <source>the disk is full</source>
-        <translation>磁盘已满</translation>
-    </message>
-    <message>
-        <source>when there is space again</source>
-        <translation>待磁盘有空间后</translation>
-    </message>
-    <message>
-        <source>the folder is read-only</source>
-        <translation>文件夹为只读</translation>
-    </message>
-    <message>
-        <source>when the folder can be written again</source>
-        <translation>待文件夹可写入后</translation>
-    </message>
-    <message>
-        <source>permission was denied</source>
-        <translation>权限被拒绝</translation>
-    </message>
-    <message>
-        <source>the disk refused</source>
-        <translation>磁盘拒绝写入</translation>
-    </message>
-    <message>
-        <source>when the disk allows it</source>
-        <translation>待磁盘允许写入后</translation>
-    </message>
-    <message>
-        <source>Cannot save conversations: {what} ({folder}). Your messages are kept in this window and will be saved {until}.</source>
-        <translation>无法保存对话：{what}（{folder}）。你的消息仍保留在此窗口中，{until}会自动保存。</translation>
-    </message>
-</context>
-<context>
-    <name>ChatController</name>
-    <message>
-        <source>The conversation file {name} could not be read ({reason}). It was moved to {path}; nothing was overwritten.</source>
-        <translation>无法读取对话文件 {name}（{reason}）。该文件已移至 {path}，没有覆盖任何内容。</translation>
-    </message>
-    <message>
-        <source>The conversation could not be deleted: {error}</source>
-        <translation>无法删除对话：{error}</translation>
-    </message>
-    <message>
-        <source>The conversation could not be restored: {error}</source>
-        <translation>无法恢复对话：{error}</translation>
-    </message>
+    <name>ChatSession</name>
     <message>
         <source>{title} (fork)</source>
         <translation>{title}（分支）</translation>
@@ -908,6 +861,17 @@
     </message>
 </context>
 <context>
+    <name>ConsentDialog</name>
+    <message>
+        <source>Run the model&apos;s own code?</source>
+        <translation>要运行模型自带的代码吗？</translation>
+    </message>
+    <message>
+        <source>Close the open model?</source>
+        <translation>要关闭当前打开的模型吗？</translation>
+    </message>
+</context>
+<context>
     <name>ConversationBranches</name>
     <message>
         <source>An answer is still being written: stop it or wait for it, then send the edited message.</source>
@@ -935,6 +899,25 @@
     <message>
         <source>Conversation Settings…</source>
         <translation>对话设置…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListController</name>
+    <message>
+        <source>The conversation file {name} could not be read ({reason}). It was moved to {path}; nothing was overwritten.</source>
+        <translation>无法读取对话文件 {name}（{reason}）。该文件已移至 {path}，没有覆盖任何内容。</translation>
+    </message>
+    <message>
+        <source>The copy could not be saved in {folder}: {why}</source>
+        <translation>无法将副本保存到 {folder}：{why}</translation>
+    </message>
+    <message>
+        <source>The conversation could not be deleted: {error}</source>
+        <translation>无法删除对话：{error}</translation>
+    </message>
+    <message>
+        <source>The conversation could not be restored: {error}</source>
+        <translation>无法恢复对话：{error}</translation>
     </message>
 </context>
 <context>
@@ -1229,7 +1212,7 @@
     </message>
 </context>
 <context>
-    <name>ExportImport</name>
+    <name>ExportImportDialogs</name>
     <message>
         <source>Open a conversation to export it.</source>
         <translation>请先打开要导出的对话。</translation>
@@ -1414,6 +1397,21 @@
     </message>
 </context>
 <context>
+    <name>LoadFailureDialog</name>
+    <message>
+        <source>The model could not be opened</source>
+        <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <source>{name} is still open.</source>
+        <translation>{name} 仍处于打开状态。</translation>
+    </message>
+    <message>
+        <source>No model is open.</source>
+        <translation>当前没有打开的模型。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>&amp;New Chat</source>
@@ -1508,62 +1506,12 @@
         <translation>对话设置(&amp;S)…</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Cancel loading</source>
-        <translation>取消加载</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>No model</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <source>Model: choose another</source>
-        <translation>模型：选择其他模型</translation>
-    </message>
-    <message>
-        <source>Loading {name}…</source>
-        <translation>正在加载 {name}…</translation>
-    </message>
-    <message>
-        <source>{why}
-Context: {context}</source>
-        <translation>{why}
-上下文：{context}</translation>
-    </message>
-    <message>
-        <source>Reading the prompt: {done} of {total} tokens</source>
-        <translation>正在读取提示词：{done} / {total} 个 token</translation>
-    </message>
-    <message>
         <source>Rename conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
         <source>Title:</source>
         <translation>标题：</translation>
-    </message>
-    <message>
-        <source>Conversation deleted.</source>
-        <translation>对话已删除。</translation>
-    </message>
-    <message>
-        <source>{rate:.1f} tokens/s</source>
-        <translation>{rate:.1f} token/秒</translation>
-    </message>
-    <message>
-        <source>context {used} / {size}</source>
-        <translation>上下文 {used} / {size}</translation>
-    </message>
-    <message>
-        <source>{n} older messages left out to fit</source>
-        <translation>已省略 {n} 条较早的消息以放入上下文</translation>
     </message>
     <message>
         <source>Loading the model…</source>
@@ -1578,32 +1526,8 @@ Context: {context}</source>
         <translation>所有对话均已保存。</translation>
     </message>
     <message>
-        <source>{n} conversation(s) could not be saved.</source>
-        <translation>有 {n} 个对话无法保存。</translation>
-    </message>
-    <message>
-        <source>If you quit now, what was not saved is lost.</source>
-        <translation>如果现在退出，未保存的内容将会丢失。</translation>
-    </message>
-    <message>
-        <source>Keep Window Open</source>
-        <translation>保持窗口打开</translation>
-    </message>
-    <message>
-        <source>Save a Copy…</source>
-        <translation>另存副本…</translation>
-    </message>
-    <message>
-        <source>Quit Anyway</source>
-        <translation>仍然退出</translation>
-    </message>
-    <message>
         <source>Save a copy in</source>
         <translation>选择副本的保存位置</translation>
-    </message>
-    <message>
-        <source>The copy could not be saved in {folder}: {why}</source>
-        <translation>无法将副本保存到 {folder}：{why}</translation>
     </message>
 </context>
 <context>
@@ -1694,7 +1618,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ModelController</name>
+    <name>ModelDialogs</name>
     <message>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
@@ -1706,26 +1630,6 @@ Context: {context}</source>
     <message>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型（*.gguf）</translation>
-    </message>
-    <message>
-        <source>Run the model&apos;s own code?</source>
-        <translation>要运行模型自带的代码吗？</translation>
-    </message>
-    <message>
-        <source>Close the open model?</source>
-        <translation>要关闭当前打开的模型吗？</translation>
-    </message>
-    <message>
-        <source>The model could not be opened</source>
-        <translation>无法打开模型</translation>
-    </message>
-    <message>
-        <source>{name} is still open.</source>
-        <translation>{name} 仍处于打开状态。</translation>
-    </message>
-    <message>
-        <source>No model is open.</source>
-        <translation>当前没有打开的模型。</translation>
     </message>
 </context>
 <context>
@@ -1988,7 +1892,7 @@ Context: {context}</source>
     </message>
 </context>
 <context>
-    <name>ProblemNotice</name>
+    <name>NoticeBar</name>
     <message>
         <source>Problem</source>
         <translation>问题</translation>
@@ -2004,6 +1908,41 @@ Context: {context}</source>
     <message>
         <source>Close this notice</source>
         <translation>关闭此通知</translation>
+    </message>
+</context>
+<context>
+    <name>SaveProblems</name>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>when there is space again</source>
+        <translation>待磁盘有空间后</translation>
+    </message>
+    <message>
+        <source>the folder is read-only</source>
+        <translation>文件夹为只读</translation>
+    </message>
+    <message>
+        <source>when the folder can be written again</source>
+        <translation>待文件夹可写入后</translation>
+    </message>
+    <message>
+        <source>permission was denied</source>
+        <translation>权限被拒绝</translation>
+    </message>
+    <message>
+        <source>the disk refused</source>
+        <translation>磁盘拒绝写入</translation>
+    </message>
+    <message>
+        <source>when the disk allows it</source>
+        <translation>待磁盘允许写入后</translation>
+    </message>
+    <message>
+        <source>Cannot save conversations: {what} ({folder}). Your messages are kept in this window and will be saved {until}.</source>
+        <translation>无法保存对话：{what}（{folder}）。你的消息仍保留在此窗口中，{until}会自动保存。</translation>
     </message>
 </context>
 <context>
@@ -2300,6 +2239,59 @@ Context: {context}</source>
     </message>
 </context>
 <context>
+    <name>StatusBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel loading</source>
+        <translation>取消加载</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Model: choose another</source>
+        <translation>模型：选择其他模型</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>{why}
+Context: {context}</source>
+        <translation>{why}
+上下文：{context}</translation>
+    </message>
+    <message>
+        <source>{rate:.1f} tokens/s</source>
+        <translation>{rate:.1f} token/秒</translation>
+    </message>
+    <message>
+        <source>context {used} / {size}</source>
+        <translation>上下文 {used} / {size}</translation>
+    </message>
+    <message>
+        <source>{n} older messages left out to fit</source>
+        <translation>已省略 {n} 条较早的消息以放入上下文</translation>
+    </message>
+    <message>
+        <source>Reading the prompt: {done} of {total} tokens</source>
+        <translation>正在读取提示词：{done} / {total} 个 token</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>对话已删除。</translation>
+    </message>
+</context>
+<context>
     <name>ThinkingPanel</name>
     <message>
         <source>Answer now</source>
@@ -2344,6 +2336,29 @@ Context: {context}</source>
     <message>
         <source> (ended at the thinking budget)</source>
         <translation>（已达到思考预算而结束）</translation>
+    </message>
+</context>
+<context>
+    <name>UnsavedOnCloseDialog</name>
+    <message>
+        <source>{n} conversation(s) could not be saved.</source>
+        <translation>有 {n} 个对话无法保存。</translation>
+    </message>
+    <message>
+        <source>If you quit now, what was not saved is lost.</source>
+        <translation>如果现在退出，未保存的内容将会丢失。</translation>
+    </message>
+    <message>
+        <source>Keep Window Open</source>
+        <translation>保持窗口打开</translation>
+    </message>
+    <message>
+        <source>Save a Copy…</source>
+        <translation>另存副本…</translation>
+    </message>
+    <message>
+        <source>Quit Anyway</source>
+        <translation>仍然退出</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.core.inference import ModelInfo
 from desktop_chat.ui.controllers.alternatives import AlternativesRun
-from desktop_chat.ui.conversation.messages import AssistantMessageWidget
+from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
 from desktop_chat.ui.conversation.view import ConversationView
 
 

@@ -1,15 +1,14 @@
 """Connect to Server…: an OpenAI-compatible server's address, its key, and which model to use.
 
 The model list comes from the server's ``/v1/models`` through the worker (off the GUI
-thread), asked with the key as typed. On Connect the key is used at once and stored in the
-system keyring on a pool thread (a keyring can block); never in settings.json.
+thread), asked with the key as typed. On Connect a new key is used at once
+(``new_key``), and whoever opened the dialog stores it in the system keyring off the GUI
+thread (a keyring can block); never in settings.json.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,14 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.model_source import ModelSource, ServerAddressError, normalize_base_url
-from desktop_chat.core.secrets import api_key_for, remember_api_key, store_api_key
+from desktop_chat.core.secrets import api_key_for, remember_api_key
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.ports import InferencePort
 
 LIST_DELAY_MS = 600  # after the last keystroke in the address, ask the server for its models
 
 
 class ServerDialog(QDialog):
-    def __init__(self, worker: Any, initial: ModelSource | None = None,
+    def __init__(self, worker: InferencePort, initial: ModelSource | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("serverDialog")
@@ -39,7 +39,7 @@ class ServerDialog(QDialog):
         self.setMinimumWidth(520)
         self.worker = worker
         self.source: ModelSource | None = None
-        self.key_saver = KeySaver()
+        self.new_key: tuple[str, str] | None = None  # (base URL, key) typed anew
 
         intro = QLabel(self.tr(
             "Any server that speaks the OpenAI chat API: vLLM, SGLang, Ollama, LM Studio, "
@@ -130,20 +130,8 @@ class ServerDialog(QDialog):
             return
         key = self.key.text().strip()
         if key and key != (api_key_for(base_url) or ""):
-            remember_api_key(base_url, key)
-            self.key_saver.store(base_url, key)
+            remember_api_key(base_url, key)  # for this session, at once
+            self.new_key = (base_url, key)
         self.source = ModelSource.server(base_url, self.model.currentText())
         super().accept()
 
-
-class KeySaver(QObject):
-    """Stores an API key in the keyring on a pool thread; says when it cannot."""
-
-    not_stored = Signal(str)  # why the key is kept for this session only
-
-    def store(self, base_url: str, key: str) -> None:
-        def run() -> None:
-            if problem := store_api_key(base_url, key):
-                self.not_stored.emit(translated(problem))
-
-        QThreadPool.globalInstance().start(run)

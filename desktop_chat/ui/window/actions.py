@@ -39,59 +39,76 @@ class ActionSpec:
     role: QAction.MenuRole | None = None
 
 
-def _text(text: str) -> str:
-    return QT_TRANSLATE_NOOP(CONTEXT, text)
-
-
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("new_conversation", "newConversationAction", _text("&New Chat"),
+    ActionSpec("new_conversation", "newConversationAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&New Chat"),
                "chat.new_conversation", (Key.New,)),
-    ActionSpec("import", "importConversationsAction", _text("&Import…"),
+    ActionSpec("import", "importConversationsAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Import…"),
                "transfer.import_files"),
-    ActionSpec("export", "exportConversationAction", _text("&Export Conversation…"),
+    ActionSpec("export", "exportConversationAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Export Conversation…"),
                "transfer.export_conversation", ("Ctrl+E",)),
-    ActionSpec("export_all", "exportAllAction", _text("Export &All Conversations…"),
+    ActionSpec("export_all", "exportAllAction",
+               QT_TRANSLATE_NOOP("MainWindow", "Export &All Conversations…"),
                "transfer.export_all"),
-    ActionSpec("get_model", "getModelAction", _text("&Get a Model…"),
+    ActionSpec("get_model", "getModelAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Get a Model…"),
                "model_dialogs.get_model"),
-    ActionSpec("choose_model", "chooseModelAction", _text("&Choose Model…"),
+    ActionSpec("choose_model", "chooseModelAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Choose Model…"),
                "model_dialogs.choose_model", (Key.Open,)),
-    ActionSpec("open_model", "openModelAction", _text("Open Model &Folder…"),
+    ActionSpec("open_model", "openModelAction",
+               QT_TRANSLATE_NOOP("MainWindow", "Open Model &Folder…"),
                "model_dialogs.open_folder", ("Ctrl+Shift+O",)),
-    ActionSpec("open_gguf", "openGgufAction", _text("Open &GGUF File…"),
+    ActionSpec("open_gguf", "openGgufAction",
+               QT_TRANSLATE_NOOP("MainWindow", "Open &GGUF File…"),
                "model_dialogs.open_gguf"),
-    ActionSpec("connect_server", "connectServerAction", _text("Connect to &Server…"),
+    ActionSpec("connect_server", "connectServerAction",
+               QT_TRANSLATE_NOOP("MainWindow", "Connect to &Server…"),
                "model_dialogs.connect_server"),
-    ActionSpec("models_library", "modelsLibraryAction", _text("&Models…"),
+    ActionSpec("models_library", "modelsLibraryAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Models…"),
                "model_dialogs.show_models_library"),
-    ActionSpec("settings", "settingsAction", _text("&Settings…"),
+    ActionSpec("settings", "settingsAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Settings…"),
                "settings_dialogs.open_settings", (Key.Preferences, "Ctrl+,"),
                role=QAction.MenuRole.PreferencesRole),
-    ActionSpec("quit", "quitAction", _text("&Quit"), "close", (Key.Quit,),
-               role=QAction.MenuRole.QuitRole),
-    ActionSpec("toggle_thinking", "toggleThinkingAction", _text("Show &Thinking"),
+    ActionSpec("quit", "quitAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Quit"),
+               "close", (Key.Quit,), role=QAction.MenuRole.QuitRole),
+    ActionSpec("toggle_thinking", "toggleThinkingAction",
+               QT_TRANSLATE_NOOP("MainWindow", "Show &Thinking"),
                "set_thinking_visible", ("Ctrl+Shift+T",), checkable=True),
-    ActionSpec("find", "findInConversationAction", _text("&Find in Conversation"),
+    ActionSpec("find", "findInConversationAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Find in Conversation"),
                "find_in_conversation", (Key.Find,)),
-    ActionSpec("focus_search", "focusSearchAction", _text("&Search Conversations"),
+    ActionSpec("focus_search", "focusSearchAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Search Conversations"),
                "focus_search", ("Ctrl+Shift+F",)),
-    ActionSpec("model_info", "modelInfoAction", _text("Model &Info"),
+    ActionSpec("model_info", "modelInfoAction",
+               QT_TRANSLATE_NOOP("MainWindow", "Model &Info"),
                "model_dialogs.show_model_info"),
-    ActionSpec("stop", "stopAction", _text("S&top"), "chat.stop", ("Esc",)),
-    ActionSpec("regenerate", "regenerateAction", _text("&Regenerate Answer"),
+    ActionSpec("stop", "stopAction",
+               QT_TRANSLATE_NOOP("MainWindow", "S&top"),
+               "chat.stop", ("Esc",)),
+    ActionSpec("regenerate", "regenerateAction",
+               QT_TRANSLATE_NOOP("MainWindow", "&Regenerate Answer"),
                "regenerate", ("Ctrl+R",)),
     ActionSpec("conversation_settings", "conversationSettingsAction",
-               _text("Conversation &Settings…"), "settings_dialogs.open_conversation_settings"),
+               QT_TRANSLATE_NOOP("MainWindow", "Conversation &Settings…"),
+               "settings_dialogs.open_conversation_settings"),
 )
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (  # object name, title, entries
-    ("fileMenu", _text("&File"), (
+    ("fileMenu", QT_TRANSLATE_NOOP("MainWindow", "&File"), (
         "new_conversation", SEPARATOR, "import", "export", "export_all", SEPARATOR,
         "get_model", "choose_model", "open_model", "open_gguf", "connect_server",
         "models_library", RECENT_MODELS, SEPARATOR, "settings", SEPARATOR, "quit")),
-    ("viewMenu", _text("&View"), (
+    ("viewMenu", QT_TRANSLATE_NOOP("MainWindow", "&View"), (
         "toggle_thinking", "find", "focus_search", "model_info")),
-    ("chatMenu", _text("&Chat"), ("stop", "regenerate", "conversation_settings")),
+    ("chatMenu", QT_TRANSLATE_NOOP("MainWindow", "&Chat"), (
+        "stop", "regenerate", "conversation_settings")),
 )
 
 
@@ -113,7 +130,7 @@ def install(window: QMainWindow) -> tuple[dict[str, QAction], QMenu]:
     """Build every action on ``window`` and its menus; returns the actions by key and the
     Recent Models menu (its entries change with the settings)."""
     actions = {spec.key: _action(window, spec) for spec in ACTIONS}
-    recent = QMenu(translate(_text("Recent &Models")), window)
+    recent = QMenu(translate(QT_TRANSLATE_NOOP("MainWindow", "Recent &Models")), window)
     recent.setObjectName("recentModelsMenu")
     for name, title, entries in MENUS:
         menu = window.menuBar().addMenu(translate(title))

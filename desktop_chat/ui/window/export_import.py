@@ -1,37 +1,23 @@
 """File > Export Conversation…, Export All…, Import…: the dialogs around core's exporters
 and importers.
 
-The GUI thread builds what only it can (the PDF: Qt's fonts) and hands the disk work to
-a ``BackgroundJob``: writing an export, zipping every conversation, reading the files to
-import. Imported conversations are saved through ChatController (the writer thread and
-the search index, like any save). An import reports once, in one dialog: how many came
-in, and each file that did not, with why.
+The GUI thread builds what only it can (the PDF: Qt's fonts) and hands the disk work to a
+one-off job (ui/ports.py ``JobsPort``): writing an export, zipping every conversation,
+reading the files to import. Imported conversations are saved through the conversation
+list (the writer thread and the search index, like any save). An import reports once, in
+one dialog: how many came in, and each file that did not, with why.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDir, QObject, Qt, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QMessageBox,
-    QProgressDialog,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from desktop_chat.core import conversation_import as imports
 from desktop_chat.core.atomic_file import write_atomic
@@ -44,14 +30,15 @@ from desktop_chat.core.export_markdown import (
 )
 from desktop_chat.core.save_queue import snapshot
 from desktop_chat.core.store import encode
+from desktop_chat.ui.controllers.chat_session import ChatSession
+from desktop_chat.ui.controllers.conversation_list import ConversationListController
+from desktop_chat.ui.dialogs.export import JSON, MARKDOWN, PDF, SUFFIXES, ExportDialog
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.ports import JobContext, JobPort, JobsPort
 from desktop_chat.ui.render.export_pdf import conversation_pdf
 
-MARKDOWN, JSON, PDF = "markdown", "json", "pdf"
-_SUFFIXES = {MARKDOWN: ".md", JSON: ".json", PDF: ".pdf"}
 STATUS_MS = 8000
 SUMMARY_LINES = 12  # failures listed in the summary itself; all of them in its details
-
 
 
 @dataclass(frozen=True)
@@ -60,123 +47,36 @@ class Exported:
     count: int | None = None  # conversations in an archive
 
 
-Work = Callable[[Callable[[int, int], None], threading.Event], Any]
-
-
-class BackgroundJob(QObject):
-    """One function on a thread of its own; its progress and end come to the GUI thread.
-
-    ``work(report_progress, cancel_event)`` runs there; ``finished`` brings its result,
-    or the exception it raised, as ``(result, error)``."""
-
-    progressed = Signal(int, int)
-    finished = Signal(object, object)
-    _progress_relay = Signal(int, int)
-    _done_relay = Signal(object, object)
-
-    def __init__(self, work: Work, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._work = work
-        self.cancel_event = threading.Event()
-        queued = Qt.ConnectionType.QueuedConnection
-        self._progress_relay.connect(self.progressed, queued)
-        self._done_relay.connect(self.finished, queued)
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="export-import", daemon=True).start()
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _run(self) -> None:
-        try:
-            result, error = self._work(self._report, self.cancel_event), None
-        except Exception as caught:  # reported to the user by the receiver
-            result, error = None, caught
-        try:
-            self._done_relay.emit(result, error)
-        except RuntimeError:  # the window is gone
-            pass
-
-    def _report(self, done: int, total: int) -> None:
-        try:
-            self._progress_relay.emit(done, total)
-        except RuntimeError:
-            pass
-
-
-class ExportDialog(QDialog):
-    """The format of an export, and whether answers keep their thinking."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("exportDialog")
-        self.setWindowTitle(self.tr("Export Conversation"))
-        self.format_combo = QComboBox()
-        self.format_combo.setObjectName("exportFormatCombo")
-        self.format_combo.setAccessibleName(self.tr("Export format"))
-        self.format_combo.addItem(self.tr("Markdown (the conversation shown)"), MARKDOWN)
-        self.format_combo.addItem(self.tr("JSON (everything, every version)"), JSON)
-        self.format_combo.addItem(self.tr("PDF (the conversation shown)"), PDF)
-        self.thinking_check = QCheckBox(self.tr("Include the thinking"))
-        self.thinking_check.setObjectName("exportThinkingCheck")
-        self.thinking_check.setAccessibleName(self.tr("Include the thinking"))
-        self.thinking_check.setChecked(True)
-        self.format_combo.currentIndexChanged.connect(self._update)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.setObjectName("exportButtons")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Export…"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.tr("Format:"), self.format_combo)
-        form.addRow("", self.thinking_check)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    @property
-    def format(self) -> str:
-        return self.format_combo.currentData()
-
-    def set_format(self, name: str) -> None:
-        self.format_combo.setCurrentIndex(self.format_combo.findData(name))
-
-    @property
-    def include_thinking(self) -> bool:
-        return self.thinking_check.isChecked()
-
-    def _update(self) -> None:
-        # The JSON file is the conversation itself: thinking and all, nothing to choose.
-        self.thinking_check.setEnabled(self.format != JSON)
-
-
-class ExportImport(QObject):
-    """What the File menu's export and import actions do, for ``window`` (the main
-    window: its ``chat`` controller, status bar and ``show_problem``)."""
+class ExportImportDialogs(QObject):
+    """What the File menu's export and import actions do."""
 
     export_finished = Signal(object)  # the Path written, or None when nothing was
     import_finished = Signal(object)  # core.conversation_import.ImportResult, or None
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: QWidget, chat: ChatSession,
+                 conversations: ConversationListController, jobs: JobsPort,
+                 note: Callable[[str, int], None], show_problem: Callable[[str], None]) -> None:
+        """``note`` shows a line in the status bar for some milliseconds; ``show_problem``
+        one in the notice bar."""
         super().__init__(window)
         self.window = window
-        self.chat = window.chat
-        self.conversations = window.conversations
+        self.chat = chat
+        self.conversations = conversations
+        self.jobs = jobs
+        self._note = note
+        self._show_problem = show_problem
         self.folder = QDir.homePath()  # where the last file was chosen
         self.dialog: ExportDialog | None = None
         self._format, self._thinking = MARKDOWN, True
         self.progress: QProgressDialog | None = None
         self.summary: QMessageBox | None = None
-        self._jobs: set[BackgroundJob] = set()
 
     # ----- export one ----------------------------------------------------------------------
 
     def export_conversation(self) -> ExportDialog | None:
         """Ask for a format (the dialog is returned, not waited for), then a file."""
         if self.chat.current is None or not self.chat.current.messages:
-            self.window.statusBar().showMessage(
+            self._note(
                 self.tr("Open a conversation to export it."), STATUS_MS)
             return None
         if self.dialog is not None:
@@ -196,12 +96,12 @@ class ExportImport(QObject):
         self._format, self._thinking = kind, thinking  # offered first next time
         filters = {MARKDOWN: self.tr("Markdown (*.md)"), JSON: self.tr("JSON (*.json)"),
                    PDF: self.tr("PDF (*.pdf)")}
-        suggested = Path(self.folder) / file_name_for(conversation, _SUFFIXES[kind])
+        suggested = Path(self.folder) / file_name_for(conversation, SUFFIXES[kind])
         chosen, _ = QFileDialog.getSaveFileName(
             self.window, self.tr("Export Conversation"), str(suggested), filters[kind])
         if not chosen:
             return
-        path = _with_suffix(Path(chosen), _SUFFIXES[kind])
+        path = _with_suffix(Path(chosen), SUFFIXES[kind])
         self.folder = str(path.parent)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:  # a PDF is laid out here (Qt's fonts): a second or two for a long conversation
@@ -209,7 +109,7 @@ class ExportImport(QObject):
         finally:
             QApplication.restoreOverrideCursor()
 
-        def work(progress: Callable[[int, int], None], cancel: threading.Event) -> Exported:
+        def work(job: JobContext) -> Exported:
             write_atomic(path, data)
             return Exported(path)
 
@@ -229,7 +129,7 @@ class ExportImport(QObject):
     def export_all(self) -> None:
         summaries = self.conversations.list_conversations()
         if not summaries:
-            self.window.statusBar().showMessage(
+            self._note(
                 self.tr("There are no conversations to export."), STATUS_MS)
             return
         name = self.tr("Desktop Chat conversations {date}.zip").format(
@@ -244,9 +144,12 @@ class ExportImport(QObject):
         sources = [self._source(s.id) for s in summaries]
         labels = self.markdown_labels()
 
-        def work(progress: Callable[[int, int], None], cancel: threading.Event) -> Exported:
-            written = write_archive(path, sources, labels=labels, on_progress=progress,
-                                    cancel=cancel)
+        def work(job: JobContext) -> Exported | ExportCancelled:
+            try:
+                written = write_archive(path, sources, labels=labels,
+                                        on_progress=job.progress, cancel=job.cancel)
+            except ExportCancelled as cancelled:  # the user's choice, not a failure to log
+                return cancelled
             return Exported(path, written.written)
 
         self._show_progress(self.tr("Exporting conversations…"), len(sources))
@@ -263,15 +166,15 @@ class ExportImport(QObject):
     def _on_exported(self, exported: Exported | None, error: BaseException | None) -> None:
         self._close_progress()
         if isinstance(error, ExportCancelled):
-            self.window.statusBar().showMessage(self.tr("Export cancelled."), STATUS_MS)
+            self._note(self.tr("Export cancelled."), STATUS_MS)
         elif error is not None or exported is None:
-            self.window.show_problem(self.tr("The export could not be written: {error}")
-                                     .format(error=_error_text(error)))
+            self._show_problem(self.tr("The export could not be written: {error}")
+                               .format(error=_error_text(error)))
         elif exported.count is None:
-            self.window.statusBar().showMessage(
+            self._note(
                 self.tr("Exported to {path}").format(path=exported.path), STATUS_MS)
         else:
-            self.window.statusBar().showMessage(
+            self._note(
                 self.tr("Exported %n conversation(s) to {path}", "", exported.count)
                 .format(path=exported.path), STATUS_MS)
         self.export_finished.emit(exported.path if exported and error is None else None)
@@ -290,10 +193,12 @@ class ExportImport(QObject):
         taken |= {c.id for c in self.conversations.unsaved_conversations()}
         root = self.conversations.store.root
 
-        def work(progress: Callable[[int, int], None],
-                 cancel: threading.Event) -> imports.ImportResult:
-            return imports.read_imports(paths, taken | imports.ids_in_use(root),
-                                        on_progress=progress, cancel=cancel)
+        def work(job: JobContext) -> imports.ImportResult | imports.ImportCancelled:
+            try:
+                return imports.read_imports(paths, taken | imports.ids_in_use(root),
+                                            on_progress=job.progress, cancel=job.cancel)
+            except imports.ImportCancelled as cancelled:  # the user's choice
+                return cancelled
 
         self._show_progress(self.tr("Importing conversations…"), len(paths))
         self._run(work, self._on_imported)
@@ -302,11 +207,11 @@ class ExportImport(QObject):
                      error: BaseException | None) -> None:
         self._close_progress()
         if isinstance(error, imports.ImportCancelled):
-            self.window.statusBar().showMessage(self.tr("Import cancelled."), STATUS_MS)
+            self._note(self.tr("Import cancelled."), STATUS_MS)
             result = None
         elif error is not None or result is None:
-            self.window.show_problem(self.tr("The import failed: {error}")
-                                     .format(error=_error_text(error)))
+            self._show_problem(self.tr("The import failed: {error}")
+                               .format(error=_error_text(error)))
             result = None
         else:
             # Taken since the files were read (another import meanwhile): a new id again.
@@ -355,15 +260,18 @@ class ExportImport(QObject):
             thinking=self.tr("Thinking"), model=self.tr("Model"), created=self.tr("Created"),
             updated=self.tr("Updated"), untitled=self.tr("Untitled conversation"))
 
-    def _run(self, work: Work, on_done: Callable[[Any, Any], None]) -> BackgroundJob:
-        job = BackgroundJob(work, self)
-        self._jobs.add(job)
-        job.finished.connect(lambda result, error: (self._jobs.discard(job),
-                                                    on_done(result, error)))
+    def _run(self, work: Callable[[JobContext], object],
+             on_done: Callable[[object, BaseException | None], None]) -> JobPort:
+        """Run ``work`` as a job; ``on_done(result, error)`` once it has ended."""
+        job = self.jobs.start(work)
+        # A cancel the function returned (rather than raised: no traceback in the log)
+        # is handed on as the error it is.
+        job.done.connect(lambda result: on_done(None, result) if isinstance(result, Exception)
+                         else on_done(result, None))
+        job.failed.connect(lambda failure: on_done(None, failure.error))
         if self.progress is not None:
             job.progressed.connect(self._on_progressed)
             self.progress.canceled.connect(job.cancel)
-        job.start()
         return job
 
     def _show_progress(self, label: str, total: int) -> None:

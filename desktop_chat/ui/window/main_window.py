@@ -9,6 +9,7 @@ and wires them all in ``_connect``. Actions and menus are data (window/actions.p
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -24,11 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import APP_NAME
 from desktop_chat.core.conversation import Conversation, Message
-from desktop_chat.core.inference import (
-    GenerationResult,
-    ModelInfo,
-    ModelState,
-)
+from desktop_chat.core.inference import GenerationResult, ModelInfo, ModelState
 from desktop_chat.core.save_queue import SaveProblem
 from desktop_chat.core.settings import AppSettings, SettingsFile
 from desktop_chat.core.store import ConversationStore
@@ -40,22 +37,16 @@ from desktop_chat.ui.conversation.branches import ConversationBranches
 from desktop_chat.ui.conversation.header import ConversationHeader
 from desktop_chat.ui.conversation.view import ConversationView
 from desktop_chat.ui.language import translated
-from desktop_chat.ui.ports import (
-    DownloadsPort,
-    InferencePort,
-    SavesPort,
-    SearchPort,
-    TokenCountPort,
-)
+from desktop_chat.ui.ports import TokenCountPort, WorkersPort
 from desktop_chat.ui.render import theme as themes
 from desktop_chat.ui.render.markdown import MarkdownRenderer
 from desktop_chat.ui.window import actions as action_table
 from desktop_chat.ui.window.closing import may_close_with_unsaved
 from desktop_chat.ui.window.composer import Composer
 from desktop_chat.ui.window.empty_state import EmptyState
-from desktop_chat.ui.window.export_import import ExportImport
+from desktop_chat.ui.window.export_import import ExportImportDialogs
 from desktop_chat.ui.window.model_dialogs import ModelDialogs
-from desktop_chat.ui.window.notice_bar import ONE_OFF, ProblemNotice
+from desktop_chat.ui.window.notice_bar import ONE_OFF, NoticeBar
 from desktop_chat.ui.window.settings_dialogs import SettingsDialogs
 from desktop_chat.ui.window.sidebar import Sidebar
 from desktop_chat.ui.window.status_bar import StatusBar
@@ -65,33 +56,37 @@ CLOSE_SAVE_SECONDS = 5.0  # closing waits this long for the writer before asking
 
 class MainWindow(QMainWindow):
     def __init__(self, settings_file: SettingsFile, store: ConversationStore,
-                 worker: InferencePort, counting: TokenCountPort, saves: SavesPort,
-                 search: SearchPort, downloads: DownloadsPort | None = None) -> None:
+                 workers: WorkersPort) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 800)
         self.settings_file = settings_file
-        self.worker = worker
-        self.downloads = downloads
+        self.worker = worker = workers.inference
+        self.downloads = downloads = workers.downloads
         self.theme = themes.resolve(settings_file.settings.theme)
         self.renderer = MarkdownRenderer(self.theme.markdown)
         self.models = ModelController(worker, settings_file, self)
-        self.conversations = ConversationListController(store, saves, search, self)
-        self.chat = ChatSession(self.conversations, worker, counting, settings_file, self)
+        self.conversations = ConversationListController(store, workers.saves, workers.search,
+                                                        self)
+        self.chat = ChatSession(self.conversations, worker, workers.counting, settings_file,
+                                self)
         self._closing = False
+        # What starts the worker's thread and the first model: app.py sets it, to run
+        # once the window has painted (tests and tools call it at once).
+        self.start_engine: Callable[[], None] = lambda: None
         self._quit_unsaved = False  # the user chose to close although saves fail
 
         self._build_widgets()
-        self.model_dialogs = ModelDialogs(self, self.models, worker, downloads,
+        self.model_dialogs = ModelDialogs(self, self.models, worker, downloads, workers.jobs,
                                           settings_file, self.status.note)
         self.settings_dialogs = SettingsDialogs(self, settings_file, self.models, self.chat,
                                                 downloads)
-        self.transfer = ExportImport(self)  # File > Export and Import
+        self.transfer = ExportImportDialogs(self, self.chat, self.conversations, workers.jobs,
+                                            self.status.note, self.show_problem)
         self.window_actions, self.recent_menu = action_table.install(self)
-        self.window_actions["get_model"].setEnabled(downloads is not None)
         self.window_actions["model_info"].setEnabled(False)  # until a model is open
-        self._connect(counting)
+        self._connect(workers.counting)
         themes.apply(QApplication.instance(), self.theme)
         self._apply_display_settings(settings_file.settings)
         self._restore_geometry()
@@ -103,7 +98,7 @@ class MainWindow(QMainWindow):
             self.notice.show_problem("settings", settings_file.problem)
 
     def _build_widgets(self) -> None:
-        self.notice = ProblemNotice()
+        self.notice = NoticeBar()
         self.sidebar = Sidebar()
         self.empty_state = EmptyState()
         self.view = ConversationView(self.renderer)

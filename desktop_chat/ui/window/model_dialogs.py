@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_chat.core.inference import LoadFailure
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.secrets import store_api_key
 from desktop_chat.core.settings import AppSettings, SettingsFile
 from desktop_chat.ui.controllers.models import ModelController
 from desktop_chat.ui.dialogs.download import DownloadDialog
@@ -22,27 +23,27 @@ from desktop_chat.ui.dialogs.model_problems import ConsentDialog, LoadFailureDia
 from desktop_chat.ui.dialogs.models_library import ModelsLibraryDialog
 from desktop_chat.ui.dialogs.server import ServerDialog
 from desktop_chat.ui.language import translated
-from desktop_chat.ui.ports import DownloadsPort, InferencePort
+from desktop_chat.ui.ports import DownloadsPort, InferencePort, JobsPort
 
 
 class ModelDialogs(QObject):
     recent_models_changed = Signal()  # the Models page closed: a model may have gone
 
     def __init__(self, window: QWidget, models: ModelController, worker: InferencePort,
-                 downloads: DownloadsPort | None, settings_file: SettingsFile,
+                 downloads: DownloadsPort, jobs: JobsPort, settings_file: SettingsFile,
                  note: Callable[[str], None]) -> None:
         """``note`` shows a short line in the status bar."""
         super().__init__(window)
         self.window = window
         self.models = models
         self.worker = worker
+        self.jobs = jobs
         self.downloads = downloads
         self.settings_file = settings_file
         self._note = note
         models.failure_to_show.connect(self.show_failure)
         models.consent_needed.connect(self.ask_consent)
-        if downloads is not None:
-            downloads.token_not_stored.connect(lambda why: note(translated(why)))
+        downloads.token_not_stored.connect(lambda why: note(translated(why)))
 
     @property
     def settings(self) -> AppSettings:
@@ -87,11 +88,21 @@ class ModelDialogs(QObject):
              if ModelSource.parse(e).is_server), None)
         dialog = ServerDialog(self.worker, initial, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.key_saver.setParent(self)  # outlives the dialog: it reports after Connect
-        dialog.key_saver.not_stored.connect(self._note)
-        dialog.accepted.connect(lambda: dialog.source and self.models.open(dialog.source))
+        dialog.accepted.connect(lambda: self._on_server_chosen(dialog))
         dialog.open()
         return dialog
+
+    def _on_server_chosen(self, dialog: ServerDialog) -> None:
+        if dialog.new_key is not None:
+            self._store_key(*dialog.new_key)
+        if dialog.source is not None:
+            self.models.open(dialog.source)
+
+    def _store_key(self, base_url: str, key: str) -> None:
+        """Into the system keyring, off this thread (a keyring can block); the status bar
+        says when it cannot, and the key is then kept for this session only."""
+        job = self.jobs.start(lambda _: store_api_key(base_url, key))
+        job.done.connect(lambda problem: problem and self._note(translated(problem)))
 
     # ----- the models on this computer -----------------------------------------------------
 
@@ -99,16 +110,13 @@ class ModelDialogs(QObject):
         """Where downloads go: the settings' folder, else the one under the data dir."""
         if self.settings.models_dir:
             return Path(self.settings.models_dir).expanduser()
-        assert self.downloads is not None
         return self.downloads.default_models_dir
 
     def show_models_library(self) -> ModelsLibraryDialog:
         """The models in the models folder and in Recent Models: facts, Open, Delete."""
         current = self.models.model.path if self.models.model else None
-        folder = (self.models_dir() if self.downloads is not None or self.settings.models_dir
-                  else None)
-        library = ModelsLibraryDialog(self.worker, self.settings_file, folder, current,
-                                      self.window)
+        library = ModelsLibraryDialog(self.worker, self.settings_file, self.models_dir(),
+                                      current, self.window)
         library.open_requested.connect(self.models.open)
         library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         library.finished.connect(self.recent_models_changed)  # a deleted model leaves it
@@ -124,11 +132,9 @@ class ModelDialogs(QObject):
         dialog.open()
         return dialog
 
-    def get_model(self) -> DownloadDialog | None:
+    def get_model(self) -> DownloadDialog:
         """Download a model from Hugging Face; it opens (and joins Recent Models) once it
         has arrived whole."""
-        if self.downloads is None:
-            return None
         dialog = DownloadDialog(self.downloads, self.models_dir(), self.settings, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.model_downloaded.connect(self.models.open)

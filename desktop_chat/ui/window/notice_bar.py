@@ -22,7 +22,7 @@ MAX_PROBLEMS = 3
 MAX_CHARS = 600
 
 
-class ProblemNotice(QFrame):
+class NoticeBar(QFrame):
     retry_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -21,7 +21,7 @@ class SettingsDialogs(QObject):
     settings_applied = Signal(object)  # AppSettings now in force: the display follows
 
     def __init__(self, window: QWidget, settings_file: SettingsFile, models: ModelController,
-                 chat: ChatSession, downloads: DownloadsPort | None) -> None:
+                 chat: ChatSession, downloads: DownloadsPort) -> None:
         super().__init__(window)
         self.window = window
         self.settings_file = settings_file
@@ -32,11 +32,10 @@ class SettingsDialogs(QObject):
 
     def settings_dialog(self) -> SettingsDialog:
         model = self.models.model
-        default_folder = str(self.downloads.default_models_dir) if self.downloads else ""
         return SettingsDialog(self.settings_file.settings,
                               model.model_defaults if model else None, self.window,
                               context_note=translated(model.context_reason) if model else "",
-                              models_dir_default=default_folder)
+                              models_dir_default=str(self.downloads.default_models_dir))
 
     def open_settings(self) -> None:
         """Modal, as settings dialogs are; ``settings_accepted`` brings what was chosen."""
