@@ -47,6 +47,46 @@ def llama_cmake_args() -> str:
     return os.environ.get("CMAKE_ARGS", shlex.join(args))
 
 
+def pinned_llama_version() -> str:
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        name, _, version = line.partition("==")
+        if name.strip() == "llama-cpp-python":
+            return version.strip()
+    raise SystemExit("constraints.txt must pin llama-cpp-python")
+
+
+def wheel_cache_root() -> Path:
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+
+
+def ensure_llama_wheel(python: Path) -> Path:
+    """Compile llama-cpp-python once per release, build flags and Python (about ten minutes).
+
+    pip's own wheel cache is keyed by the source archive alone, so it hands back a wheel
+    built with other flags (on CI, one compiled before the AMX flags above, which crashed
+    the tests). Our wheels live in a folder named after everything that went into them.
+    """
+    version = pinned_llama_version()
+    recipe = f"{version} {llama_cmake_args()} {sys.implementation.cache_tag} {platform.machine()}"
+    key = hashlib.sha256(recipe.encode()).hexdigest()[:16]
+    folder = wheel_cache_root() / "desktop-chat" / "llama-cpp-wheels" / key
+    wheels = sorted(folder.glob("llama_cpp_python-*.whl"))
+    if not wheels:
+        print(f"Compiling llama-cpp-python {version} (about ten minutes) ...", flush=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "wheel", "--disable-pip-version-check", "--no-cache-dir",
+             "--no-deps", "--no-binary", "llama-cpp-python", f"llama-cpp-python=={version}",
+             "--wheel-dir", str(folder)],
+            check=True, env={**os.environ, "CMAKE_ARGS": llama_cmake_args()},
+        )
+        wheels = sorted(folder.glob("llama_cpp_python-*.whl"))
+    return wheels[-1]
+
+
 def install_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in INSTALL_INPUTS:
@@ -64,11 +104,10 @@ def ensure_environment() -> Path:
     if not STAMP.exists() or STAMP.read_text().strip() != fingerprint:
         print("Installing Desktop Chat and its dependencies ...", flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
-        # llama-cpp-python compiles llama.cpp here (about ten minutes).
-        env = {**os.environ, "CMAKE_ARGS": llama_cmake_args()}
+        llama_wheel = ensure_llama_wheel(python)
         subprocess.run(
-            [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[test]"],
-            check=True, env=env,
+            [*pip, "-c", str(ROOT / "constraints.txt"), str(llama_wheel), "-e", f"{ROOT}[test]"],
+            check=True,
         )
         STAMP.write_text(fingerprint)
     return python
