@@ -18,12 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-# OpenMP threads (torch's and llama.cpp's) wait for work by spinning unless told otherwise.
-# When anything else wants a core (this window's own GUI thread, a browser), a spinning
-# thread descheduled at a barrier stalls the others: decoding was measured 5-20x slower.
-# Read once, when each library's OpenMP runtime loads: set before torch or llama_cpp.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 from desktop_chat import APP_NAME, __version__
 from desktop_chat.core.paths import AppPaths, resource
 from desktop_chat.core.search_index import SEARCH_INDEX_NAME
