@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,8 @@ def assert_shown_as_text() -> list[str]:
             continue
         plain, loaded = rendered(text, rich)
         assert not loaded, f"{where} makes Qt load {loaded}: {text!r}"
-        assert SEEN in plain, f"{where} shows markup as rich text: {text!r}"
+        written = SEEN in text or (rich and escape(SEEN) in text)  # not URL-encoded
+        assert SEEN in plain or not written, f"{where} shows markup as rich text: {text!r}"
         seen.append(where)
     assert seen, "the payload reached no label or tooltip"
     return seen
@@ -138,7 +140,11 @@ def test_the_probe_catches_markup_shown_as_rich_text(qapp):
 
 def _conversation_file(folder: Path) -> Path:
     path = folder / "hostile.json"
-    path.write_text(json.dumps({
+    path.write_text(json.dumps(HOSTILE_CONVERSATION), encoding="utf-8")
+    return path
+
+
+HOSTILE_CONVERSATION = {
         "schema_version": 2, "id": "hostile", "title": PAYLOAD,
         "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
         "model": PAYLOAD, "settings": {"system_prompt": PAYLOAD},
@@ -151,8 +157,7 @@ def _conversation_file(folder: Path) -> Path:
              "created_at": "2026-01-01T00:00:01Z", "finish_reason": "error",
              "error": PAYLOAD, "model": PAYLOAD, "stats": {"answer_tokens": 3}},
         ],
-    }), encoding="utf-8")
-    return path
+}
 
 
 def _import(qtbot, window, monkeypatch, *paths: Path):
@@ -210,14 +215,16 @@ def test_a_server_error_and_the_server_dialog_show_the_servers_words_as_text(
     script.error_body = {"error": {"message": PAYLOAD}}
     failed = send(qtbot, window, "again")
     assert failed.finish_reason == "error" and MARK in failed.extra["error"]
+    info = window.model_dialogs.show_model_info()  # the model's name is the server's
     dialog = window.model_dialogs.connect_server()
     qtbot.waitUntil(lambda: "offers" in dialog.status.text(), timeout=REPLY_TIMEOUT_MS)
     # What the worker says when the listing fails: the server's words, passed on.
     window.worker.server_models_listed.emit(dialog.base_url(), [], PAYLOAD)
     seen = " | ".join(assert_shown_as_text())
-    for where in ("'messageError'", "'serverStatus'", "'answerText'"):
+    for where in ("'messageError'", "'serverStatus'", "'answerText'", "'modelInfoName'"):
         assert where in seen, where
     dialog.close()
+    info.close()
 
 
 # ----- model folders, downloads, exceptions -------------------------------------------------
@@ -331,3 +338,29 @@ def test_formula_images_still_show(qapp):
 def test_the_probe_sees_an_image_that_has_a_size(qapp):
     _, loaded = rendered(f'<img src="{PROBE}" width="1" height="1">', rich=True)
     assert set(loaded) == {PROBE}
+
+
+def test_the_pdf_export_shows_an_imported_conversation_as_text(qapp):
+    from desktop_chat.core.conversation import Conversation
+    from desktop_chat.core.export_markdown import MarkdownLabels
+    from desktop_chat.ui.render.export_pdf import conversation_html
+
+    conversation = Conversation.from_dict(HOSTILE_CONVERSATION)
+    html = conversation_html(conversation, include_thinking=True, labels=MarkdownLabels())
+    plain, loaded = rendered(html, rich=True)
+    assert not loaded and plain.count(SEEN) >= 3  # the title, the question, the answer
+
+
+# ----- the helper ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "plain words", "a & b", "line one\nline two",
+                                  PAYLOAD, f"path/{PAYLOAD}\n  indented <br> & more"])
+def test_a_plain_tooltip_reads_as_written(qapp, text):
+    from desktop_chat.ui.widgets.plain_text import plain_tooltip
+
+    tip = plain_tooltip(text)
+    plain, loaded = rendered(tip, GuiQt.mightBeRichText(tip))
+    assert plain == text and not loaded
+    if "<" not in text:
+        assert tip == text  # what was plain stays as it was
