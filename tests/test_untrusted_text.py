@@ -34,6 +34,16 @@ PAYLOAD = f'<b>{MARK}<img src="{PROBE}">'
 SEEN = f"<b>{MARK}"  # what the user must read, tags and all
 
 
+@pytest.fixture(autouse=True)
+def close_what_is_left(qapp):
+    """A test that failed leaves its dialogs on screen: the next test's walk must not see
+    them."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible() and widget.objectName() != "mainWindow":  # its fixture closes it
+            widget.hide()  # a message box with no Cancel ignores close()
+
+
 class ResourceSpy(QTextDocument):
     """A document that records every resource its layout asks for, and loads none."""
 
@@ -88,9 +98,16 @@ def _item_tooltips(view: QAbstractItemView) -> list[str]:
 
 def shown_texts() -> list[tuple[str, str, bool]]:
     """(where, text, shown as rich text) for every label, tooltip and item tooltip of every
-    widget there is, and every action's tooltip."""
+    widget on screen, and every action's tooltip (in menus too, shown or not)."""
     found = []
     for widget in QApplication.allWidgets():
+        for action in widget.findChildren(QAction):
+            tip = action.toolTip()
+            if MARK in tip:
+                found.append((f"tooltip of action {action.text()!r}", tip,
+                              GuiQt.mightBeRichText(tip)))
+        if not widget.isVisible():
+            continue  # what earlier tests left behind, hidden
         where = (f"{type(widget).__name__} {widget.objectName()!r} "
                  f"in {widget.window().objectName()!r}")
         if isinstance(widget, QLabel) and widget.text():
@@ -104,11 +121,6 @@ def shown_texts() -> list[tuple[str, str, bool]]:
         if isinstance(widget, QAbstractItemView):
             found += [(f"item tooltip in {where}", tip, GuiQt.mightBeRichText(tip))
                       for tip in _item_tooltips(widget)]
-        for action in widget.findChildren(QAction):
-            tip = action.toolTip()
-            if MARK in tip:
-                found.append((f"tooltip of action {action.text()!r}", tip,
-                              GuiQt.mightBeRichText(tip)))
     return found
 
 
@@ -286,6 +298,7 @@ def test_the_crash_dialog_shows_the_exception_as_text(qtbot, monkeypatch, tmp_pa
 
     def record(box: QMessageBox) -> int:
         shown.append(box)
+        box.show()
         seen = " | ".join(assert_shown_as_text())
         assert "qt_msgbox_label" in seen
         box.defaultButton().click()
@@ -294,6 +307,35 @@ def test_the_crash_dialog_shows_the_exception_as_text(qtbot, monkeypatch, tmp_pa
     monkeypatch.setattr(QMessageBox, "exec", record)
     crash._show_dialog(tmp_path / PAYLOAD, RuntimeError(PAYLOAD), exit_after_report=False)
     assert shown
+
+
+def _unsaved_on_close():
+    from desktop_chat.ui.dialogs.unsaved_on_close import UnsavedOnCloseDialog
+
+    return UnsavedOnCloseDialog(2, f"Saving failed: {PAYLOAD}")
+
+
+def _load_failure():
+    from desktop_chat.core.inference import LoadFailure
+    from desktop_chat.ui.dialogs.model_problems import LoadFailureDialog
+
+    return LoadFailureDialog(LoadFailure(PAYLOAD, details=PAYLOAD), open_model=PAYLOAD)
+
+
+def _consent():
+    from desktop_chat.core.inference import REMEDY_REMOTE_CODE, LoadFailure
+    from desktop_chat.ui.dialogs.model_problems import ConsentDialog
+
+    return ConsentDialog(LoadFailure(PAYLOAD, details=PAYLOAD, remedy=REMEDY_REMOTE_CODE))
+
+
+@pytest.mark.parametrize("make", [_unsaved_on_close, _load_failure, _consent])
+def test_message_boxes_show_outside_words_as_text(qtbot, make):
+    box = make()
+    qtbot.addWidget(box)
+    box.show()
+    assert_shown_as_text()
+    box.close()
 
 
 # ----- the answer's Markdown ----------------------------------------------------------------
