@@ -21,6 +21,7 @@ from desktop_chat.ui.conversation.segmented_text import SegmentedText
 from desktop_chat.ui.conversation.thinking_panel import ThinkingPanel
 from desktop_chat.ui.render.markdown import MarkdownRenderer
 from desktop_chat.ui.widgets.elided_label import ElidedLabel
+from desktop_chat.ui.widgets.plain_text import plain_label, plain_tooltip
 
 MARKDOWN_RENDER_INTERVAL_MS = 100  # re-render a streaming answer at most 10 times a second
 
@@ -48,7 +49,7 @@ class AssistantMessageWidget(QWidget):
         self.body = SegmentedText("answerText", renderer)
         self.body.link_activated.connect(self._on_link)
         self.body.hide()
-        self.error = QLabel()
+        self.error = plain_label()  # a server's words or an imported field
         self.error.setObjectName("messageError")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -196,7 +197,8 @@ class AssistantMessageWidget(QWidget):
         self.stats.setText(" · ".join(parts))
         written_by = (self.tr("Written by {model}").format(model=message.model)
                       if message.model else "")
-        self.stats.setToolTip("\n".join(filter(None, (self.stats.text(), written_by))))
+        self.stats.setToolTip(plain_tooltip("\n".join(filter(None, (self.stats.text(),
+                                                                     written_by)))))
 
     def set_answer_now_available(self, available: bool) -> None:
         """While streaming: whether the thinking panel offers Answer now."""

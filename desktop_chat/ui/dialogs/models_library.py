@@ -31,6 +31,7 @@ from desktop_chat.core.model_facts import ModelFacts
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.dialogs.model_info import gigabytes, parameters_text
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.widgets.plain_text import plain_label, plain_message_box, plain_tooltip
 
 COLUMNS = 7
 NAME, FORMAT, PARAMETERS, CONTEXT, SIZE, MEMORY, WHERE = range(COLUMNS)
@@ -93,11 +94,11 @@ class ModelsLibraryDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda item: self._open())
-        self.folder_label = QLabel(self.tr("Models folder: {folder}").format(
+        self.folder_label = plain_label(self.tr("Models folder: {folder}").format(
             folder=models_dir) if models_dir else "")
         self.folder_label.setObjectName("modelsFolderLabel")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
+        self.message = plain_label()  # names model folders
         self.message.setObjectName("modelsMessage")
         self.message.setWordWrap(True)
         self.empty = QLabel(self.tr("No models yet. Get one from Hugging Face, or open a model "
@@ -148,7 +149,7 @@ class ModelsLibraryDialog(QDialog):
             name = QTableWidgetItem(ModelSource.parse(entry).display_name
                                     + (self.tr(" (open)") if self._is_open(entry) else ""))
             name.setData(Qt.ItemDataRole.UserRole, entry)
-            name.setToolTip(entry)
+            name.setToolTip(plain_tooltip(entry))
             self.table.setItem(row, NAME, name)
             for column in range(1, COLUMNS - 1):
                 self.table.setItem(row, column, QTableWidgetItem("…"))
@@ -181,7 +182,8 @@ class ModelsLibraryDialog(QDialog):
         for column, text in texts.items():
             item = QTableWidgetItem(text)
             if column == MEMORY and facts.ways_out:
-                item.setToolTip("\n".join(translated(way) for way in facts.ways_out))
+                item.setToolTip(plain_tooltip("\n".join(translated(way)
+                                                         for way in facts.ways_out)))
             self.table.setItem(row, column, item)
         for column in range(1, COLUMNS - 1):
             if column not in texts:
@@ -235,13 +237,13 @@ class ModelsLibraryDialog(QDialog):
             return None
         name = ModelSource.parse(entry).display_name
         size = self.facts.get(entry)
-        box = QMessageBox(
+        box = plain_message_box(
             QMessageBox.Icon.Question, self.tr("Delete model?"),
             self.tr("Move {name} to the trash?").format(name=name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self,
+            informative=self.tr("{path}\n{size} on disk").format(
+                path=entry, size=gigabytes(size.size_bytes) if size else "?"))
         box.setObjectName("deleteModelDialog")
-        box.setInformativeText(self.tr("{path}\n{size} on disk").format(
-            path=entry, size=gigabytes(size.size_bytes) if size else "?"))
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         yes = box.button(QMessageBox.StandardButton.Yes)
