@@ -272,7 +272,10 @@ def report_start_refused(app: QApplication, problem: str) -> None:
     if app.platformName() not in ("offscreen", "minimal") and "pytest" not in sys.modules:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_NAME, problem)
+        from desktop_chat.ui.widgets.plain_text import plain_message_box
+
+        # the problem names paths and errors: plain text, never rich
+        plain_message_box(QMessageBox.Icon.Critical, APP_NAME, problem).exec()
 
 
 def _process_start() -> float:
