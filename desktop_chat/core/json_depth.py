@@ -1,0 +1,59 @@
+"""How deeply JSON read from a file may nest: a bound every decoder of our files keeps.
+
+Python's json parser recurses once per level and its encoder (with ``indent``, the pure
+Python one) several times: a file nested a few hundred levels deep parses, then fails every
+later save with RecursionError, and one a thousand deep does not parse at all. Nothing we
+write nests more than a handful of levels, and a newer version's unknown keys get
+``MAX_DEPTH``: what goes deeper is refused where it is read (``TooDeepError``, a
+ValueError, so callers treat it as any other damaged file).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_DEPTH = 64  # a conversation file uses 5 levels (the file, messages, a message, stats)
+
+
+class TooDeepError(ValueError):
+    """JSON nested deeper than ``MAX_DEPTH`` (or too deep for the parser itself)."""
+
+    def __init__(self, limit: int = MAX_DEPTH) -> None:
+        super().__init__(f"nested more than {limit} levels deep")
+
+
+def loads(text: str | bytes, limit: int = MAX_DEPTH) -> Any:
+    """``json.loads``; raises ValueError for bad JSON and TooDeepError for deep nesting."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise TooDeepError(limit) from None
+    check_depth(value, limit)
+    return value
+
+
+def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
+    """Raise TooDeepError when ``value`` nests lists and objects more than ``limit`` deep."""
+    if too_deep(value, limit):
+        raise TooDeepError(limit)
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` levels deep (a scalar
+    is 0 deep, ``[]`` 1). Walks without recursion, so any depth is measured safely."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, (list, tuple)):
+            children = node
+        else:
+            continue
+        depth += 1
+        if depth > limit:
+            return True
+        pending.extend((child, depth) for child in children
+                       if isinstance(child, (dict, list, tuple)))
+    return False
