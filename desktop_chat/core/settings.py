@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.core.atomic_file import write_atomic
+from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
 from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
@@ -47,15 +48,36 @@ def _range(name: str, value: Any, low: float, high: float, *, integer: bool = Fa
             else tr("{name} must be a number", name=name)
     if not low <= value <= high:  # also refuses NaN, which json.loads accepts
         return tr("{name} must be between {low} and {high} (got {value})",
-                  name=name, low=f"{low:g}", high=f"{high:g}", value=f"{value:g}")
+                  name=name, low=f"{low:g}", high=f"{high:g}", value=_shown_number(value))
     return None
+
+
+def _shown_number(value: float) -> str:
+    """``value`` for a message: an int too large for a float (a file may hold one of
+    thousands of digits) would raise OverflowError in ``:g``."""
+    try:
+        return f"{value:g}"
+    except (OverflowError, ValueError):
+        return tr("a number too large to show")
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
     if not isinstance(value, str) or value not in choices:
         return tr("{name} must be one of {choices} (got {value})",
-                  name=name, choices=", ".join(choices), value=repr(value))
+                  name=name, choices=", ".join(choices), value=_shown_value(value))
     return None
+
+
+def _shown_value(value: Any, limit: int = 40) -> str:
+    """Any value of a file, short, for a message: never the repr of a deep list (which
+    would raise RecursionError) or of an int of thousands of digits (ValueError)."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return _shown_number(value)
+    return _json_kind(value)
 
 
 def _flag(name: str, value: Any) -> str | None:
@@ -70,6 +92,13 @@ def _unknown(data: dict[str, Any], cls: type) -> dict[str, Any]:
     """The keys of ``data`` that ``cls`` has no field for (a newer version's settings)."""
     known = {f.name for f in fields(cls) if f.compare}
     return {k: v for k, v in data.items() if k not in known}
+
+
+def _too_deep(extra: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Unknown keys nested too deep to be written back (every save would fail): key ->
+    why it is dropped."""
+    return {f"{prefix}{key}": tr("{name} was nested too deeply and was removed", name=key)
+            for key, value in extra.items() if too_deep(value, MAX_DEPTH - 2)}
 
 
 @dataclass(frozen=True)
@@ -211,14 +240,19 @@ class AppSettings:
         Returns the settings and field name -> reason for every value that was not used.
         """
         generation, problems, generation_extra = _generation_from(data.get("generation", {}))
+        extra = _unknown(data, cls)
+        dropped = {**_too_deep(extra), **_too_deep(generation_extra, "generation.")}
+        extra = {k: v for k, v in extra.items() if k not in dropped}
+        generation_extra = {k: v for k, v in generation_extra.items()
+                            if f"generation.{k}" not in dropped}
+        problems = {**problems, **dropped}
         app_data = {k: v for k, v in data.items() if k != "generation"}
         if "recent_models" in app_data:
             app_data["recent_models"], dropped = _recent_models_from(app_data["recent_models"])
             if dropped:
                 problems = {"recent_models": dropped, **problems}
         app, app_problems = _build(cls, app_data, generation=generation,
-                                   generation_extra=generation_extra,
-                                   extra=_unknown(data, cls))
+                                   generation_extra=generation_extra, extra=extra)
         return app, {**app_problems, **problems}
 
 
@@ -263,6 +297,8 @@ def _json_kind(value: Any) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return tr("a number")
+    if isinstance(value, dict):
+        return tr("a group of values")
     return tr("text") if isinstance(value, str) else tr("a list")
 
 
@@ -305,9 +341,11 @@ def load_settings(path: Path) -> LoadedSettings:
         data = json.loads(raw.decode("utf-8-sig"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-    except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
+        settings, problems = AppSettings.from_dict(data)
+    # RecursionError: absurdly deep nesting. The others: a shape no check foresaw; the
+    # file is set aside like one that does not parse, never a failed start.
+    except (ValueError, TypeError, RecursionError, OverflowError) as error:
         return _load_damaged(path, error)
-    settings, problems = AppSettings.from_dict(data)
     if problems:
         return _load_repaired(path, raw, settings, problems)
     return LoadedSettings(settings)
