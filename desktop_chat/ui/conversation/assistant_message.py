@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.core.message_stats import valid_stats
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.conversation.links import handle_link
 from desktop_chat.ui.conversation.message_actions import MessageActions
@@ -149,7 +150,7 @@ class AssistantMessageWidget(QWidget):
     def show_message(self, message: Message) -> None:
         """Show a finished (or saved) message: answer, reasoning, duration, state, stats."""
         self.streaming = False
-        stats = message.stats or {}
+        stats = valid_stats(message.stats) or {}  # a Message made anywhere: only what shows
         if not message.reasoning_content and self.thinking is not None:
             # Streamed as thinking, saved as the answer (a server's reply that never closed
             # the thinking its template was presumed to open).
@@ -172,7 +173,7 @@ class AssistantMessageWidget(QWidget):
         self.footer.show()
 
     def _show_state(self, message: Message) -> None:
-        stats = message.stats or {}
+        stats = valid_stats(message.stats) or {}  # a Message made anywhere: only what shows
         states = {
             "cancelled": self.tr("Stopped"),
             "length": self.tr("Cut off at the length limit"),
