@@ -34,6 +34,7 @@ from this module.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -302,6 +303,7 @@ class ConversationStore:
             raise
         except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
+        conversation.id = conversation_id  # a copied or renamed file: its name is its id
         if conversation.migrated_from is None:
             self._drop_old_format_copies(path)  # the new file opened: the copy has served
         # What a merge compares with is what the caller holds: the upgraded form, without
@@ -536,7 +538,8 @@ class ConversationStore:
         raw = self._read_bytes(path)
         data = self._decode(path, raw)
         try:
-            return summary_of(Conversation.from_dict(data))
+            # Listed under its file's name, which opens it (a copied or renamed file)
+            return dataclasses.replace(summary_of(Conversation.from_dict(data)), id=path.stem)
         except FutureSchemaError as error:
             return _newer_version_summary(path.stem, data, str(error))
         except ConversationFormatError as error:
