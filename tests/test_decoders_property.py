@@ -9,7 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from desktop_chat.core.conversation import (
@@ -18,6 +18,8 @@ from desktop_chat.core.conversation import (
     FutureSchemaError,
     Message,
 )
+from desktop_chat.core.json_depth import too_deep
+from desktop_chat.core.message_stats import valid_stats
 from desktop_chat.core.reasoning import ANSWER, REASONING, RECLASSIFIED, ReasoningSplitter
 from desktop_chat.core.reply import ReplyStream
 from desktop_chat.core.settings import SettingsFile, load_settings
@@ -33,7 +35,9 @@ scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_
 json_values = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=4)
     | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
-deep = st.sampled_from([60, 70, 300, 600]).map(lambda n: json.loads("[" * n + "]" * n))
+# Deeper files are tests of their own (test_store_hostile.py): Hypothesis's report of a
+# failing example would itself recurse too deep.
+deep = st.sampled_from([60, 70, 100, 200]).map(lambda n: json.loads("[" * n + "]" * n))
 
 
 def sample_conversation() -> dict:
@@ -87,9 +91,15 @@ def test_any_json_value_decodes_or_is_refused(data):
 
 @SHORT
 @given(near_valid)
+@example({**sample_conversation(), "newer": json.loads("[" * 100 + "]" * 100)})
 def test_a_file_near_a_valid_one_decodes_or_is_refused_and_what_decodes_saves(data):
     conversation = decodes_or_refuses(data)
-    if conversation is not None and not conversation.read_only_reason:
+    if conversation is None:
+        return
+    assert not too_deep(conversation.to_dict())  # it will open at every later start
+    for message in conversation.messages:  # the window can show every stat kept
+        assert message.stats is None or valid_stats(message.stats) == message.stats
+    if not conversation.read_only_reason:
         again = Conversation.from_dict(json.loads(encode(conversation)))
         assert again.to_dict() == conversation.to_dict()
 
@@ -126,20 +136,21 @@ def _dumps(value) -> bytes:
 
 # ----- settings.json --------------------------------------------------------------------------
 
-settings_values = st.fixed_dictionaries({}, optional={
+settings_values = st.fixed_dictionaries({}, optional={  # values: hostile ones often
     "generation": json_values | st.dictionaries(
         st.sampled_from(["temperature", "top_p", "top_k", "max_new_tokens", "seed",
                          "repetition_penalty", "do_sample", "system_prompt",
                          "context_limit", "thinking_budget", "newer"]),
-        json_values | deep, max_size=4),
+        hostile | json_values | deep, max_size=4),
     "device": json_values, "dtype": json_values, "theme": json_values,
     "language": json_values, "recent_models": json_values | deep,
-    "alternatives": json_values, "newer": json_values | deep,
+    "alternatives": hostile | json_values, "newer": json_values | deep,
 })
 
 
 @ON_DISK
 @given(settings_values | json_values | st.binary(max_size=60))
+@example({"generation": {"temperature": 10**400}, "alternatives": -(10**400)})
 def test_any_settings_file_gives_usable_settings_that_save(content):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "settings.json"
@@ -189,6 +200,7 @@ def replayed(events) -> tuple[str, str]:
 @settings(SHORT, max_examples=150)
 @given(tagged_text, st.lists(st.integers(min_value=0), max_size=8), st.booleans(),
        st.booleans())
+@example("<<think></think>", [2], False, True)  # found by this test: a <think> after text
 def test_any_chunking_of_any_text_gives_the_same_split(text, cuts, in_reasoning, late):
     whole, whole_events = run_splitter([text], in_reasoning, late)
     pieces, piece_events = run_splitter(chunked(text, cuts), in_reasoning, late)
