@@ -27,6 +27,12 @@ ours as a copy; ``SaveResult.notice`` says so. A save by a store that never load
 file replaces it, as before. One store instance is safe to use from several threads; use
 one per process, so that load and save share what the store remembers.
 
+Reading never stops the app: a file that cannot be decoded, whatever it holds (not JSON,
+nested too deep, not a conversation), is quarantined, or left where it is and reported
+when it cannot be moved (``QuarantineReport.not_moved``); a file the system will not let
+us read is reported (``StoreListing.unreadable``, or a StoreError from ``load``). A file's
+name is its id, whatever id it holds inside (a copied or renamed file).
+
 ``write_atomic`` and ``fsync_dir`` are re-exported here for the code that imports them
 from this module.
 """
