@@ -586,13 +586,14 @@ class ConversationStore:
             os.replace(path, target)
         except FileNotFoundError:  # another window moved or deleted it first
             raise ConversationGoneError(_gone(path)) from None
-        target.with_suffix(".reason.txt").write_text(
-            f"{path.name} was moved here on {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
-            f"because it could not be read: {reason}\n",
-            encoding="utf-8",
-        )
-        fsync_dir(self.root)
-        self._forget(path.stem)
+        self._forget(path.stem)  # moved: whatever fails below, it is in the quarantine
+        with contextlib.suppress(OSError):  # the note and durability are extras
+            target.with_suffix(".reason.txt").write_text(
+                f"{path.name} was moved here on {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+                f"because it could not be read: {reason}\n",
+                encoding="utf-8",
+            )
+            fsync_dir(self.root)
         return QuarantineReport(path.name, target, reason)
 
     def _load_index(self) -> dict[str, dict[str, Any]]:
