@@ -202,3 +202,13 @@ def test_an_index_entry_of_the_wrong_shape_is_read_again_from_the_file(store, en
     assert summary.title == "from the file" and summary.message_count == 1
     assert summary.updated_at == good.updated_at and summary.model is None
     assert not summary.read_only and len(listed) == 2
+
+
+def test_the_depth_bound_counts_levels_of_lists_and_objects():
+    from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
+
+    assert not too_deep("text") and not too_deep(json.loads(nested(MAX_DEPTH)))
+    assert too_deep(json.loads(nested(MAX_DEPTH + 1)))
+    assert too_deep({"a": [1, {"b": [[{}]]}]}, limit=5) is False
+    assert too_deep({"a": [1, {"b": [[{"c": 1}]]}]}, limit=4) is True
+    assert not too_deep([[]] * 10_000, limit=2)  # wide is fine

