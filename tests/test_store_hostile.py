@@ -209,6 +209,6 @@ def test_the_depth_bound_counts_levels_of_lists_and_objects():
 
     assert not too_deep("text") and not too_deep(json.loads(nested(MAX_DEPTH)))
     assert too_deep(json.loads(nested(MAX_DEPTH + 1)))
-    assert too_deep({"a": [1, {"b": [[{}]]}]}, limit=5) is False
-    assert too_deep({"a": [1, {"b": [[{"c": 1}]]}]}, limit=4) is True
+    assert too_deep({"a": [1, {"b": [[{}]]}]}, limit=6) is False
+    assert too_deep({"a": [1, {"b": [[{"c": 1}]]}]}, limit=5) is True
     assert not too_deep([[]] * 10_000, limit=2)  # wide is fine
