@@ -1,6 +1,6 @@
 """A saved answer's ``stats`` of any shape (an import, a hand edit): the decoder keeps
 what can be shown and drops the rest, and the answer's widget shows whatever Message it
-is given without raising."""
+is given without raising. Also the conversation's times, which an export shows."""
 
 from __future__ import annotations
 
@@ -86,3 +86,11 @@ def test_the_answer_widget_shows_any_stats_it_is_given(qtbot, stats):
     message.stats = {**stats, "reasoning_tokens": 2, "answer_tokens": 3}  # not decoded
     widget.show_message(message)  # raised TypeError, ValueError or OverflowError
     assert widget.stats.text() == "5 tokens"
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00",
+                                   "yesterday", ""])
+def test_an_imported_time_of_any_value_is_shown_as_it_is_when_it_is_not_readable(stamp):
+    from desktop_chat.core.export_markdown import readable_time
+
+    assert readable_time(stamp) == stamp  # raised OverflowError exporting the conversation
