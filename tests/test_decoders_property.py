@@ -20,6 +20,7 @@ from desktop_chat.core.conversation import (
 )
 from desktop_chat.core.json_depth import too_deep
 from desktop_chat.core.message_stats import valid_stats
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.reasoning import ANSWER, REASONING, RECLASSIFIED, ReasoningSplitter
 from desktop_chat.core.reply import ReplyStream
 from desktop_chat.core.settings import SettingsFile, load_settings
@@ -136,6 +137,8 @@ def _dumps(value) -> bytes:
 
 # ----- settings.json --------------------------------------------------------------------------
 
+model_entries = st.text(max_size=12) | st.sampled_from(
+    ["http://", "https://[::1", "http://host:port", "nul\x00", "/models/m", "http://h:1/v1#m"])
 settings_values = st.fixed_dictionaries({}, optional={  # values: hostile ones often
     "generation": json_values | st.dictionaries(
         st.sampled_from(["temperature", "top_p", "top_k", "max_new_tokens", "seed",
@@ -143,7 +146,8 @@ settings_values = st.fixed_dictionaries({}, optional={  # values: hostile ones o
                          "context_limit", "thinking_budget", "newer"]),
         hostile | json_values | deep, max_size=4),
     "device": json_values, "dtype": json_values, "theme": json_values,
-    "language": json_values, "recent_models": json_values | deep,
+    "language": json_values, "recent_models": json_values | deep | st.lists(model_entries),
+    "last_model_path": model_entries, "models_dir": model_entries,
     "alternatives": hostile | json_values, "newer": json_values | deep,
 })
 
@@ -157,6 +161,8 @@ def test_any_settings_file_gives_usable_settings_that_save(content):
         path.write_bytes(content if isinstance(content, bytes) else _dumps(content))
         loaded = load_settings(path)
         assert loaded.settings.validated() is loaded.settings
+        for entry in (*loaded.settings.recent_models, loaded.settings.last_model_path or ""):
+            ModelSource.parse(entry)  # the recent menu and the start open them
         settings_file = SettingsFile(path)
         settings_file.update_settings(settings_file.settings)
         assert settings_file.problem is None

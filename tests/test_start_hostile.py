@@ -46,3 +46,22 @@ def test_the_window_starts_over_poisoned_files_and_tells_the_user(qtbot, tmp_pat
         assert window.chat.current.title == "still here"
     finally:
         close(qtbot, window)
+
+
+def test_the_window_starts_over_model_entries_that_cannot_be_opened(qtbot, tmp_path):
+    data_dir = tmp_path / "data"
+    config = data_dir / "config"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text(json.dumps({
+        "last_model_path": "http://", "models_dir": "models\u0000",
+        "recent_models": ["http://", "https://[::1", "/models/kept", "nul\u0000path"]}))
+    window = make_window(qtbot, data_dir)  # File > Recent Models raised ServerAddressError
+    try:
+        assert [a.text() for a in window.recent_menu.actions()] == ["kept"]
+        settings = window.settings_file.settings
+        assert settings.last_model_path is None and settings.models_dir is None
+        window.models.open_initial(None, None)  # what the first paint does: raised too
+        qtbot.waitUntil(lambda: bool(window.notice.problems()))
+        assert "Recent models" in "\n".join(window.notice.problems())
+    finally:
+        close(qtbot, window)

@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop_chat.core.atomic_file import write_atomic
 from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
@@ -78,6 +79,23 @@ def _shown_value(value: Any, limit: int = 40) -> str:
     if isinstance(value, (int, float)):
         return _shown_number(value)
     return _json_kind(value)
+
+
+def _is_path(value: Any) -> bool:
+    """Text the file system can take as a path (a NUL makes every call raise)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def is_model_entry(value: Any) -> bool:
+    """A model path, or a server address ``ModelSource.parse`` reads (``http://`` alone
+    is not one): what the recent models menu and the start open without raising."""
+    if not _is_path(value):
+        return False
+    try:
+        ModelSource.parse(value)
+    except ValueError:  # ServerAddressError
+        return False
+    return True
 
 
 def _flag(name: str, value: Any) -> str | None:
@@ -194,17 +212,17 @@ class AppSettings:
             "show_reasoning": _flag(tr("Show reasoning"), self.show_reasoning),
             "keep_reasoning_open": _flag(tr("Keep reasoning open"),
                                          self.keep_reasoning_open),
-            "last_model_path": _text(tr("The last model must be a path"),
-                                     self.last_model_path, optional=True),
+            "last_model_path": None if self.last_model_path is None
+            or is_model_entry(self.last_model_path) else tr("The last model must be a path"),
             # a string is iterable too: without the type check "abc" would pass as 3 paths
             "recent_models": None if isinstance(self.recent_models, (tuple, list))
-            and all(isinstance(p, str) for p in self.recent_models)
+            and all(is_model_entry(p) for p in self.recent_models)
             else tr("Recent models must be a list of paths"),
             "language": _text(tr("Language must be text"), self.language),
             "window_geometry": _text(tr("Window geometry must be text"),
                                      self.window_geometry, optional=True),
-            "models_dir": _text(tr("The models folder must be a path"), self.models_dir,
-                                optional=True),
+            "models_dir": None if self.models_dir is None or _is_path(self.models_dir)
+            else tr("The models folder must be a path"),
             "alternatives": _range(tr("Answers to generate"), self.alternatives, 2, 4,
                                    integer=True),
         }
@@ -282,7 +300,7 @@ def _recent_models_from(value: Any) -> tuple[Any, str | None]:
     """
     if not isinstance(value, list):
         return value, None
-    paths = tuple(p for p in value if isinstance(p, str))
+    paths = tuple(p for p in value if is_model_entry(p))
     dropped = len(value) - len(paths)
     if not dropped:
         return paths, None
