@@ -94,3 +94,16 @@ def test_an_imported_time_of_any_value_is_shown_as_it_is_when_it_is_not_readable
     from desktop_chat.core.export_markdown import readable_time
 
     assert readable_time(stamp) == stamp  # raised OverflowError exporting the conversation
+
+
+def test_the_answer_widget_shows_a_model_address_it_cannot_read_as_written(qtbot):
+    from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidget
+    from desktop_chat.ui.render.markdown import MarkdownRenderer
+    from desktop_chat.ui.render.theme import LIGHT
+
+    widget = AssistantMessageWidget(MarkdownRenderer(LIGHT.markdown), True, False)
+    qtbot.addWidget(widget)
+    message = answered({"answer_tokens": 2}).messages[1]
+    message.model = "http://"  # imported: raised ServerAddressError at every build
+    widget.show_message(message)
+    assert widget.stats.text() == "http:// · 2 tokens"

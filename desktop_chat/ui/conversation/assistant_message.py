@@ -193,7 +193,7 @@ class AssistantMessageWidget(QWidget):
         if rate:
             parts.append(self.tr("{rate:.1f} tokens/s").format(rate=rate))
         if message.model:  # the model that wrote it, which may not be the one open now
-            parts.insert(0, ModelSource.parse(message.model).display_name)
+            parts.insert(0, _model_name(message.model))
         self.stats.setText(" · ".join(parts))
         written_by = (self.tr("Written by {model}").format(model=message.model)
                       if message.model else "")
@@ -243,3 +243,12 @@ class AssistantMessageWidget(QWidget):
         if self.body.isVisibleTo(self) or self._answer.strip():
             labels += [(label, False) for label in self.body.labels()]
         return labels
+
+
+def _model_name(model: str) -> str:
+    """The short name of the model that wrote an answer; an imported address that is not
+    one (``http://``) as it is written."""
+    try:
+        return ModelSource.parse(model).display_name
+    except ValueError:  # ServerAddressError
+        return model
