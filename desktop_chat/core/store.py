@@ -548,7 +548,7 @@ class ConversationStore:
             return dataclasses.replace(summary_of(Conversation.from_dict(data)), id=path.stem)
         except FutureSchemaError as error:
             return _newer_version_summary(path.stem, data, str(error))
-        except ConversationFormatError as error:
+        except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
 
     def _read_bytes(self, path: Path) -> bytes:
