@@ -212,3 +212,14 @@ def test_the_depth_bound_counts_levels_of_lists_and_objects():
     assert too_deep({"a": [1, {"b": [[{}]]}]}, limit=6) is False
     assert too_deep({"a": [1, {"b": [[{"c": 1}]]}]}, limit=5) is True
     assert not too_deep([[]] * 10_000, limit=2)  # wide is fine
+
+
+@pytest.mark.parametrize("messages", [5, {"a": 1}])
+def test_the_writer_lists_a_newer_file_of_any_shape_it_kept_a_copy_beside(store, messages):
+    from desktop_chat.workers.saves import summary_on_disk
+
+    (store.root / "newer.json").write_text(json.dumps({
+        "schema_version": 99, "id": "newer", "title": {"x": 1}, "messages": messages}))
+    summary = summary_on_disk(store, "newer")  # raised TypeError on the writer thread
+    assert summary is not None and summary.read_only
+    assert (summary.title, summary.message_count) == ("newer", 0)

@@ -10,7 +10,6 @@ ValueError, so callers treat it as any other damaged file).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 MAX_DEPTH = 64  # a conversation file uses 5 levels (the file, messages, a message, stats)
@@ -21,22 +20,6 @@ class TooDeepError(ValueError):
 
     def __init__(self, limit: int = MAX_DEPTH) -> None:
         super().__init__(f"nested more than {limit} levels deep")
-
-
-def loads(text: str | bytes, limit: int = MAX_DEPTH) -> Any:
-    """``json.loads``; raises ValueError for bad JSON and TooDeepError for deep nesting."""
-    try:
-        value = json.loads(text)
-    except RecursionError:
-        raise TooDeepError(limit) from None
-    check_depth(value, limit)
-    return value
-
-
-def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
-    """Raise TooDeepError when ``value`` nests lists and objects more than ``limit`` deep."""
-    if too_deep(value, limit):
-        raise TooDeepError(limit)
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:

@@ -547,7 +547,7 @@ class ConversationStore:
             # Listed under its file's name, which opens it (a copied or renamed file)
             return dataclasses.replace(summary_of(Conversation.from_dict(data)), id=path.stem)
         except FutureSchemaError as error:
-            return _newer_version_summary(path.stem, data, str(error))
+            return newer_version_summary(path.stem, data, str(error))
         except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
 
@@ -627,10 +627,12 @@ def parse(raw: bytes) -> Any:
         raise TooDeepError() from None
 
 
-def _newer_version_summary(conversation_id: str, data: dict[str, Any],
-                           reason: str) -> ConversationSummary:
+def newer_version_summary(conversation_id: str, data: Any,
+                          reason: str) -> ConversationSummary:
     """The list line of a file a newer version wrote: what we can read of it is shown,
     whatever its shape (it is never rewritten)."""
+    data = data if isinstance(data, dict) else {}
+
     def text(key: str, default: str = "") -> str:
         value = data.get(key)
         return value if isinstance(value, str) else default
