@@ -174,7 +174,7 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     if settings_file.notice:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: window.show_problem(settings_file.notice))
+        QTimer.singleShot(0, lambda: window.notice.show_problem("settings", settings_file.notice))
     return window, workers
 
 

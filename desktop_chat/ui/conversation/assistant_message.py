@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.core.message_stats import valid_stats
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.conversation.links import handle_link
 from desktop_chat.ui.conversation.message_actions import MessageActions
@@ -150,7 +151,7 @@ class AssistantMessageWidget(QWidget):
     def show_message(self, message: Message) -> None:
         """Show a finished (or saved) message: answer, reasoning, duration, state, stats."""
         self.streaming = False
-        stats = message.stats or {}
+        stats = valid_stats(message.stats) or {}  # a Message made anywhere: only what shows
         if not message.reasoning_content and self.thinking is not None:
             # Streamed as thinking, saved as the answer (a server's reply that never closed
             # the thinking its template was presumed to open).
@@ -173,7 +174,7 @@ class AssistantMessageWidget(QWidget):
         self.footer.show()
 
     def _show_state(self, message: Message) -> None:
-        stats = message.stats or {}
+        stats = valid_stats(message.stats) or {}  # a Message made anywhere: only what shows
         states = {
             "cancelled": self.tr("Stopped"),
             "length": self.tr("Cut off at the length limit"),
@@ -193,7 +194,7 @@ class AssistantMessageWidget(QWidget):
         if rate:
             parts.append(self.tr("{rate:.1f} tokens/s").format(rate=rate))
         if message.model:  # the model that wrote it, which may not be the one open now
-            parts.insert(0, ModelSource.parse(message.model).display_name)
+            parts.insert(0, _model_name(message.model))
         self.stats.setText(" · ".join(parts))
         written_by = (self.tr("Written by {model}").format(model=message.model)
                       if message.model else "")
@@ -244,3 +245,12 @@ class AssistantMessageWidget(QWidget):
         if self.body.isVisibleTo(self) or self._answer.strip():
             labels += [(label, False) for label in self.body.labels()]
         return labels
+
+
+def _model_name(model: str) -> str:
+    """The short name of the model that wrote an answer; an imported address that is not
+    one (``http://``) as it is written."""
+    try:
+        return ModelSource.parse(model).display_name
+    except ValueError:  # ServerAddressError
+        return model
