@@ -223,3 +223,40 @@ def test_the_writer_lists_a_newer_file_of_any_shape_it_kept_a_copy_beside(store,
     summary = summary_on_disk(store, "newer")  # raised TypeError on the writer thread
     assert summary is not None and summary.read_only
     assert (summary.title, summary.message_count) == ("newer", 0)
+
+
+# ----- text that no UTF-8 file can hold ---------------------------------------------------------
+
+def lone_surrogate_file(folder: Path, conversation_id: str = "halves") -> Path:
+    """A valid JSON file (ASCII) whose escapes make half an emoji: json.loads accepts it;
+    Python cannot write the text back as UTF-8 (ChatGPT exports hold such cut emoji)."""
+    data = {**conversation("cut \ud83d").to_dict(), "id": conversation_id}
+    data["messages"][0]["content"] = "half an emoji: \ude00"
+    path = folder / f"{conversation_id}.json"
+    path.write_text(json.dumps(data), encoding="ascii")  # ensure_ascii: \ud83d as written
+    return path
+
+
+def test_a_file_with_lone_surrogates_is_listed_opened_and_saved(store):
+    lone_surrogate_file(store.root)
+    listing = ConversationStore(store.root).list()  # raised UnicodeEncodeError: no start
+    assert [s.title for s in listing.conversations] == ["cut \ufffd"]
+    opened = store.load("halves")  # raised UnicodeEncodeError
+    assert opened.messages[0].content == "half an emoji: \ufffd"
+    opened.add(Message(role="assistant", content="still saved"))
+    store.save(opened)
+    assert ConversationStore(store.root).load("halves") == opened
+
+
+def test_an_import_with_lone_surrogates_can_be_saved(store, tmp_path):
+    path = lone_surrogate_file(tmp_path)
+    [imported] = read_imports([path], set()).conversations
+    store.save(imported)  # raised UnicodeEncodeError, at every retry
+    assert ConversationStore(store.root).load(imported.id).title == "cut \ufffd"
+
+
+def test_the_search_index_reads_a_file_with_lone_surrogates(store, tmp_path):
+    lone_surrogate_file(store.root)
+    index = SearchIndex(tmp_path / "index.sqlite3")
+    assert synchronize(index, store.root) == 1
+    assert index.search("half an emoji") == ["halves"]

@@ -28,6 +28,7 @@ from desktop_chat.core.import_chatgpt import (
     is_chatgpt_conversation,
     is_chatgpt_export,
 )
+from desktop_chat.core.json_text import may_hold_surrogates, text_safe
 from desktop_chat.core.user_message import tr
 
 # What went wrong, for tests and logs; the user reads ImportFailure.message.
@@ -167,7 +168,10 @@ def _is_conversation_member(info: zipfile.ZipInfo) -> bool:
 
 def _read_json(source: str, raw: bytes) -> Iterator[Item]:
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
+        if may_hold_surrogates(text):  # half an emoji: every save of it would fail
+            data = text_safe(data)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:  # too deep
         yield ImportFailure(source, NOT_JSON, tr(
             "This is not a JSON file ({detail}).", detail=str(error)))

@@ -68,6 +68,7 @@ from desktop_chat.core.conversation import (
 from desktop_chat.core.conversation_merge import MergeBase, merge
 from desktop_chat.core.file_lock import LockTimeoutError, exclusive_lock
 from desktop_chat.core.json_depth import TooDeepError
+from desktop_chat.core.json_text import may_hold_surrogates, text_safe
 from desktop_chat.core.user_message import UserMessage, tr
 
 INDEX_NAME = "index.json"
@@ -621,8 +622,11 @@ def parse(raw: bytes) -> Any:
     empty, or nested too deep for the parser (TooDeepError)."""
     if not raw.strip():
         raise ValueError("the file is empty")
+    text = raw.decode("utf-8")
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(text)
+        # half an emoji (a "\\ud83d" escape) would fail every later write of the text
+        return text_safe(data) if may_hold_surrogates(text) else data
     except RecursionError:
         raise TooDeepError() from None
 
