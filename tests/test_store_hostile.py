@@ -260,3 +260,15 @@ def test_the_search_index_reads_a_file_with_lone_surrogates(store, tmp_path):
     index = SearchIndex(tmp_path / "index.sqlite3")
     assert synchronize(index, store.root) == 1
     assert index.search("half an emoji") == ["halves"]
+
+
+def test_an_import_file_with_a_number_of_thousands_of_digits_fails_alone(tmp_path):
+    """json.loads raises a plain ValueError (not a JSONDecodeError) for an int of more
+    than 4,300 digits: it escaped the importer and the files after it were lost too."""
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"schema_version": ' + "9" * 5000 + "}")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(conversation("kept").to_dict()))
+    result = read_imports([huge, good], set())
+    assert [c.title for c in result.conversations] == ["kept"]
+    assert [f.source for f in result.failures] == ["huge.json"]

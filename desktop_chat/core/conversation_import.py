@@ -172,7 +172,9 @@ def _read_json(source: str, raw: bytes) -> Iterator[Item]:
         data = json.loads(text)
         if may_hold_surrogates(text):  # half an emoji: every save of it would fail
             data = text_safe(data)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:  # too deep
+    # ValueError: not UTF-8, not JSON, or an int of thousands of digits; RecursionError: too
+    # deep
+    except (ValueError, RecursionError) as error:
         yield ImportFailure(source, NOT_JSON, tr(
             "This is not a JSON file ({detail}).", detail=str(error)))
         return
