@@ -101,3 +101,23 @@ def test_a_huge_setting_in_an_imported_conversation_neither_blocks_sending_nor_r
         assert chat.generating
     finally:
         chat.conversations.shutdown()
+
+
+def test_a_settings_file_with_lone_surrogates_starts_the_window(qtbot, tmp_path):
+    """settings.json whose escapes spell half an emoji: the window geometry's .encode()
+    raised UnicodeEncodeError in MainWindow.__init__, at every start."""
+    from conftest import close, make_window
+
+    config = tmp_path / "data" / "config"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text(
+        '{"theme": "dark", "window_geometry": "\\ud800", '
+        '"generation": {"system_prompt": "be \\udc00 brief"}}')
+    window = make_window(qtbot, tmp_path / "data")
+    try:
+        assert window.isVisible()
+        settings = window.settings_file.settings
+        assert settings.theme == "dark"
+        assert settings.generation.system_prompt == "be \ufffd brief"
+    finally:
+        close(qtbot, window)

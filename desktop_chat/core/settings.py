@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop_chat.core.atomic_file import write_atomic
 from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
+from desktop_chat.core.json_text import may_hold_surrogates, text_safe
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.user_message import join, tr
 
@@ -356,7 +357,10 @@ def load_settings(path: Path) -> LoadedSettings:
             "Settings could not be read ({error}); using the defaults.", error=str(error)))
     try:
         # utf-8-sig: Windows editors may start the file with a byte order mark
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
+        if may_hold_surrogates(text):  # half an emoji: no UTF-8 writer takes it
+            data = text_safe(data)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         settings, problems = AppSettings.from_dict(data)
