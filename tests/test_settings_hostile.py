@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,18 @@ def test_a_settings_file_with_lone_surrogates_starts_the_window(qtbot, tmp_path)
         assert settings.generation.system_prompt == "be \ufffd brief"
     finally:
         close(qtbot, window)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_at_the_settings_name_is_not_read(tmp_path):
+    """open() on a FIFO waits for a writer: with none, the start hung for good. (Here a
+    writer feeds it settings, so that the old code returns, and uses them.)"""
+    from fifo_feed import FeedingFifo
+
+    fifo = FeedingFifo(tmp_path / "settings.json", '{"theme": "dark"}')
+    try:
+        loaded = load_settings(tmp_path / "settings.json")
+        assert loaded.settings.theme == "system"  # the defaults
+        assert "could not be read" in loaded.notice
+    finally:
+        fifo.close()

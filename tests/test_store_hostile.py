@@ -126,11 +126,9 @@ def test_a_newer_file_whose_messages_are_not_a_list_is_listed(store, messages):
 
 def deny(monkeypatch, name: str, *, reading: bool = False, moving: bool = False) -> None:
     """PermissionError for reading, or moving away, the file called ``name``."""
-    from desktop_chat.core import store as store_module
+    real_open, real_replace = os.open, os.replace
 
-    real_open, real_replace = open, os.replace
-
-    def guarded_open(path, *args, **kwargs):
+    def guarded_open(path, *args, **kwargs):  # the store reads through core/regular_file
         if reading and Path(path).name == name:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
@@ -140,7 +138,7 @@ def deny(monkeypatch, name: str, *, reading: bool = False, moving: bool = False)
             raise PermissionError(13, "Permission denied", str(source))
         return real_replace(source, target)
 
-    monkeypatch.setattr(store_module, "open", guarded_open, raising=False)
+    monkeypatch.setattr(os, "open", guarded_open)
     monkeypatch.setattr(os, "replace", guarded_replace)
 
 
@@ -272,3 +270,28 @@ def test_an_import_file_with_a_number_of_thousands_of_digits_fails_alone(tmp_pat
     result = read_imports([huge, good], set())
     assert [c.title for c in result.conversations] == ["kept"]
     assert [f.source for f in result.failures] == ["huge.json"]
+
+
+# ----- a FIFO where a file of ours should be ----------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_at_the_index_name_is_not_read(store):
+    """open() on a FIFO waits for a writer: with none, the start hung for good. (Here a
+    writer feeds it an index that retitles a conversation, so that the old code returns,
+    and shows that title.)"""
+    from fifo_feed import FeedingFifo
+
+    good = conversation("the file's title")
+    store.save(good)
+    (store.root / INDEX_NAME).unlink(missing_ok=True)
+    stat = (store.root / f"{good.id}.json").stat()
+    entry = {"id": good.id, "title": "from the fifo", "created_at": "", "updated_at": "",
+             "model": None, "message_count": 1, "read_only": False, "read_only_reason": "",
+             "mtime_ns": stat.st_mtime_ns, "size": stat.st_size}
+    fifo = FeedingFifo(store.root / INDEX_NAME,
+                       json.dumps({"version": 1, "conversations": [entry]}))
+    try:
+        listing = ConversationStore(store.root).list()
+        assert [s.title for s in listing.conversations] == ["the file's title"]
+    finally:
+        fifo.close()

@@ -26,6 +26,7 @@ from desktop_chat.core.atomic_file import write_atomic
 from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
 from desktop_chat.core.json_text import may_hold_surrogates, text_safe
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.regular_file import read_regular
 from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
@@ -349,7 +350,7 @@ class LoadedSettings:
 def load_settings(path: Path) -> LoadedSettings:
     """The settings in ``path``; never raises, whatever the file holds."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO at its name would hang the start
     except FileNotFoundError:
         return LoadedSettings(AppSettings())
     except OSError as error:
