@@ -295,3 +295,15 @@ def test_a_fifo_at_the_index_name_is_not_read(store):
         assert [s.title for s in listing.conversations] == ["the file's title"]
     finally:
         fifo.close()
+
+
+def test_a_file_a_windows_editor_saved_with_a_byte_order_mark_is_listed_and_opened(store):
+    """Notepad (before 2019) starts UTF-8 with a BOM; json.loads refuses it, so a hand-edited
+    conversation went to the quarantine. settings.json and imports already accept one."""
+    edited = conversation("edited in Notepad")
+    (store.root / f"{edited.id}.json").write_bytes(
+        b"\xef\xbb\xbf" + json.dumps(edited.to_dict()).encode())
+    listing = ConversationStore(store.root).list()
+    assert [s.title for s in listing.conversations] == ["edited in Notepad"]
+    assert listing.quarantined == []
+    assert store.load(edited.id) == edited

@@ -622,7 +622,7 @@ def parse(raw: bytes) -> Any:
     empty, or nested too deep for the parser (TooDeepError)."""
     if not raw.strip():
         raise ValueError("the file is empty")
-    text = raw.decode("utf-8")
+    text = raw.decode("utf-8-sig")  # a Windows editor may start the file with a BOM
     try:
         data = json.loads(text)
         # half an emoji (a "\\ud83d" escape) would fail every later write of the text
