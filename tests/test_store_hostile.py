@@ -307,3 +307,18 @@ def test_a_file_a_windows_editor_saved_with_a_byte_order_mark_is_listed_and_open
     assert [s.title for s in listing.conversations] == ["edited in Notepad"]
     assert listing.quarantined == []
     assert store.load(edited.id) == edited
+
+
+def test_the_archive_export_writes_a_file_with_lone_surrogates_as_it_lists_it(store, tmp_path):
+    """The archive reads each file again for its Markdown: half an emoji in the title or
+    text made zipfile raise UnicodeEncodeError, and the whole export failed."""
+    import zipfile
+
+    from desktop_chat.core.export_archive import ArchiveSource, write_archive
+
+    path = lone_surrogate_file(store.root)
+    result = write_archive(tmp_path / "all.zip", [ArchiveSource("halves", path=path)])
+    assert result.written == 1
+    with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+        [markdown] = [n for n in archive.namelist() if n.endswith(".md")]
+        assert "half an emoji: \ufffd" in archive.read(markdown).decode("utf-8")
