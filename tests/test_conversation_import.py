@@ -92,6 +92,15 @@ def test_file_names_from_titles_are_safe():
     assert file_name_for(Conversation(title="  "), ".pdf") == "Untitled.pdf"
 
 
+@pytest.mark.parametrize("title", ["CON", "nul", "Aux", "com1", "LPT9", "prn.txt"])
+def test_a_title_that_windows_reserves_for_a_device_is_not_a_file_name(title):
+    """\"CON.md\" is the console on Windows, whatever the suffix: the export wrote there, or
+    the archive's entry could not be extracted."""
+    name = file_name_for(Conversation(title=title), ".md")
+    assert name.split(".")[0].upper() not in {"CON", "NUL", "AUX", "PRN", "COM1", "LPT9"}
+    assert title in name
+
+
 # ----- our JSON --------------------------------------------------------------------------
 
 def test_export_then_import_of_a_branched_conversation_gives_the_same_tree(tmp_path):
