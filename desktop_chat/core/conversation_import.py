@@ -28,7 +28,7 @@ from desktop_chat.core.import_chatgpt import (
     is_chatgpt_conversation,
     is_chatgpt_export,
 )
-from desktop_chat.core.json_text import may_hold_surrogates, text_safe
+from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
 from desktop_chat.core.user_message import tr
 
 # What went wrong, for tests and logs; the user reads ImportFailure.message.
@@ -170,8 +170,8 @@ def _read_json(source: str, raw: bytes) -> Iterator[Item]:
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
-        if may_hold_surrogates(text):  # half an emoji: every save of it would fail
-            data = text_safe(data)
+        if json_may_hold_surrogates(text):  # half an emoji: every save of it would fail
+            data = without_lone_surrogates(data)
     # ValueError: not UTF-8, not JSON, or an int of thousands of digits; RecursionError: too
     # deep
     except (ValueError, RecursionError) as error:

@@ -24,9 +24,9 @@ from typing import Any
 
 from desktop_chat.core.atomic_file import write_atomic
 from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
-from desktop_chat.core.json_text import may_hold_surrogates, text_safe
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.regular_file import read_regular
+from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
 from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
@@ -360,8 +360,8 @@ def load_settings(path: Path) -> LoadedSettings:
         # utf-8-sig: Windows editors may start the file with a byte order mark
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
-        if may_hold_surrogates(text):  # half an emoji: no UTF-8 writer takes it
-            data = text_safe(data)
+        if json_may_hold_surrogates(text):  # half an emoji: no UTF-8 writer takes it
+            data = without_lone_surrogates(data)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         settings, problems = AppSettings.from_dict(data)

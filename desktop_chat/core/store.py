@@ -68,8 +68,8 @@ from desktop_chat.core.conversation import (
 from desktop_chat.core.conversation_merge import MergeBase, merge
 from desktop_chat.core.file_lock import LockTimeoutError, exclusive_lock
 from desktop_chat.core.json_depth import TooDeepError
-from desktop_chat.core.json_text import may_hold_surrogates, text_safe
 from desktop_chat.core.regular_file import read_regular
+from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
 from desktop_chat.core.user_message import UserMessage, tr
 
 INDEX_NAME = "index.json"
@@ -626,7 +626,7 @@ def parse(raw: bytes) -> Any:
     try:
         data = json.loads(text)
         # half an emoji (a "\\ud83d" escape) would fail every later write of the text
-        return text_safe(data) if may_hold_surrogates(text) else data
+        return without_lone_surrogates(data) if json_may_hold_surrogates(text) else data
     except RecursionError:
         raise TooDeepError() from None
 
