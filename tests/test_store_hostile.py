@@ -322,3 +322,21 @@ def test_the_archive_export_writes_a_file_with_lone_surrogates_as_it_lists_it(st
     with zipfile.ZipFile(tmp_path / "all.zip") as archive:
         [markdown] = [n for n in archive.namelist() if n.endswith(".md")]
         assert "half an emoji: \ufffd" in archive.read(markdown).decode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_an_import_of_a_fifo_is_refused_not_waited_on(tmp_path):
+    """Checking for a zip opened the FIFO and waited for a writer, for good, on the job
+    thread (Cancel checks between files). (Here a writer feeds it a conversation, so that
+    the old code returns, and imports it.)"""
+    from fifo_feed import FeedingFifo
+
+    from desktop_chat.core.conversation_import import UNREADABLE
+
+    fifo = FeedingFifo(tmp_path / "pipe.json", json.dumps(conversation().to_dict()))
+    try:
+        result = read_imports([tmp_path / "pipe.json"], set())
+        assert result.conversations == []
+        assert [f.reason for f in result.failures] == [UNREADABLE]
+    finally:
+        fifo.close()

@@ -8,7 +8,9 @@ a reason code, and a message the ui translates). The ui saves through the store.
 
 from __future__ import annotations
 
+import errno
 import json
+import stat
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +30,7 @@ from desktop_chat.core.import_chatgpt import (
     is_chatgpt_conversation,
     is_chatgpt_export,
 )
+from desktop_chat.core.regular_file import read_regular
 from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
 from desktop_chat.core.user_message import tr
 
@@ -120,10 +123,12 @@ Item = Conversation | ImportFailure
 
 def _read_path(path: Path) -> Iterator[Item]:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would wait for a writer, for good
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         if zipfile.is_zipfile(path):
             yield from _read_zip(path)
             return
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as error:
         yield ImportFailure(path.name, UNREADABLE, tr(
             "The file could not be read: {detail}", detail=error.strerror or str(error)))
