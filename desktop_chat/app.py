@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from desktop_chat.ui.window.main_window import MainWindow
     from desktop_chat.workers.downloads import DownloadWorker
+    from desktop_chat.workers.fast_copy import FastCopyWorker
     from desktop_chat.workers.inference import InferenceWorker
     from desktop_chat.workers.jobs import JobRunner
     from desktop_chat.workers.saves import SaveWorker
@@ -96,10 +97,12 @@ class Workers:
     search: SearchWorker
     downloads: DownloadWorker
     jobs: JobRunner  # the window's one-off jobs: exports, imports, the keyring
+    fast_copies: FastCopyWorker  # fast copies of model folders, made in the background
 
     @classmethod
     def create(cls, paths: AppPaths, store: ConversationStore) -> Workers:
         from desktop_chat.workers.downloads import DownloadWorker
+        from desktop_chat.workers.fast_copy import FastCopyWorker
         from desktop_chat.workers.inference import InferenceWorker
         from desktop_chat.workers.jobs import JobRunner
         from desktop_chat.workers.saves import SaveWorker
@@ -113,12 +116,14 @@ class Workers:
                    counting=counting,
                    saves=SaveWorker(store, on_written=search.take_in),  # the index follows
                    search=search, downloads=DownloadWorker(paths.models_dir),
-                   jobs=JobRunner(name="window jobs"))
+                   jobs=JobRunner(name="window jobs"),
+                   fast_copies=FastCopyWorker(paths.cache_dir))
 
     def shutdown(self) -> None:
         """At exit, after the window closed (which ended the writer and the search)."""
         self.inference.shutdown()  # closing the window did it already, unless Qt quit
         self.jobs.shutdown()
+        self.fast_copies.shutdown()  # a copy being made is cancelled: nothing half-kept
         self.downloads.shutdown()
 
 
@@ -149,6 +154,7 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     worker, downloads = workers.inference, workers.downloads
     window = MainWindow(settings_file, store, workers)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
+    worker.stopped.connect(workers.fast_copies.cancel)  # and a copy being made is dropped
 
     started = False
 
