@@ -95,6 +95,19 @@ def test_a_folder_offers_a_fast_copy_that_answers_as_the_folder_and_is_reused(
     assert list(copies_dir(data_dir).glob("*.gguf")) == [made]
     assert again.findChild(QDialog, "fastCopyDialog") is None  # offered once
     assert converse(qtbot, again)[1] == on_transformers[1]
+
+    # Removed from the Models page: the folder opens as it is again, now and later.
+    library = again.model_dialogs.show_models_library()
+    assert library.selected_entry() == str(TINY_R1)
+    remove = library.findChild(QPushButton, "modelsRemoveCopyButton")
+    assert remove.isVisible()
+    with qtbot.waitSignal(again.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS) as ready:
+        qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert ready.args[0].engine == ENGINE_TRANSFORMERS
+    assert not remove.isVisible()
+    assert list(copies_dir(data_dir).glob("*.gguf")) == []
+    assert again.settings.fast_copy_choices == {str(TINY_R1): False}
+    library.close()
     close(qtbot, again)
 
 

@@ -80,6 +80,9 @@ class FastCopyController(QObject):
         self._remember(folder, False)
         self._reopen_if_open(folder)
 
+    def has_copy(self, folder: str) -> bool:
+        return self.port.has_copy(folder)
+
     def remove_copy(self, folder: str) -> bool:
         """Delete the copy and open the folder itself from now on; True if there was one."""
         self._remember(folder, False)

@@ -123,8 +123,9 @@ class ModelDialogs(QObject):
         """The models in the models folder and in Recent Models: facts, Open, Delete."""
         current = self.models.model.path if self.models.model else None
         library = ModelsLibraryDialog(self.worker, self.settings_file, self.models_dir(),
-                                      current, self.window)
+                                      current, self.window, self.fast_copy.has_copy)
         library.open_requested.connect(self.models.open)
+        library.remove_copy_requested.connect(self.fast_copy.remove_copy)
         library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         library.finished.connect(self.recent_models_changed)  # a deleted model leaves it
         library.open()
