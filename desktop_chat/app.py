@@ -64,6 +64,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     # For the packaging test: load MODEL, answer one question, check the split, exit.
     parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
+    # For the packaging test: make MODEL_DIR's fast copy (in a temp cache), answer through it.
+    parser.add_argument("--self-test-fast-copy", metavar="MODEL_DIR", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
     parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv))
@@ -222,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_chat import self_test
 
         return self_test.run(app, args.self_test)
+    if args.self_test_fast_copy:
+        from desktop_chat import self_test
+
+        return self_test.run_fast_copy(app, args.self_test_fast_copy)
     from desktop_chat.instance import InstanceGuard, Outcome
 
     guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)

@@ -59,7 +59,7 @@ def test_a_folder_offers_a_fast_copy_that_answers_as_the_folder_and_is_reused(
     make = dialog.findChild(QPushButton, "fastCopyMakeButton")
     # A tiny model keeps 8 bits (bench/fast_copy_quality.py: Q4_K_M costs small ones most)
     assert make.text().startswith("Make a fast copy (Q8_0, about ")
-    assert make.text().endswith(", about 1 minutes)")
+    assert make.text().endswith(", about a minute)")
     on_transformers = converse(qtbot, window)
     assert on_transformers[0][1] == "The capital of France is **Paris**."
     assert on_transformers[1] == ("Now Italy. Its capital is Rome.",

@@ -47,10 +47,12 @@ class FastCopyDialog(QDialog):
         self.progress.setObjectName("fastCopyProgress")
         self.progress.setAccessibleName(self.tr("Fast copy progress"))
         self.progress.hide()
-        self.make_button = QPushButton(self.tr(
-            "Make a fast copy ({quantization}, about {size}, about {minutes} minutes)"
-        ).format(quantization=offer.quantization, size=format_bytes(offer.size_bytes),
-                 minutes=offer.minutes))
+        text = self.tr("Make a fast copy ({quantization}, about {size}, about a minute)") \
+            if offer.minutes <= 1 else self.tr(
+                "Make a fast copy ({quantization}, about {size}, about {minutes} minutes)")
+        self.make_button = QPushButton(text.format(
+            quantization=offer.quantization, size=format_bytes(offer.size_bytes),
+            minutes=offer.minutes))
         self.make_button.setObjectName("fastCopyMakeButton")
         self.keep_button = QPushButton(self.tr("Keep the Original"))
         self.keep_button.setObjectName("fastCopyKeepButton")
