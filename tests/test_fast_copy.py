@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, close, make_window, on_gui_thread, send
+from conftest import ENGINE_START_TIMEOUT_MS, TINY_R1, close, make_window, send
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 
@@ -86,11 +86,11 @@ def test_a_folder_offers_a_fast_copy_that_answers_as_the_folder_and_is_reused(
     assert fingerprint(TINY_R1) == before  # the folder itself is never touched
     close(qtbot, window)
 
-    again = make_window(qtbot, data_dir)
-    with qtbot.waitSignal(on_gui_thread(again.worker.engine_ready),
-                          timeout=ENGINE_START_TIMEOUT_MS):
+    again = make_window(qtbot, data_dir)  # the next start opens the last model: the folder
+    with qtbot.waitSignal(again.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS) as ready:
         again.start_engine()
-    reopened = open_folder(qtbot, again, TINY_R1)
+    reopened = ready.args[0]
+    assert reopened.path == str(TINY_R1)
     assert (reopened.engine, reopened.precision) == (ENGINE_LLAMA_CPP, "Q8_0 copy of tiny-r1")
     assert list(copies_dir(data_dir).glob("*.gguf")) == [made]
     assert again.findChild(QDialog, "fastCopyDialog") is None  # offered once
@@ -138,6 +138,11 @@ def test_cancel_keeps_nothing_half_written_and_the_folder_keeps_running(
     assert "nothing was kept" in dialog.findChild(QLabel, "fastCopyMessage").text()
     assert window.models.model.engine == ENGINE_TRANSFORMERS
     assert send(qtbot, window, DIALOGS[0]).content == "The capital of France is **Paris**."
+    dialog.close()
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "fastCopyDialog") is None)
+    with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+        window.models.reload_with_settings()
+    assert window.findChild(QDialog, "fastCopyDialog") is None  # asked once a session
 
 
 def _as_architecture(source: Path, target: Path, architecture: str, model_type: str,

@@ -202,6 +202,9 @@ class FastCopyPort(Protocol):
     @property
     def running(self) -> bool: ...
 
+    @property
+    def available(self) -> bool: ...  # llama.cpp and the converter are installed
+
     def make(self, folder: str, quantization: str) -> None: ...
 
     def cancel(self) -> None: ...

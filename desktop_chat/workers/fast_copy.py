@@ -38,6 +38,13 @@ class FastCopyWorker(QObject):
     def running(self) -> bool:
         return self._job is not None
 
+    @property
+    def available(self) -> bool:
+        """Whether copies can be made and run here: llama-cpp-python and gguf installed."""
+        import importlib.util
+
+        return all(importlib.util.find_spec(name) is not None for name in ("llama_cpp", "gguf"))
+
     def _cache(self):  # engine imports (torch, gguf) stay off the start-up path
         from desktop_chat.engine.fast_copy.cache import FastCopyCache
 
@@ -49,22 +56,25 @@ class FastCopyWorker(QObject):
             self._job.cancel()
         self._folder = folder
 
-        def work(ctx: JobContext) -> str:
-            copy = self._cache().make(folder, quantization, ctx.progress, ctx.cancel)
+        def work(ctx: JobContext) -> str | None:
+            from desktop_chat.engine.fast_copy.errors import ConversionCancelled
+
+            try:
+                copy = self._cache().make(folder, quantization, ctx.progress, ctx.cancel)
+            except ConversionCancelled:
+                return None  # an outcome, not a failure to log
             return str(copy.path)
 
         job = self._job = self._runner.start(work)
         job.progressed.connect(lambda done, total: self.progressed.emit(folder, done, total))
-        job.done.connect(lambda path: self.made.emit(folder, path))
+        job.done.connect(lambda path: self.made.emit(folder, path) if path
+                         else self.cancelled.emit(folder))
         job.failed.connect(lambda failure: self._on_failed(folder, failure))
         job.ended.connect(lambda: self._on_ended(job))
 
     def _on_failed(self, folder: str, failure: JobFailure) -> None:
-        from desktop_chat.engine.fast_copy.errors import ConversionCancelled, UnsupportedModel
+        from desktop_chat.engine.fast_copy.errors import UnsupportedModel
 
-        if isinstance(failure.error, ConversionCancelled):
-            self.cancelled.emit(folder)
-            return
         if isinstance(failure.error, UnsupportedModel):
             self.refused.emit(folder, tr(
                 "A fast copy cannot be made of this model ({reason}). It keeps running on "

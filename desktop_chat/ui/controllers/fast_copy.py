@@ -34,6 +34,7 @@ class FastCopyController(QObject):
         self.port = port
         self.models = models
         self.holder = holder
+        self._asked: set[str] = set()  # offered in this session: not again on a reload
         models.model_ready.connect(self._on_model_ready)
         port.progressed.connect(lambda _folder, done, total: self.progressed.emit(done, total))
         port.made.connect(self._on_made)
@@ -50,7 +51,7 @@ class FastCopyController(QObject):
 
     def _on_model_ready(self, info: ModelInfo) -> None:
         offer = offer_for(info)
-        if offer is None or self.port.running:
+        if offer is None or self.port.running or not self.port.available:
             return
         choice = self._choice(offer.folder)
         if offer.unsupported is not None:
@@ -60,6 +61,9 @@ class FastCopyController(QObject):
             return
         if choice is False or (choice and self.port.has_copy(offer.folder)):
             return  # the original, by choice; or a copy this installation cannot run
+        if offer.folder in self._asked:
+            return  # unanswered (the offer closed): asked again at the next start
+        self._asked.add(offer.folder)
         self.offered.emit(offer)  # never asked, or the folder changed since its copy
 
     # ----- the user's answers --------------------------------------------------------------
