@@ -13,7 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from desktop_chat.engine.fast_copy.gguf_convert import OUTTYPES, convert, quantize_gguf
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desktop_chat.engine.fast_copy.gguf_convert import (  # noqa: E402
+    OUTTYPES,
+    convert,
+    quantize_gguf,
+)
 
 __all__ = ["convert", "quantize_gguf", "main"]
 

@@ -5,8 +5,8 @@ When a folder has opened with transformers on a device where llama.cpp is much f
 (core/fast_copy.py ``offer_for``), ``offered`` asks the window to offer the copy, once per
 folder: the answer is kept in the settings (``fast_copy_choices``), and ``ModelController``
 opens the folder through its copy from then on. A folder the converter cannot copy says so
-once (``unsupported``) and keeps running on transformers. ``use_original`` turns the copy
-off; ``remove_copy`` deletes it too (the Models page). Talks to the worker only through
+once (``unsupported``) and keeps running on transformers. ``remove_copy`` (the Models page)
+deletes the copy and turns it off: the folder opens as it is again. Talks to the worker only through
 ui/ports.py's ``FastCopyPort``.
 """
 
@@ -78,11 +78,6 @@ class FastCopyController(QObject):
 
     def cancel(self) -> None:
         self.port.cancel()
-
-    def use_original(self, folder: str) -> None:
-        """Turn the copy off: the folder opens with transformers again (now, if open)."""
-        self._remember(folder, False)
-        self._reopen_if_open(folder)
 
     def has_copy(self, folder: str) -> bool:
         return self.port.has_copy(folder)
