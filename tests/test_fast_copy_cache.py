@@ -91,3 +91,16 @@ def test_what_is_offered_and_in_which_quantization():
     assert offer_for(_info(engine=ENGINE_LLAMA_CPP)) is None
     assert offer_for(_info(device="mps")) is not None  # Apple Silicon: llama.cpp on Metal
     assert "GPT2LMHeadModel" in offer_for(_info(architecture="GPT2LMHeadModel")).unsupported
+
+
+def test_copies_of_folders_that_are_gone_go_at_the_next_make(tmp_path):
+    cache = FastCopyCache(tmp_path / "cache")
+    gone = shutil.copytree(TINY_R1, tmp_path / "gone")
+    (gone / "README.md").write_text("another content, another copy", encoding="utf-8")
+    orphan = make(cache, gone).path
+    shutil.rmtree(gone)  # deleted on the Models page, or by hand
+    stray = cache.root / f"{'0' * 64}-Q8_0.gguf"  # removed while open (Windows refused)
+    stray.write_bytes(b"GGUF")
+    kept = make(cache, TINY_R1)
+    assert not orphan.exists() and not stray.exists() and kept.path.exists()
+    assert [c.folder for c in cache.copies()] == [str(TINY_R1)]

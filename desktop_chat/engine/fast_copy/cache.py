@@ -131,6 +131,7 @@ class FastCopyCache:
         check_supported(folder)
         self.root.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(self.root, older_than=0)  # no other make runs: one job
+        self._sweep()
         stamp = fingerprint(folder)
         key = content_key(folder, cancel)
         target = self.root / f"{key}-{quantization}.gguf"
@@ -168,6 +169,20 @@ class FastCopyCache:
                 path.unlink()
                 removed = True
         return removed
+
+    def _sweep(self) -> None:
+        """Forget folders that are gone, and delete copies no folder uses any more (one
+        removed while llama.cpp had it open, which Windows refuses at the time)."""
+        index = self._index()
+        kept = {folder: entry for folder, entry in index.items()
+                if isinstance(entry, dict) and Path(folder).is_dir()}
+        if kept != index:
+            self._write_index(kept)
+        used = {entry.get("key") for entry in kept.values()}
+        for path in self.root.glob("*.gguf"):
+            if path.name.split("-", 1)[0] not in used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def copies(self) -> list[FastCopy]:
         """Every copy in the cache, with the folder it was made from."""
