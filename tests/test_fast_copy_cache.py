@@ -60,6 +60,23 @@ def test_the_same_content_elsewhere_reuses_the_copy_and_a_change_makes_a_new_one
     assert {c.folder for c in cache.copies()} == {str(moved)}
 
 
+def test_a_cancel_during_the_quantizer_keeps_nothing(tmp_path, monkeypatch):
+    cache = FastCopyCache(tmp_path / "cache")
+    cancel = threading.Event()
+    real = gguf_convert.quantize_gguf
+
+    def quantize_then_cancelled(*args, **kwargs):  # llama.cpp's call cannot be stopped
+        out = real(*args, **kwargs)
+        cancel.set()
+        return out
+
+    monkeypatch.setattr(gguf_convert, "quantize_gguf", quantize_then_cancelled)
+    with pytest.raises(ConversionCancelled):
+        make(cache, TINY_R1, cancel)
+    assert cache.find(TINY_R1) is None
+    assert [p.name for p in cache.root.iterdir()] == []
+
+
 def test_cancel_and_unsupported_leave_no_file(tmp_path):
     cache = FastCopyCache(tmp_path / "cache")
     cancel = threading.Event()

@@ -141,6 +141,8 @@ class FastCopyCache:
             try:
                 convert(folder, Path(temp), "f16" if quantization != "F32" else "f32",
                         quantization, progress, cancel)
+                if cancel.is_set():  # during llama.cpp's quantizer, which cannot stop
+                    raise ConversionCancelled()
                 os.replace(temp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
