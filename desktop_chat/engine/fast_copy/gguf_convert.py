@@ -9,8 +9,8 @@ the written file with llama.cpp's own quantizer (llama-cpp-python's binding).
 
 The fast copy of a model folder (``cache.py``) is made here; ``scripts/hf_to_gguf.py`` is the
 command line for tests and benches. ``progress(done, total)`` is called after each tensor
-(and the quantization, one more step); ``cancel`` is checked between them and ends the
-conversion with ``ConversionCancelled``, the unfinished file removed.
+(the quantization afterwards counts as much as all of them); ``cancel`` is checked between
+them and ends the conversion with ``ConversionCancelled``, the unfinished file removed.
 """
 
 from __future__ import annotations
@@ -144,11 +144,13 @@ def convert(model_dir: Path, out_file: Path, outtype: str = "f16",
     model_dir, out_file = Path(model_dir), Path(out_file)
     if quantize and quantize.upper() != outtype.upper():
         tmp = out_file.with_name(f"{out_file.name}.{outtype}.tmp")
-        steps = [0]  # the tensors, and then one step more: the quantization
+        # Writing the tensors is the first half, llama.cpp's quantizer (one call that
+        # reports nothing) the second: about as long on a CPU.
+        steps = [0]
 
         def written(done: int, total: int) -> None:
-            steps[0] = total + 1
-            progress(done, total + 1)
+            steps[0] = 2 * total
+            progress(done, 2 * total)
 
         try:
             convert(model_dir, tmp, outtype, None, written, cancel)
