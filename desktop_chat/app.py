@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from desktop_chat.ui.window.main_window import MainWindow
     from desktop_chat.workers.downloads import DownloadWorker
+    from desktop_chat.workers.fast_copy import FastCopyWorker
     from desktop_chat.workers.inference import InferenceWorker
     from desktop_chat.workers.jobs import JobRunner
     from desktop_chat.workers.saves import SaveWorker
@@ -57,6 +58,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     # For the packaging test: load MODEL, answer one question, check the split, exit.
     parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
+    # For the packaging test: make MODEL_DIR's fast copy (in a temp cache), answer through it.
+    parser.add_argument("--self-test-fast-copy", metavar="MODEL_DIR", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
     parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv))
@@ -90,10 +93,12 @@ class Workers:
     search: SearchWorker
     downloads: DownloadWorker
     jobs: JobRunner  # the window's one-off jobs: exports, imports, the keyring
+    fast_copies: FastCopyWorker  # fast copies of model folders, made in the background
 
     @classmethod
     def create(cls, paths: AppPaths, store: ConversationStore) -> Workers:
         from desktop_chat.workers.downloads import DownloadWorker
+        from desktop_chat.workers.fast_copy import FastCopyWorker
         from desktop_chat.workers.inference import InferenceWorker
         from desktop_chat.workers.jobs import JobRunner
         from desktop_chat.workers.saves import SaveWorker
@@ -107,12 +112,14 @@ class Workers:
                    counting=counting,
                    saves=SaveWorker(store, on_written=search.take_in),  # the index follows
                    search=search, downloads=DownloadWorker(paths.models_dir),
-                   jobs=JobRunner(name="window jobs"))
+                   jobs=JobRunner(name="window jobs"),
+                   fast_copies=FastCopyWorker(paths.cache_dir))
 
     def shutdown(self) -> None:
         """At exit, after the window closed (which ended the writer and the search)."""
         self.inference.shutdown()  # closing the window did it already, unless Qt quit
         self.jobs.shutdown()
+        self.fast_copies.shutdown()  # a copy being made is cancelled: nothing half-kept
         self.downloads.shutdown()
 
 
@@ -143,6 +150,7 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     worker, downloads = workers.inference, workers.downloads
     window = MainWindow(settings_file, store, workers)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
+    worker.stopped.connect(workers.fast_copies.cancel)  # and a copy being made is dropped
 
     started = False
 
@@ -210,6 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_chat import self_test
 
         return self_test.run(app, args.self_test)
+    if args.self_test_fast_copy:
+        from desktop_chat import self_test
+
+        return self_test.run_fast_copy(app, args.self_test_fast_copy)
     from desktop_chat.instance import InstanceGuard, Outcome
 
     guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)

@@ -4,11 +4,16 @@ Loads MODEL through the real worker, generates a greedy reply to a fixed questio
 that reasoning and answer came back split, and that the bundled resources are found.
 Prints a JSON summary; the exit status is 0 when everything held. Used by the packaging
 test on the frozen executable, where it proves hidden imports and data files.
+``--self-test-fast-copy MODEL_DIR`` first makes the folder's fast copy (in a temp cache
+dir), then answers through it with llama.cpp (``run_fast_copy``).
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+import threading
+from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
@@ -23,11 +28,12 @@ QUESTION = "What is the capital of France?"
 TIMEOUT_MS = 300_000
 
 
-def run(app: QApplication, model_path: str) -> int:
+def run(app: QApplication, model_path: str, cache_dir: Path | None = None,
+        extra: dict | None = None) -> int:
     from desktop_chat.workers.inference import InferenceWorker
 
-    worker = InferenceWorker()
-    outcome: dict = {"model": model_path}
+    worker = InferenceWorker(cache_dir=cache_dir)
+    outcome: dict = {"model": model_path, **(extra or {})}
     loop = QEventLoop()
     worker.model_loaded.connect(lambda info, load_id: (outcome.update(
         engine=info.engine, device=info.device, precision=info.precision), loop.quit()))
@@ -42,7 +48,7 @@ def run(app: QApplication, model_path: str) -> int:
         lambda message, result: (outcome.update(error=message), loop.quit()))
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     worker.start()
-    worker.request_load(LoadRequest.for_path(model_path))
+    worker.request_load(LoadRequest.for_path(model_path, fast_copy=cache_dir is not None))
     loop.exec()
     if "error" not in outcome and "device" in outcome:
         worker.request_generation(GenerationRequest(
@@ -61,6 +67,9 @@ def run(app: QApplication, model_path: str) -> int:
         "formula_rendered": _formula_renders(),  # ziamath's font and latex2mathml's data
         "translations_found": translations_found("zh_CN"),  # ours and Qt's qtbase_zh_CN
     }
+    if cache_dir is not None:  # the answer came from the fast copy, through llama.cpp
+        checks["fast_copy"] = outcome.get("engine") == "llama.cpp" and "copy of" in str(
+            outcome.get("precision"))
     outcome["checks"] = checks
     print(json.dumps(outcome, ensure_ascii=False), flush=True)
     return 0 if all(checks.values()) else 1
@@ -70,3 +79,20 @@ def _formula_renders() -> bool:
     from desktop_chat.ui.render.formula_images import current_style, formula_image
 
     return formula_image(r"\sum_{k=1}^{n} \frac{1}{k}", True, current_style("#000000")) is not None
+
+
+def run_fast_copy(app: QApplication, folder: str) -> int:
+    """Make ``folder``'s fast copy in a temp cache dir (the converter, gguf and llama.cpp's
+    quantizer, frozen), then ``run`` the folder through it."""
+    from desktop_chat.core.fast_copy import SMALL_MODEL_QUANTIZATION
+    from desktop_chat.engine.fast_copy.cache import FastCopyCache
+
+    with tempfile.TemporaryDirectory(prefix="desktop-chat-self-test-") as cache_dir:
+        try:
+            copy = FastCopyCache(Path(cache_dir)).make(
+                folder, SMALL_MODEL_QUANTIZATION, lambda done, total: None, threading.Event())
+        except Exception as error:  # said in the summary, as every other failure
+            print(json.dumps({"model": folder, "error": repr(error),
+                              "checks": {"fast_copy_made": False}}), flush=True)
+            return 1
+        return run(app, folder, Path(cache_dir), {"copy_bytes": copy.size_bytes})
