@@ -1,19 +1,24 @@
 """The ChatGPT importer takes any JSON: a conversation comes out, or its own documented
-error (ChatGptFormatError) says why not; and a whole import of any such file ends in
-conversations and failures, never in an exception."""
+error (ChatGptFormatError) says why not; a whole import of any such file ends in
+conversations and failures, never in an exception; and reading a file item by item
+(core/json_stream.py) gives what reading it whole gives."""
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_chat.core.conversation import Conversation
 from desktop_chat.core.conversation_import import read_imports
 from desktop_chat.core.import_chatgpt import ChatGptFormatError, chatgpt_conversation
+from desktop_chat.core.json_stream import JsonStream
 
 json_leaves = st.one_of(
     st.none(), st.booleans(), st.text(max_size=12),
@@ -114,3 +119,38 @@ def test_an_import_of_any_export_ends_in_conversations_and_failures(items):
         export.write_text(json.dumps(items), encoding="utf-8")
         result = read_imports([export], set())
     assert len(result.conversations) + len(result.failures) >= min(1, len(items))
+
+
+@PROPERTY
+@given(st.lists(json_values, max_size=6), st.integers(1, 9), st.sampled_from([
+    {"separators": (",", ":")}, {"indent": 1}, {"ensure_ascii": False}]),
+    st.sampled_from(["", "\ufeff"]))
+def test_an_array_read_item_by_item_is_the_array_json_reads(items, chunk, layout, bom):
+    """Whatever chunk boundaries fall inside a number, a string, an escape or a UTF-8
+    character, the stream gives the items json.loads gives."""
+    text = json.dumps(items, **layout)
+    document = JsonStream(io.BytesIO((bom + text).encode()), max_bytes=1 << 20,
+                          max_value_bytes=1 << 20, chunk_bytes=chunk)
+    assert document.is_array()
+    assert _same(list(document.items()), json.loads(text))
+
+
+def _same(a, b) -> bool:
+    """Equal, NaN included."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("text", ["[1,]", "[1 2]", "[1] x", "[", '[{"a": 1}', '["abc',
+                                  "[1,2", "[tru]", "[1e]", '["\\u12"]'])
+def test_a_broken_array_is_a_json_error_however_it_is_cut(text):
+    for chunk in (1, 2, 3, 100):
+        document = JsonStream(io.BytesIO(text.encode()), max_bytes=1000,
+                              max_value_bytes=1000, chunk_bytes=chunk)
+        with pytest.raises(json.JSONDecodeError):
+            list(document.items())

@@ -35,7 +35,7 @@ from desktop_chat.core.import_chatgpt import (
     chatgpt_conversation,
     is_chatgpt_conversation,
 )
-from desktop_chat.core.json_stream import ITEM, JsonStream, TooLarge
+from desktop_chat.core.json_stream import FILE, JsonStream, TooLarge
 from desktop_chat.core.user_message import UserMessage, tr
 
 # What went wrong, for tests and logs; the user reads ImportFailure.message.
@@ -268,10 +268,10 @@ def _read_stream(source: str, stream: BinaryIO, limits: ImportLimits,
         yield ImportFailure(source, NOT_JSON, tr(
             "This is not a JSON file ({detail}).", detail=str(error)))
     except TooLarge as error:
-        yield ImportFailure(source, TOO_LARGE, tr(
-            "A conversation in it is larger than {limit}, the most an import reads for one "
-            "conversation.", limit=_size(error.limit)) if error.what == ITEM
-            else _too_large(error.limit))
+        yield ImportFailure(source, TOO_LARGE, _too_large(error.limit) if error.what == FILE
+                            else tr("A conversation in it is larger than {limit}, the most "
+                                    "an import reads for one conversation.",
+                                    limit=_size(error.limit)))
 
 
 def _read_value(source: str, data: Any) -> Iterator[Item]:

@@ -1,5 +1,6 @@
 """JSON from a stream whose size is not to be trusted (a file to import, an archive's
-member): read a chunk at a time up to a limit, and a top-level array item by item.
+member): read a chunk at a time, never past a limit whatever a header said, and a
+top-level array item by item.
 
 ChatGPT's ``conversations.json`` is one array of every conversation, gigabytes for some
 users; read whole, it and its parsed form would sit in memory at once. ``JsonStream``
@@ -36,21 +37,6 @@ class TooLarge(Exception):
         self.limit = limit
 
 
-def read_bounded(stream: BinaryIO, limit: int,
-                 on_chunk: Callable[[int], None] = lambda size: None) -> bytes:
-    """All of ``stream``, or TooLarge as soon as it passes ``limit`` bytes (whatever a
-    header said its size was: never more than a chunk past the limit is read)."""
-    parts: list[bytes] = []
-    total = 0
-    while chunk := stream.read(min(CHUNK_BYTES, limit + 1 - total)):
-        total += len(chunk)
-        if total > limit:
-            raise TooLarge(FILE, limit)
-        parts.append(chunk)
-        on_chunk(len(chunk))
-    return b"".join(parts)
-
-
 class JsonStream:
     """One JSON document read from ``stream``: ``is_array()``, then ``items()`` for an
     array or ``value()`` for anything else. At most ``max_bytes`` are read from the
@@ -58,8 +44,10 @@ class JsonStream:
     (counted in characters, which are never more than its bytes)."""
 
     def __init__(self, stream: BinaryIO, *, max_bytes: int, max_value_bytes: int,
-                 on_chunk: Callable[[int], None] = lambda size: None) -> None:
+                 on_chunk: Callable[[int], None] = lambda size: None,
+                 chunk_bytes: int = CHUNK_BYTES) -> None:
         self._stream = stream
+        self._chunk = chunk_bytes
         self._max_bytes = max_bytes
         self._max_value = max_value_bytes
         self._on_chunk = on_chunk
@@ -133,7 +121,7 @@ class JsonStream:
     def _fill_more(self) -> None:
         """As much again as the value being read has (at least a chunk), up to its limit."""
         have = len(self._buffer) - self._pos
-        self._fill(min(2 * have + CHUNK_BYTES, self._max_value + 1))
+        self._fill(min(2 * have + self._chunk, self._max_value + 1))
         if len(self._buffer) - self._pos > self._max_value:
             raise TooLarge(ITEM, self._max_value)
 
@@ -143,7 +131,7 @@ class JsonStream:
         pieces: list[str] = []
         have = len(self._buffer) - self._pos
         while not self._eof and have < wanted:
-            raw = self._stream.read(CHUNK_BYTES)
+            raw = self._stream.read(self._chunk)
             self._read += len(raw)
             if self._read > self._max_bytes:
                 raise TooLarge(FILE, self._max_bytes)
