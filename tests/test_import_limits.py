@@ -172,3 +172,17 @@ def test_an_export_holding_an_unreadable_conversation_still_writes_the_archive(t
     with zipfile.ZipFile(target) as zf:
         assert zf.read("conversations/deep.json") == deep  # its JSON kept, no Markdown
         assert [n for n in zf.namelist() if n.startswith("markdown/")] == []
+
+
+def test_a_repetitive_export_that_packs_tightly_is_not_taken_for_a_bomb(tmp_path):
+    items = [_chatgpt(f"chat {i}") for i in range(3000)]
+    for item in items:  # every answer the same, as a user's pasted document can be
+        item["mapping"]["a"]["message"]["content"]["parts"] = ["The same answer. " * 400]
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("conversations.json", json.dumps(items))
+        [info] = zf.infolist()
+    assert info.file_size > ImportLimits().ratio_from_bytes
+    assert info.file_size > 100 * info.compress_size  # tighter than real exports pack
+    result = read_imports([archive], set())
+    assert len(result.conversations) == 3000 and result.failures == []
