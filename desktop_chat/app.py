@@ -178,7 +178,6 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     window.installEventFilter(FirstPaint(window))
     window.start_engine = start_engine
     window.models.model_ready.connect(freeze_heap)
-    window.chat.conversation_opened.connect(freeze_heap)
     if settings_file.notice:
         from PySide6.QtCore import QTimer
 
@@ -191,8 +190,13 @@ def freeze_heap(*_: object) -> None:
 
     torch, transformers and Qt leave a million long-lived objects; a full collection over
     them takes 100+ ms, which showed as a stall in the middle of a streamed reply. Called
-    after a model loads and a conversation opens: new garbage is still collected.
+    after a model loads (a pause the user already waits through): new garbage is still
+    collected. What the last call froze is looked at again first: frozen objects are never
+    collected, and some were alive only then (the message widgets of the conversation on
+    screen, the model before). Not on every conversation open, which froze the widgets of
+    the view being left, waiting for their deferred deletion: each switch leaked them.
     """
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
