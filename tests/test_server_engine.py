@@ -175,6 +175,21 @@ def test_a_broken_chunk_fails_with_what_arrived_kept(fake):
     assert isinstance(events[-1], Failed) and events[-1].result.answer == "Kept text"
 
 
+def test_a_server_that_ignores_max_tokens_is_cut_at_the_limit(fake):
+    # A server that streams past max_tokens (a buggy or hostile one) would otherwise fill
+    # the conversation without end; 5000 chunks stand in for "forever".
+    base_url, script = fake
+    engine = open_server(base_url)
+    script.ignores_max_tokens = 5000
+    events = ask(engine, settings=GenerationSettings(do_sample=False, max_new_tokens=20))
+    assert script.requests[-1]["max_tokens"] == 20
+    assert isinstance(events[-1], Finished)
+    result = events[-1].result
+    assert result.stats.finish_reason == "length"
+    assert result.answer.split() == [f"w{i}" for i in range(20)]
+    assert result.stats.answer_tokens == 20
+
+
 def test_stop_ends_the_reply_at_once_while_the_server_is_silent(fake, monkeypatch):
     base_url, script = fake
     engine = open_server(base_url)
