@@ -51,7 +51,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--server", metavar="URL",
                         help="use the OpenAI-compatible server at URL (e.g. "
                              "http://localhost:8000/v1); the key comes from the keyring or "
-                             "DESKTOP_CHAT_API_KEY")
+                             "DESKTOP_CHAT_API_KEY (which is sent only over https or to "
+                             "this computer)")
     parser.add_argument("--server-model", metavar="NAME",
                         help="the server's model to use (default: the first it lists)")
     parser.add_argument("--data-dir", metavar="DIR",
