@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import json
-import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from desktop_chat.core.user_message import tr
 from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
 from desktop_chat.engine.model_files import gguf_file_of
 from desktop_chat.engine.prompt import PLAIN_CHAT_TEMPLATE
+from desktop_chat.engine.safetensors_header import read_header
 from desktop_chat.engine.transformers_engine.device import (
     INT4,
     DeviceChoice,
@@ -209,23 +209,19 @@ def _safetensors_elements(file: Path) -> int:
     damaged = tr("The weights file “{name}” is truncated or damaged (the download may be "
                  "incomplete). Download it again.", name=file.name)
     try:
-        with file.open("rb") as handle:
-            (header_size,) = struct.unpack("<Q", handle.read(8))
-            if header_size > min(size, 100_000_000):
-                raise ValueError(f"header size {header_size} does not fit a {size}-byte file")
-            header = json.loads(handle.read(header_size))
-    except (OSError, ValueError, struct.error) as error:
-        raise ModelLoadError(damaged, str(error)) from None
-    end = 0
-    elements = 0
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        end = max(end, entry["data_offsets"][1])
-        count = 1
-        for dim in entry["shape"]:
-            count *= dim
-        elements += count
+        header, header_size = read_header(file)
+        end = 0
+        elements = 0
+        for name, entry in header.items():
+            if name == "__metadata__":
+                continue
+            end = max(end, int(entry["data_offsets"][1]))
+            count = 1
+            for dim in entry["shape"]:
+                count *= int(dim)
+            elements += count
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+        raise ModelLoadError(damaged, f"{type(error).__name__}: {error}") from None
     expected = 8 + header_size + end
     if size != expected:
         raise ModelLoadError(damaged, f"{file.name}: {size} bytes, the header describes "
