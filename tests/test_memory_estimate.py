@@ -185,3 +185,13 @@ def test_a_hostile_safetensors_header_is_a_problem_the_survey_reports(tmp_path, 
         memory_estimate.safetensors_tensors(folder / "model.safetensors")
     facts = read_model_facts(str(folder))
     assert "could not be read" in facts.problem
+
+
+def test_a_config_nested_past_the_recursion_limit_is_a_problem_the_survey_reports(tmp_path):
+    from desktop_chat.engine.model_survey import read_model_facts
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "model.safetensors").write_bytes((TINY_R1 / "model.safetensors").read_bytes())
+    assert "could not be read" in read_model_facts(str(folder)).problem
