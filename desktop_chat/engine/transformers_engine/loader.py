@@ -28,7 +28,12 @@ from transformers.utils import logging as hf_logging
 
 from desktop_chat.core.inference import ProgressCallback
 from desktop_chat.core.user_message import tr
-from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
+from desktop_chat.engine.errors import (
+    LoadCancelled,
+    ModelLoadError,
+    RemoteCodeRequired,
+    failure_details,
+)
 from desktop_chat.engine.model_files import gguf_file_of
 from desktop_chat.engine.prompt import PLAIN_CHAT_TEMPLATE
 from desktop_chat.engine.safetensors_header import read_header
@@ -282,7 +287,7 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         tokenizer = AutoTokenizer.from_pretrained(folder.path, **common)
     except Exception as error:  # tokenizers raise many types for a bad file
         raise ModelLoadError(tr("The model's tokenizer could not be read."),
-                             repr(error)) from None
+                             failure_details(error)) from None
     notices = []
     if not getattr(tokenizer, "chat_template", None):
         tokenizer.chat_template = PLAIN_CHAT_TEMPLATE
@@ -312,11 +317,12 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         empty_accelerator_cache(choice.device)
         raise ModelLoadError(
             tr("There is not enough memory on the {device} for this model in {precision}.",
-               device=choice.device_name, precision=choice.dtype_name), str(error)) from None
+               device=choice.device_name, precision=choice.dtype_name),
+            failure_details(error)) from None
     except Exception as error:
         gc.collect()
         raise ModelLoadError(tr("The model's weights could not be loaded."),
-                             repr(error)) from None
+                             failure_details(error)) from None
     finally:
         hf_logging.set_tqdm_hook(previous_hook)
     model.eval()
@@ -360,10 +366,10 @@ def _quantize(model: Any, folder: ModelFolder, progress: ProgressCallback,
         raise
     except (torch.OutOfMemoryError, MemoryError) as error:
         raise ModelLoadError(tr("There is not enough memory to quantize this model to int4."),
-                             str(error)) from None
+                             failure_details(error)) from None
     except Exception as error:  # a kernel missing on this CPU, a layer torchao refuses
         raise ModelLoadError(tr("The model could not be quantized to int4: {error}",
-                                error=str(error)), repr(error)) from None
+                                error=str(error)), failure_details(error)) from None
 
 
 def _weights_fingerprint(folder: ModelFolder) -> str:
