@@ -29,7 +29,7 @@ from desktop_chat.core.paths import AppPaths, resource
 from desktop_chat.core.search_index import SEARCH_INDEX_NAME
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
-from desktop_chat.crash import install_handlers, setup_logging
+from desktop_chat.crash import SaveState, install_handlers, setup_logging, watch_saves
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -227,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_start_refused(app, guard.problem)
         return 1  # never a second writer in one data dir
     window, workers = build(argv)
+    watch_saves(lambda: SaveState(len(workers.saves.unsaved_conversations()),
+                                  workers.saves.queue.stalled))  # the crash dialog's truth
     guard.arguments_received.connect(lambda message: act_on_later_start(window, message))
     guard.listen()
     window.show()
