@@ -63,3 +63,30 @@ def test_the_self_test_prints_what_failed_and_why(qapp, unloadable, capsys):
     assert outcome["checks"]["loaded"] is False
     assert "weights could not be loaded" in outcome["error"]
     assert explains(outcome["details"])
+
+
+def test_a_failed_answer_offers_its_details_to_copy(qtbot, tmp_path):
+    from conftest import close, make_window
+    from fake_openai import fake_openai_server
+    from PySide6.QtWidgets import QToolButton
+    from test_window import send
+
+    with fake_openai_server() as (base_url, script):
+        window = make_window(qtbot, tmp_path / "data", "--server", base_url)
+        with qtbot.waitSignal(window.models.model_ready, timeout=ENGINE_START_TIMEOUT_MS):
+            window.start_engine()
+        script.status, script.error_body = 500, {"error": {"message": "<b>disk on fire</b>"}}
+        message = send(qtbot, window, "Hi")
+        assert message.finish_reason == "error"
+        assert "InternalServerError" in message.extra["error_details"]
+        button = window.view.findChildren(QToolButton, "errorDetailsButton")[-1]
+        assert button.isVisible()
+        button.click()
+        box = window.findChild(QMessageBox, "answerErrorDialog")
+        assert box is not None and box.isVisible()
+        assert "internal error (500)" in box.text() and "<b>disk on fire</b>" in box.text()
+        details = box.detailedText()
+        assert "InternalServerError" in details
+        assert "Traceback (most recent call last)" in details
+        box.close()
+        close(qtbot, window)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from desktop_chat.core.inference import EngineError
 from desktop_chat.core.secrets import shared_key_withheld
 from desktop_chat.core.user_message import join, tr
+from desktop_chat.engine.errors import failure_details
 
 DNS_FAILURES = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
                 "temporary failure in name resolution", "no address associated")
@@ -22,7 +23,7 @@ def describe(error: BaseException, base_url: str, model: str = "",
     import openai
 
     host = urlsplit(base_url).netloc or base_url
-    details = f"{type(error).__name__}: {error}"
+    details = failure_details(error)  # its type, message and traceback, for a bug report
     timeout = isinstance(error, openai.APITimeoutError) or _is_transport(error, "Timeout")
     transport = isinstance(error, openai.APIConnectionError) or _is_transport(error)
     if midway and transport and not timeout:
