@@ -147,6 +147,15 @@ def test_an_unknown_repository_is_not_found(hub, tmp_path):
     assert raised.value.kind == hd.NOT_FOUND
 
 
+@pytest.mark.parametrize("typed", ["C:/x", "a\\..\\../b", "../x", "org/..", "org/a:b"])
+def test_a_repository_id_that_would_be_a_path_is_not_asked_for(hub, tmp_path, typed):
+    # the folder is named after the id: on Windows "C:--x" is a path on drive C:
+    with pytest.raises(hd.DownloadError) as raised:
+        hd.plan_download(typed, tmp_path / "models")
+    assert raised.value.kind == hd.NOT_FOUND
+    assert not any(p.startswith("/api/") for _, p, _ in hub.requests)
+
+
 def test_a_pasted_model_page_address_names_its_repository():
     assert hd.normalize_repo_id(" https://huggingface.co/org/name/tree/main ") == "org/name"
     assert hd.normalize_repo_id("org/name/") == "org/name"

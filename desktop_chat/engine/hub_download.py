@@ -236,6 +236,13 @@ def normalize_repo_id(text: str) -> str:
     parts = text.split("/")
     if len(parts) != 2 or not all(parts) or any(c.isspace() for c in text):
         raise DownloadError(NOT_FOUND, text)
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    try:  # the Hub's own rule: letters, digits, "-", "_", "."; no ".." ("C:" would be a
+        validate_repo_id(text)  # drive in the folder name on Windows)
+    except HFValidationError:
+        raise DownloadError(NOT_FOUND, text) from None
     return text
 
 
