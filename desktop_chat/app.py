@@ -23,7 +23,7 @@ from desktop_chat.core.paths import AppPaths, resource
 from desktop_chat.core.search_index import SEARCH_INDEX_NAME
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
-from desktop_chat.crash import install_handlers, setup_logging
+from desktop_chat.crash import SaveState, install_handlers, setup_logging, watch_saves
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -46,7 +46,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--server", metavar="URL",
                         help="use the OpenAI-compatible server at URL (e.g. "
                              "http://localhost:8000/v1); the key comes from the keyring or "
-                             "DESKTOP_CHAT_API_KEY")
+                             "DESKTOP_CHAT_API_KEY (which is sent only over https or to "
+                             "this computer)")
     parser.add_argument("--server-model", metavar="NAME",
                         help="the server's model to use (default: the first it lists)")
     parser.add_argument("--data-dir", metavar="DIR",
@@ -236,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_start_refused(app, guard.problem)
         return 1  # never a second writer in one data dir
     window, workers = build(argv)
+    watch_saves(lambda: SaveState(len(workers.saves.unsaved_conversations()),
+                                  workers.saves.queue.stalled))  # the crash dialog's truth
     guard.arguments_received.connect(lambda message: act_on_later_start(window, message))
     guard.listen()
     window.show()

@@ -37,15 +37,18 @@ def run(app: QApplication, model_path: str, cache_dir: Path | None = None,
     loop = QEventLoop()
     worker.model_loaded.connect(lambda info, load_id: (outcome.update(
         engine=info.engine, device=info.device, precision=info.precision), loop.quit()))
-    worker.model_load_failed.connect(
-        lambda failure: (outcome.update(error=failure.message), loop.quit()))
+    # A failure carries its details (exception type, message, traceback): a frozen app's
+    # missing data file or module is named here, not only "could not be loaded".
+    worker.model_load_failed.connect(lambda failure: (outcome.update(
+        error=str(failure.message), details=failure.details), loop.quit()))
     worker.engine_failed.connect(
-        lambda message, details: (outcome.update(error=message, details=details), loop.quit()))
+        lambda message, details: (outcome.update(error=str(message), details=details),
+                                  loop.quit()))
     worker.generation_finished.connect(lambda result: (outcome.update(
         reasoning=result.reasoning, answer=result.answer,
         finish_reason=result.stats.finish_reason), loop.quit()))
-    worker.generation_failed.connect(
-        lambda message, result: (outcome.update(error=message), loop.quit()))
+    worker.generation_failed.connect(lambda message, result: (outcome.update(
+        error=str(message), details=result.error_details), loop.quit()))
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     worker.start()
     worker.request_load(LoadRequest.for_path(model_path, fast_copy=cache_dir is not None))
