@@ -5,8 +5,9 @@
     python dev.py bench NAME               set up, then run bench/NAME.py
 
 Standard library only: this is the one file that runs before anything is installed.
-The environment lives in .venv next to this file and is reinstalled only when
-pyproject.toml or constraints.txt change.
+The environment lives in .venv next to this file. It holds exactly the versions locked
+in requirements/<os>/test.txt (with hashes; scripts/lock.py writes them) and is
+reinstalled only when pyproject.toml or the lock change.
 """
 
 from __future__ import annotations
@@ -23,7 +24,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "desktop-chat-installed.sha256"
-INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
+REQUIREMENTS = ROOT / "requirements"
+LLAMA_PIN = REQUIREMENTS / "llama-cpp-python.txt"  # its source archive, with its hash
+# The systems the lock covers (scripts/lock.py): the CPython it was made for, and per
+# system the machine its wheels run on.
+LOCKED_PYTHON = (3, 11)
+LOCKED_SYSTEMS = {"linux": "x86_64", "darwin": "arm64", "win32": "AMD64"}
+
+
+def locked_requirements() -> Path:
+    """requirements/<os>/test.txt: every dependency of the tests, pinned with hashes."""
+    system = "linux" if sys.platform.startswith("linux") else sys.platform
+    machine = LOCKED_SYSTEMS.get(system)
+    if sys.version_info[:2] != LOCKED_PYTHON or platform.machine() != machine:
+        wanted = ".".join(map(str, LOCKED_PYTHON))
+        raise SystemExit(
+            f"The locked dependencies (requirements/) are made for Python {wanted} on "
+            "x86-64 Linux, Apple silicon macOS and x64 Windows; this is Python "
+            f"{platform.python_version()} on {sys.platform} {platform.machine()}. "
+            f"Run dev.py with Python {wanted}, or see scripts/lock.py.")
+    folder = {"linux": "linux", "darwin": "macos", "win32": "windows"}[system]
+    return REQUIREMENTS / folder / "test.txt"
 
 
 def venv_python() -> Path:
@@ -48,11 +69,11 @@ def llama_cmake_args() -> str:
 
 
 def pinned_llama_version() -> str:
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
+    for line in LLAMA_PIN.read_text().splitlines():
         name, _, version = line.partition("==")
         if name.strip() == "llama-cpp-python":
-            return version.strip()
-    raise SystemExit("constraints.txt must pin llama-cpp-python")
+            return version.split()[0]
+    raise SystemExit(f"{LLAMA_PIN} must pin llama-cpp-python")
 
 
 def wheel_cache_root() -> Path:
@@ -68,7 +89,8 @@ def ensure_llama_wheel(python: Path) -> Path:
 
     pip's own wheel cache is keyed by the source archive alone, so it hands back a wheel
     built with other flags (on CI, one compiled before the AMX flags above, which crashed
-    the tests). Our wheels live in a folder named after everything that went into them.
+    the tests). Our wheels live in a folder named after everything that went into them;
+    pip checks the source archive against the hash in requirements/llama-cpp-python.txt.
     """
     version = pinned_llama_version()
     recipe = f"{version} {llama_cmake_args()} {sys.implementation.cache_tag} {platform.machine()}"
@@ -79,36 +101,40 @@ def ensure_llama_wheel(python: Path) -> Path:
         print(f"Compiling llama-cpp-python {version} (about ten minutes) ...", flush=True)
         subprocess.run(
             [str(python), "-m", "pip", "wheel", "--disable-pip-version-check", "--no-cache-dir",
-             "--no-deps", "--no-binary", "llama-cpp-python", f"llama-cpp-python=={version}",
-             "--wheel-dir", str(folder)],
+             "--no-deps", "--no-binary", "llama-cpp-python", "--require-hashes",
+             "-r", str(LLAMA_PIN), "--wheel-dir", str(folder)],
             check=True, env={**os.environ, "CMAKE_ARGS": llama_cmake_args()},
         )
         wheels = sorted(folder.glob("llama_cpp_python-*.whl"))
     return wheels[-1]
 
 
-def install_fingerprint() -> str:
+def install_fingerprint(lock: Path) -> str:
     digest = hashlib.sha256()
-    for name in INSTALL_INPUTS:
-        digest.update((ROOT / name).read_bytes())
+    for path in (ROOT / "pyproject.toml", lock, LLAMA_PIN):
+        digest.update(path.read_bytes())
     digest.update(llama_cmake_args().encode())
     return digest.hexdigest()
 
 
 def ensure_environment() -> Path:
+    lock = locked_requirements()
     python = venv_python()
     if not python.exists():
         print("Creating the virtual environment in .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    fingerprint = install_fingerprint()
+    fingerprint = install_fingerprint(lock)
     if not STAMP.exists() or STAMP.read_text().strip() != fingerprint:
-        print("Installing Desktop Chat and its dependencies ...", flush=True)
+        print(f"Installing Desktop Chat and its dependencies ({lock.relative_to(ROOT)}) ...",
+              flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
         llama_wheel = ensure_llama_wheel(python)
-        subprocess.run(
-            [*pip, "-c", str(ROOT / "constraints.txt"), str(llama_wheel), "-e", f"{ROOT}[test]"],
-            check=True,
-        )
+        # Exactly the locked versions, each file checked against its hash; then our own
+        # wheel of llama.cpp and the app itself, whose dependencies the lock already holds.
+        subprocess.run([*pip, "--require-hashes", "-r", str(lock)], check=True)
+        subprocess.run([*pip, "--no-deps", str(llama_wheel), "-e", str(ROOT)], check=True)
+        subprocess.run([str(python), "-m", "pip", "check", "--disable-pip-version-check"],
+                       check=True)
         STAMP.write_text(fingerprint)
     return python
 
