@@ -30,6 +30,8 @@ LLAMA_PIN = REQUIREMENTS / "llama-cpp-python.txt"  # its source archive, with it
 # system the machine its wheels run on.
 LOCKED_PYTHON = (3, 11)
 LOCKED_SYSTEMS = {"linux": "x86_64", "darwin": "arm64", "win32": "AMD64"}
+# The Linux lock takes torch's CPU build (PyPI's is the CUDA one), which PyTorch serves.
+TORCH_CPU_WHEELS = "https://download.pytorch.org/whl/torch/"
 
 
 def locked_requirements() -> Path:
@@ -109,6 +111,33 @@ def ensure_llama_wheel(python: Path) -> Path:
     return wheels[-1]
 
 
+def locked_entry(lock: Path, name: str) -> str:
+    """One requirement of the lock, with its hashes (the lines up to the next one)."""
+    entry: list[str] = []
+    for line in lock.read_text().splitlines():
+        if entry and not line.startswith((" ", "\t")):
+            break
+        if entry or line.startswith(f"{name}=="):
+            entry.append(line)
+    return "\n".join(entry) + "\n"
+
+
+def install_torch_cpu(pip: list[str], lock: Path) -> None:
+    """Install the lock's torch alone, with PyTorch's page of CPU wheels to look in.
+
+    Alone, because pip would fetch a --find-links page for every package of the lock
+    (each fetch retried where that page is out of reach, as on offline machines with
+    the wheel in a local --find-links folder). Already installed, pip leaves it be later.
+    """
+    entry = locked_entry(lock, "torch")
+    if "+cpu" not in entry.partition("\\")[0]:
+        return
+    pinned = VENV / "torch-requirement.txt"
+    pinned.write_text(entry)
+    subprocess.run([*pip, "--require-hashes", "--no-deps", "--find-links", TORCH_CPU_WHEELS,
+                    "-r", str(pinned)], check=True)
+
+
 def install_fingerprint(lock: Path) -> str:
     digest = hashlib.sha256()
     for path in (ROOT / "pyproject.toml", lock, LLAMA_PIN):
@@ -131,6 +160,7 @@ def ensure_environment() -> Path:
         llama_wheel = ensure_llama_wheel(python)
         # Exactly the locked versions, each file checked against its hash; then our own
         # wheel of llama.cpp and the app itself, whose dependencies the lock already holds.
+        install_torch_cpu(pip, lock)
         subprocess.run([*pip, "--require-hashes", "-r", str(lock)], check=True)
         subprocess.run([*pip, "--no-deps", str(llama_wheel), "-e", str(ROOT)], check=True)
         subprocess.run([str(python), "-m", "pip", "check", "--disable-pip-version-check"],

@@ -90,7 +90,9 @@ def compile_lock(system: str, extra: str, local_wheels: list[str]) -> Path:
     finally:
         constraints.unlink()
     body = target.read_text(encoding="utf-8")
-    links = f"--find-links {TORCH_CPU_PAGE}\n" if system == "linux" else ""
+    links = ""
+    if system == "linux":  # not a --find-links line: pip would fetch that page per package
+        links = f"# torch+cpu is on {TORCH_CPU_PAGE} (dev.py installs it from there first).\n"
     header = HEADER.format(extra=extra, system=system, python=PYTHON_VERSION,
                            path=target.relative_to(ROOT).as_posix())
     target.write_text(header + links + body, encoding="utf-8")
