@@ -63,6 +63,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     # For the packaging test: load MODEL, answer one question, check the split, exit.
     parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-out", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-device", metavar="DEVICE", default="auto",
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-expect", metavar="TEXT", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
     parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv))
@@ -215,7 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from desktop_chat import self_test
 
-        return self_test.run(app, args.self_test)
+        return self_test.run(app, args.self_test, out=args.self_test_out,
+                             device=args.self_test_device, expect=args.self_test_expect)
     from desktop_chat.instance import InstanceGuard, Outcome
 
     guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)

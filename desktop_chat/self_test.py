@@ -1,34 +1,60 @@
 """``desktop-chat --self-test MODEL``: prove an installed or frozen app works end to end.
 
 Loads MODEL through the real worker, generates a greedy reply to a fixed question, checks
-that reasoning and answer came back split, and that the bundled resources are found.
-Prints a JSON summary; the exit status is 0 when everything held. Used by the packaging
-test on the frozen executable, where it proves hidden imports and data files.
+that the expected engine ran it (transformers for a folder, llama.cpp for a .gguf file) on
+the device asked for, that reasoning and answer came back split, and that the bundled
+resources are found. Prints a JSON summary and, with ``--self-test-out FILE``, writes it
+there too (a windowed app on Windows has no stdout); the exit status is 0 when everything
+held. Never opens a dialog: an unhandled error ends the test and goes into the summary.
+Used by the packaging test and the packaging workflow on the frozen executable, where it
+proves hidden imports and data files, and by users asked for it in a bug report.
+
+    DesktopChat --self-test MODEL [--self-test-out FILE] [--self-test-device cpu]
+                [--self-test-expect TEXT]
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.core.conversation import Message
-from desktop_chat.core.inference import GenerationRequest, LoadRequest
+from desktop_chat.core.inference import (
+    ENGINE_LLAMA_CPP,
+    ENGINE_TRANSFORMERS,
+    GenerationRequest,
+    LoadRequest,
+)
 from desktop_chat.core.paths import resource
 from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.ui.language import translations_found
 
 QUESTION = "What is the capital of France?"
 TIMEOUT_MS = 300_000
+log = logging.getLogger(__name__)
 
 
-def run(app: QApplication, model_path: str) -> int:
+def expected_engine(model_path: str) -> str:
+    return ENGINE_LLAMA_CPP if model_path.lower().endswith(".gguf") else ENGINE_TRANSFORMERS
+
+
+def run(app: QApplication, model_path: str, out: str | None = None, device: str = "auto",
+        expect: str | None = None) -> int:
+    """Test MODEL (see the module); ``device`` overrides the automatic choice (CI runners
+    whose GPU does not work: "cpu"); ``expect`` is text the answer must contain."""
     from desktop_chat.workers.inference import InferenceWorker
 
     worker = InferenceWorker()
-    outcome: dict = {"model": model_path}
+    outcome: dict = {"model": model_path, "device_requested": device}
     loop = QEventLoop()
+    _record_unhandled_errors(outcome, loop)
     worker.model_loaded.connect(lambda info, load_id: (outcome.update(
         engine=info.engine, device=info.device, precision=info.precision), loop.quit()))
     worker.model_load_failed.connect(
@@ -42,7 +68,7 @@ def run(app: QApplication, model_path: str) -> int:
         lambda message, result: (outcome.update(error=message), loop.quit()))
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     worker.start()
-    worker.request_load(LoadRequest.for_path(model_path))
+    worker.request_load(LoadRequest.for_path(model_path, device=device))
     loop.exec()
     if "error" not in outcome and "device" in outcome:
         worker.request_generation(GenerationRequest(
@@ -53,6 +79,10 @@ def run(app: QApplication, model_path: str) -> int:
     icon = resource("icons", "app-icon-256.png")
     checks = {
         "loaded": "device" in outcome,
+        "engine_as_expected": outcome.get("engine") == expected_engine(model_path),
+        "device_as_requested": device == "auto" or outcome.get("device") == device,
+        "answer_as_expected": expect is None or expect in outcome.get("answer", ""),
+        "no_unhandled_error": "unhandled_error" not in outcome,
         "answered": bool(outcome.get("answer")),
         "reasoning_split": bool(outcome.get("reasoning"))
         and "<think>" not in outcome.get("answer", "")
@@ -62,8 +92,31 @@ def run(app: QApplication, model_path: str) -> int:
         "translations_found": translations_found("zh_CN"),  # ours and Qt's qtbase_zh_CN
     }
     outcome["checks"] = checks
-    print(json.dumps(outcome, ensure_ascii=False), flush=True)
+    report(outcome, out)
     return 0 if all(checks.values()) else 1
+
+
+def report(outcome: dict, out: str | None) -> None:
+    """The summary as one JSON line on stdout (when there is one) and in ``out``."""
+    text = json.dumps(outcome, ensure_ascii=False)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    if sys.stdout is not None:  # a windowed app on Windows has none
+        print(text, flush=True)
+
+
+def _record_unhandled_errors(outcome: dict, loop: QEventLoop) -> None:
+    """An error nobody caught ends the test with its traceback, never in the crash dialog,
+    which would wait for a click that never comes on a build machine."""
+
+    def on_exception(kind: type[BaseException], error: BaseException,
+                     tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(kind, error, tb))
+        log.critical("unhandled exception during the self-test\n%s", details)
+        outcome.setdefault("unhandled_error", details)
+        loop.quit()
+
+    sys.excepthook = on_exception
 
 
 def _formula_renders() -> bool:
