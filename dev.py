@@ -3,6 +3,7 @@
     python dev.py run  [app arguments]     set up, then open the app
     python dev.py test [pytest arguments]  set up, then run the whole test suite
     python dev.py bench NAME               set up, then run bench/NAME.py
+    python dev.py install package          set up with the packaging lock only (the workflow)
 
 Standard library only: this is the one file that runs before anything is installed.
 The environment lives in .venv next to this file. It holds exactly the versions locked
@@ -34,8 +35,9 @@ LOCKED_SYSTEMS = {"linux": "x86_64", "darwin": "arm64", "win32": "AMD64"}
 TORCH_CPU_WHEELS = "https://download.pytorch.org/whl/torch/"
 
 
-def locked_requirements() -> Path:
-    """requirements/<os>/test.txt: every dependency of the tests, pinned with hashes."""
+def locked_requirements(extra: str = "test") -> Path:
+    """requirements/<os>/<extra>.txt: every dependency of the tests (or of the packaging
+    build), pinned with hashes."""
     system = "linux" if sys.platform.startswith("linux") else sys.platform
     machine = LOCKED_SYSTEMS.get(system)
     if sys.version_info[:2] != LOCKED_PYTHON or platform.machine() != machine:
@@ -46,7 +48,11 @@ def locked_requirements() -> Path:
             f"{platform.python_version()} on {sys.platform} {platform.machine()}. "
             f"Run dev.py with Python {wanted}, or see scripts/lock.py.")
     folder = {"linux": "linux", "darwin": "macos", "win32": "windows"}[system]
-    return REQUIREMENTS / folder / "test.txt"
+    lock = REQUIREMENTS / folder / f"{extra}.txt"
+    if not lock.is_file():
+        raise SystemExit(f"No lock {lock.relative_to(ROOT)}: the extras locked are "
+                         + ", ".join(p.stem for p in sorted(lock.parent.glob("*.txt"))))
+    return lock
 
 
 def venv_python() -> Path:
@@ -79,6 +85,8 @@ def pinned_llama_version() -> str:
 
 
 def wheel_cache_root() -> Path:
+    if "DESKTOP_CHAT_WHEEL_CACHE" in os.environ:  # the workflow keeps it in its cache
+        return Path(os.environ["DESKTOP_CHAT_WHEEL_CACHE"])
     if os.name == "nt":
         return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     if sys.platform == "darwin":
@@ -98,6 +106,7 @@ def ensure_llama_wheel(python: Path) -> Path:
     recipe = f"{version} {llama_cmake_args()} {sys.implementation.cache_tag} {platform.machine()}"
     key = hashlib.sha256(recipe.encode()).hexdigest()[:16]
     folder = wheel_cache_root() / "desktop-chat" / "llama-cpp-wheels" / key
+    print(f"llama-cpp-python wheels for {recipe!r}: {folder}", flush=True)
     wheels = sorted(folder.glob("llama_cpp_python-*.whl"))
     if not wheels:
         print(f"Compiling llama-cpp-python {version} (about ten minutes) ...", flush=True)
@@ -146,8 +155,8 @@ def install_fingerprint(lock: Path) -> str:
     return digest.hexdigest()
 
 
-def ensure_environment() -> Path:
-    lock = locked_requirements()
+def ensure_environment(extra: str = "test") -> Path:
+    lock = locked_requirements(extra)
     python = venv_python()
     if not python.exists():
         print("Creating the virtual environment in .venv ...", flush=True)
@@ -183,10 +192,13 @@ def prepare_demo_model(python: Path) -> Path | None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "bench"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "install"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    if command == "install":
+        print(ensure_environment(*rest[:1]))
+        return 0
     python = ensure_environment()
     if command == "run":
         demo = prepare_demo_model(python)
