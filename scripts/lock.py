@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,8 +96,52 @@ def compile_lock(system: str, extra: str, local_wheels: list[str]) -> Path:
         links = f"# torch+cpu is on {TORCH_CPU_PAGE} (dev.py installs it from there first).\n"
     header = HEADER.format(extra=extra, system=system, python=PYTHON_VERSION,
                            path=target.relative_to(ROOT).as_posix())
+    if system == "macos":
+        header += macos_minimum_note(target)
     target.write_text(header + links + body, encoding="utf-8")
     return target
+
+
+MACOS_BUILD_HOST = (15, 0)  # the workflow's macos-15 runner: pip takes the newest tag <= this
+MACOS_WHEEL = re.compile(
+    r"-(cp311|abi3|py3|py2\.py3)-[^-]+-macosx_(\d+)_(\d+)_(arm64|universal2)\.whl$")
+
+
+def locked_hashes(lock: Path) -> dict[str, tuple[str, set[str]]]:
+    """name -> (version, sha256 hashes), read back from a lock written above."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    name = ""
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line):
+            name = match[1]
+            found[name] = (match[2], set())
+        elif name and (match := re.search(r"--hash=sha256:([0-9a-f]{64})", line)):
+            found[name][1].add(match[1])
+    return found
+
+
+def macos_wheel_minimum(name: str, hashes: set[str]) -> tuple[tuple[int, int], str]:
+    """The macOS the locked wheel pip takes on the build host needs, and its file name."""
+    request = urllib.request.Request(f"https://pypi.org/simple/{name}/",
+                                     headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        files = json.load(response)["files"]
+    best: tuple[tuple[int, int], str] = ((0, 0), "")
+    for file in files:
+        match = MACOS_WHEEL.search(file["filename"])
+        if match and file["hashes"].get("sha256") in hashes:
+            needs = (int(match[2]), int(match[3]))
+            if best[0] < needs <= MACOS_BUILD_HOST:
+                best = (needs, file["filename"])
+    return best
+
+
+def macos_minimum_note(lock: Path) -> str:
+    """A comment naming the locked wheel that needs the newest macOS: the app's minimum
+    (the spec's LSMinimumSystemVersion; tests/test_workflow.py compares them)."""
+    needs, wheel = max(macos_wheel_minimum(name, hashes)
+                       for name, (_, hashes) in locked_hashes(lock).items())
+    return f"# macOS minimum: {needs[0]}.{needs[1]} ({wheel})\n"
 
 
 def lock_llama_cpp_python() -> Path:
