@@ -4,10 +4,10 @@ with pyproject.toml, the CPU build of torch on Linux, and what dev.py installs f
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
