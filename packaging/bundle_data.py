@@ -29,6 +29,17 @@ NOT_DATA_FOLDERS = frozenset({"__pycache__", "include", "tests", "test", "testin
 # is designer tools, type systems and QML for modules we exclude). torch and its headers,
 # CMake files and test binaries are taken by torch's hook; its other data is small.
 HOOK_MANAGED = frozenset({"pyside6-essentials", "pyside6", "shiboken6", "pyside6-addons"})
+# Left out of the bundle on purpose, data or not: torch's wheel carries its own test suite
+# and test binaries, headers and CMake files (~130 MB), never used here.
+# torch/bin/torch_shm_manager stays: `import torch` checks that it exists.
+UNUSED = ("torch/test/", "torch/bin/", "torch/include/", "torch/share/cmake/")
+NEEDED_AMONG_UNUSED = ("torch_shm_manager",)
+
+
+def used(bundle_name: str) -> bool:
+    """Whether the file at ``bundle_name`` (a path inside the bundle) is shipped."""
+    name = bundle_name.replace("\\", "/")
+    return not name.startswith(UNUSED) or name.endswith(NEEDED_AMONG_UNUSED)
 
 
 def canonical(name: str) -> str:
