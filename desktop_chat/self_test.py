@@ -54,7 +54,7 @@ def run(app: QApplication, model_path: str, out: str | None = None, device: str 
     worker = InferenceWorker()
     outcome: dict = {"model": model_path, "device_requested": device}
     loop = QEventLoop()
-    _record_unhandled_errors(outcome, loop)
+    record_unhandled_errors(outcome, loop)
     worker.model_loaded.connect(lambda info, load_id: (outcome.update(
         engine=info.engine, device=info.device, precision=info.precision), loop.quit()))
     worker.model_load_failed.connect(
@@ -105,7 +105,7 @@ def report(outcome: dict, out: str | None) -> None:
         print(text, flush=True)
 
 
-def _record_unhandled_errors(outcome: dict, loop: QEventLoop) -> None:
+def record_unhandled_errors(outcome: dict, loop: QEventLoop) -> None:
     """An error nobody caught ends the test with its traceback, never in the crash dialog,
     which would wait for a click that never comes on a build machine."""
 
