@@ -97,8 +97,10 @@ def run(app: QApplication, model_path: str, out: str | None = None, device: str 
 
 
 def report(outcome: dict, out: str | None) -> None:
-    """The summary as one JSON line on stdout (when there is one) and in ``out``."""
+    """The summary as one JSON line in the log, on stdout (when there is one) and in
+    ``out``."""
     text = json.dumps(outcome, ensure_ascii=False)
+    log.info("self-test summary: %s", text)
     if out:
         Path(out).write_text(text + "\n", encoding="utf-8")
     if sys.stdout is not None:  # a windowed app on Windows has none
