@@ -20,13 +20,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 WORK = ROOT / "build" / "pyinstaller"
-# PyInstaller only warns when a library or a named hidden import is missing, or when
-# signing the bundle fails: each of those is an app that breaks on a user's machine.
-FATAL_WARNING = re.compile(r"WARNING: .*(not found|[Cc]odesign|[Ff]ailed to sign)")
+# PyInstaller only warns when a library a bundled binary links or a named hidden import is
+# missing, or when signing the bundle fails: each of those is an app that breaks on a
+# user's machine. (Its "Library X required via ctypes not found" are guesses from source
+# code, mostly other systems' libraries: not these.)
+FATAL_WARNING = re.compile(r"WARNING: (Library not found|Hidden import .* not found|.*[Cc]odesign"
+                           r"|.*[Ff]ailed to sign)")
 # Warnings seen and judged harmless, each with its reason.
 HARMLESS_WARNINGS = (
+    # Linux: Qt's X11 (xcb) platform plugin and GTK theme link the desktop's own X and GTK
+    # libraries, present wherever there is a desktop (and not on a bare build machine).
+    re.compile(r"could not resolve '(libxcb-[a-z0-9-]+|libgtk-3|libgdk-3)\.so"),
     # torch's hook names CUDA libraries; the CPU and macOS builds have none.
-    re.compile(r"Library not found: could not resolve '(libcu|libnv|libcudnn)"),
+    re.compile(r"could not resolve '(libcu|libnv|libcudnn)"),
 )
 
 

@@ -52,3 +52,18 @@ def test_only_what_the_app_imports_is_looked_at():
 ])
 def test_data_is_what_is_neither_code_nor_a_library_nor_a_build_input(path, data):
     assert bundle_data.is_data(PurePosixPath(path)) is data
+
+
+def test_a_missing_library_or_hidden_import_fails_the_build_and_guesses_do_not():
+    spec = importlib.util.spec_from_file_location("build", ROOT / "packaging" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    fatal = ["1 WARNING: Library not found: could not resolve 'libfoo.so.1', dependency of "
+             "'/x/libbar.so'.",
+             "2 WARNING: Hidden import 'kernels.utils' not found",
+             "3 WARNING: codesign failure: the bundle could not be signed"]
+    harmless = ["4 WARNING: Library ole32 required via ctypes not found",
+                "5 WARNING: Library not found: could not resolve 'libxcb-icccm.so.4', "
+                "dependency of '/x/PySide6/Qt/plugins/platforms/libqxcb.so'.",
+                "6 INFO: Building COLLECT"]
+    assert build.fatal_warnings(fatal + harmless) == fatal

@@ -126,8 +126,11 @@ def test_the_frozen_app_answers_from_a_folder_with_a_space_and_a_non_ascii_name(
 def test_the_multiprocessing_helpers_it_relaunches_itself_as_run(executable, tmp_path):
     """macOS: tqdm's lock starts multiprocessing's resource tracker, which runs this
     executable with "-c ..."; without freeze_support() the app's parser rejected that."""
+    # How multiprocessing starts it: the interpreter's flags (the frozen one's: no bytecode
+    # written, no site, isolated), then -c.
     result = subprocess.run(
-        [str(executable), "-c", "from multiprocessing.resource_tracker import main; main(0)"],
+        [str(executable), "-B", "-S", "-I", "-c",
+         "from multiprocessing.resource_tracker import main; main(0)"],
         env=fresh_user_env(tmp_path), stdin=subprocess.DEVNULL, capture_output=True,
         text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
