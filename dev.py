@@ -86,7 +86,7 @@ def pinned_llama_version() -> str:
 
 def wheel_cache_root() -> Path:
     if "DESKTOP_CHAT_WHEEL_CACHE" in os.environ:  # the workflow keeps it in its cache
-        return Path(os.environ["DESKTOP_CHAT_WHEEL_CACHE"])
+        return Path(os.environ["DESKTOP_CHAT_WHEEL_CACHE"]).resolve()
     if os.name == "nt":
         return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     if sys.platform == "darwin":
