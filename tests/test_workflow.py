@@ -121,3 +121,13 @@ def test_the_apps_macos_minimum_allows_every_locked_wheel(extra):
     assert '"LSMinimumSystemVersion": MACOS_MINIMUM' in SPEC
     assert job_env("macos")["MACOSX_DEPLOYMENT_TARGET"] == spec_macos_minimum()
     assert f"-DCMAKE_OSX_DEPLOYMENT_TARGET={spec_macos_minimum()}" in job_env("macos")["CMAKE_ARGS"]
+
+
+def test_qt_translations_are_found_where_windows_pyside6_keeps_them():
+    """PySide6 on Windows has Qt's .qm files in PySide6/translations, not Qt/translations."""
+    from desktop_chat.ui import language
+
+    assert Path("translations") in language.QT_TRANSLATION_SUBFOLDERS
+    assert Path("Qt", "translations") in language.QT_TRANSLATION_SUBFOLDERS
+    # The spec bundles them at Qt's own path, relative to the package, on every system.
+    assert "QLibraryInfo.LibraryPath.TranslationsPath" in SPEC
