@@ -18,12 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-# OpenMP threads (torch's and llama.cpp's) wait for work by spinning unless told otherwise.
-# When anything else wants a core (this window's own GUI thread, a browser), a spinning
-# thread descheduled at a barrier stalls the others: decoding was measured 5-20x slower.
-# Read once, when each library's OpenMP runtime loads: set before torch or llama_cpp.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 from desktop_chat import APP_NAME, __version__
 from desktop_chat.core.paths import AppPaths, resource
 from desktop_chat.core.search_index import SEARCH_INDEX_NAME
@@ -36,6 +30,7 @@ if TYPE_CHECKING:
 
     from desktop_chat.ui.window.main_window import MainWindow
     from desktop_chat.workers.downloads import DownloadWorker
+    from desktop_chat.workers.fast_copy import FastCopyWorker
     from desktop_chat.workers.inference import InferenceWorker
     from desktop_chat.workers.jobs import JobRunner
     from desktop_chat.workers.saves import SaveWorker
@@ -67,6 +62,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--self-test-device", metavar="DEVICE", default="auto",
                         help=argparse.SUPPRESS)
     parser.add_argument("--self-test-expect", metavar="TEXT", help=argparse.SUPPRESS)
+    # For the packaging test: make MODEL_DIR's fast copy (in a temp cache), answer through it.
+    parser.add_argument("--self-test-fast-copy", metavar="MODEL_DIR", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
     parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv))
@@ -100,10 +97,12 @@ class Workers:
     search: SearchWorker
     downloads: DownloadWorker
     jobs: JobRunner  # the window's one-off jobs: exports, imports, the keyring
+    fast_copies: FastCopyWorker  # fast copies of model folders, made in the background
 
     @classmethod
     def create(cls, paths: AppPaths, store: ConversationStore) -> Workers:
         from desktop_chat.workers.downloads import DownloadWorker
+        from desktop_chat.workers.fast_copy import FastCopyWorker
         from desktop_chat.workers.inference import InferenceWorker
         from desktop_chat.workers.jobs import JobRunner
         from desktop_chat.workers.saves import SaveWorker
@@ -117,12 +116,14 @@ class Workers:
                    counting=counting,
                    saves=SaveWorker(store, on_written=search.take_in),  # the index follows
                    search=search, downloads=DownloadWorker(paths.models_dir),
-                   jobs=JobRunner(name="window jobs"))
+                   jobs=JobRunner(name="window jobs"),
+                   fast_copies=FastCopyWorker(paths.cache_dir))
 
     def shutdown(self) -> None:
         """At exit, after the window closed (which ended the writer and the search)."""
         self.inference.shutdown()  # closing the window did it already, unless Qt quit
         self.jobs.shutdown()
+        self.fast_copies.shutdown()  # a copy being made is cancelled: nothing half-kept
         self.downloads.shutdown()
 
 
@@ -153,6 +154,7 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     worker, downloads = workers.inference, workers.downloads
     window = MainWindow(settings_file, store, workers)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
+    worker.stopped.connect(workers.fast_copies.cancel)  # and a copy being made is dropped
 
     started = False
 
@@ -184,7 +186,7 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     if settings_file.notice:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: window.show_problem(settings_file.notice))
+        QTimer.singleShot(0, lambda: window.notice.show_problem("settings", settings_file.notice))
     return window, workers
 
 
@@ -221,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test.run(app, args.self_test, out=args.self_test_out,
                              device=args.self_test_device, expect=args.self_test_expect)
+    if args.self_test_fast_copy:
+        from desktop_chat import self_test
+
+        return self_test.run_fast_copy(app, args.self_test_fast_copy, out=args.self_test_out)
     from desktop_chat.instance import InstanceGuard, Outcome
 
     guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)
@@ -283,7 +289,10 @@ def report_start_refused(app: QApplication, problem: str) -> None:
     if app.platformName() not in ("offscreen", "minimal") and "pytest" not in sys.modules:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_NAME, problem)
+        from desktop_chat.ui.widgets.plain_text import plain_message_box
+
+        # the problem names paths and errors: plain text, never rich
+        plain_message_box(QMessageBox.Icon.Critical, APP_NAME, problem).exec()
 
 
 def _process_start() -> float:

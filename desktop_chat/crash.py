@@ -60,7 +60,7 @@ def install_handlers(log_path: Path, exit_after_report: bool = False) -> None:
 
 
 def _show_dialog(log_path: Path, error: BaseException, exit_after_report: bool) -> None:
-    from PySide6.QtCore import QThread, QTimer
+    from PySide6.QtCore import Qt, QThread, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance()
@@ -76,6 +76,7 @@ def _show_dialog(log_path: Path, error: BaseException, exit_after_report: bool) 
     go_on = box.addButton(app.translate("crash", "Continue"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(app.translate("crash", "Quit"), QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(go_on)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the error's text and the path are not markup
     if exit_after_report:  # --crash-for-test: nobody is there to click
         QTimer.singleShot(200, box.reject)
     box.exec()

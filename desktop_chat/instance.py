@@ -204,7 +204,7 @@ def _hand_over(name: str, payload: bytes, timeout_s: float) -> bool:
 def _parse(line: bytes) -> dict[str, Any] | None:
     try:
         message = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # any bytes from the socket
         return None
     if (not isinstance(message, dict) or not isinstance(message.get("argv"), list)
             or not all(isinstance(a, str) for a in message["argv"])):

@@ -11,6 +11,9 @@ proves hidden imports and data files, and by users asked for it in a bug report.
 
     DesktopChat --self-test MODEL [--self-test-out FILE] [--self-test-device cpu]
                 [--self-test-expect TEXT]
+
+``--self-test-fast-copy MODEL_DIR`` first makes the folder's fast copy (in a temp cache
+dir), then answers through it with llama.cpp (``run_fast_copy``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import tempfile
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -46,13 +51,16 @@ def expected_engine(model_path: str) -> str:
 
 
 def run(app: QApplication, model_path: str, out: str | None = None, device: str = "auto",
-        expect: str | None = None) -> int:
+        expect: str | None = None, cache_dir: Path | None = None,
+        extra: dict | None = None) -> int:
     """Test MODEL (see the module); ``device`` overrides the automatic choice (CI runners
-    whose GPU does not work: "cpu"); ``expect`` is text the answer must contain."""
+    whose GPU does not work: "cpu"); ``expect`` is text the answer must contain; with a
+    ``cache_dir`` the answer comes from the folder's fast copy made there."""
     from desktop_chat.workers.inference import InferenceWorker
 
-    worker = InferenceWorker()
-    outcome: dict = {"model": model_path, "device_requested": device}
+    worker = InferenceWorker(cache_dir=cache_dir)
+    outcome: dict = {"model": model_path, "device_requested": device, **(extra or {})}
+    engine = ENGINE_LLAMA_CPP if cache_dir is not None else expected_engine(model_path)
     loop = QEventLoop()
     record_unhandled_errors(outcome, loop)
     worker.model_loaded.connect(lambda info, load_id: (outcome.update(
@@ -68,7 +76,8 @@ def run(app: QApplication, model_path: str, out: str | None = None, device: str 
         lambda message, result: (outcome.update(error=message), loop.quit()))
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     worker.start()
-    worker.request_load(LoadRequest.for_path(model_path, device=device))
+    worker.request_load(LoadRequest.for_path(model_path, device=device,
+                                             fast_copy=cache_dir is not None))
     loop.exec()
     if "error" not in outcome and "device" in outcome:
         worker.request_generation(GenerationRequest(
@@ -79,7 +88,7 @@ def run(app: QApplication, model_path: str, out: str | None = None, device: str 
     icon = resource("icons", "app-icon-256.png")
     checks = {
         "loaded": "device" in outcome,
-        "engine_as_expected": outcome.get("engine") == expected_engine(model_path),
+        "engine_as_expected": outcome.get("engine") == engine,
         "device_as_requested": device == "auto" or outcome.get("device") == device,
         "answer_as_expected": expect is None or expect in outcome.get("answer", ""),
         "no_unhandled_error": "unhandled_error" not in outcome,
@@ -91,6 +100,9 @@ def run(app: QApplication, model_path: str, out: str | None = None, device: str 
         "formula_rendered": _formula_renders(),  # ziamath's font and latex2mathml's data
         "translations_found": translations_found("zh_CN"),  # ours and Qt's qtbase_zh_CN
     }
+    if cache_dir is not None:  # the answer came from the fast copy, through llama.cpp
+        checks["fast_copy"] = outcome.get("engine") == "llama.cpp" and "copy of" in str(
+            outcome.get("precision"))
     outcome["checks"] = checks
     report(outcome, out)
     return 0 if all(checks.values()) else 1
@@ -125,3 +137,21 @@ def _formula_renders() -> bool:
     from desktop_chat.ui.render.formula_images import current_style, formula_image
 
     return formula_image(r"\sum_{k=1}^{n} \frac{1}{k}", True, current_style("#000000")) is not None
+
+
+def run_fast_copy(app: QApplication, folder: str, out: str | None = None) -> int:
+    """Make ``folder``'s fast copy in a temp cache dir (the converter, gguf and llama.cpp's
+    quantizer, frozen), then ``run`` the folder through it."""
+    from desktop_chat.core.fast_copy import SMALL_MODEL_QUANTIZATION
+    from desktop_chat.engine.fast_copy.cache import FastCopyCache
+
+    with tempfile.TemporaryDirectory(prefix="desktop-chat-self-test-") as cache_dir:
+        try:
+            copy = FastCopyCache(Path(cache_dir)).make(
+                folder, SMALL_MODEL_QUANTIZATION, lambda done, total: None, threading.Event())
+        except Exception as error:  # said in the summary, as every other failure
+            report({"model": folder, "error": repr(error),
+                    "checks": {"fast_copy_made": False}}, out)
+            return 1
+        return run(app, folder, out=out, cache_dir=Path(cache_dir),
+                   extra={"copy_bytes": copy.size_bytes})

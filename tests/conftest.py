@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the app sets it (desktop_chat.app)
+# Many processes share the test machine's cores (real servers, the frozen app): OpenMP threads
+# wait passively so no test crawls. The app's own waiting (engine/thread_budget.py) is
+# measured by bench/cpu_speed.py.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from pathlib import Path  # noqa: E402
 

@@ -184,3 +184,11 @@ def test_a_start_refuses_to_run_beside_an_instance_that_does_not_answer(tmp_path
     assert result.returncode != 0
     assert "already running" in result.stderr and "does not respond" in result.stderr
     assert "waiting for later starts" not in (data / "logs" / LOG_NAME).read_text()
+
+
+def test_a_message_nested_past_the_recursion_limit_is_ignored_not_raised():
+    from desktop_chat.instance import _parse
+
+    assert _parse(b"[" * 100_000 + b"]" * 100_000) is None
+    assert _parse(b'{"argv": ["--model", "x"], "cwd": "/"}') == {"argv": ["--model", "x"],
+                                                                 "cwd": "/"}

@@ -72,6 +72,17 @@ def test_the_frozen_app_runs_a_gguf_file_with_llama_cpp(executable, tiny_r1_gguf
     assert outcome["answer"] == "The capital of France is **Paris**."
 
 
+def test_the_frozen_app_makes_a_fast_copy_and_answers_through_it(executable, tmp_path):
+    result = subprocess.run([str(executable), "--self-test-fast-copy", str(TINY_R1)],
+                            env=fresh_user_env(tmp_path), capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["checks"]["fast_copy"] and all(outcome["checks"].values()), outcome
+    assert outcome["precision"] == "Q8_0 copy of tiny-r1"
+    assert outcome["answer"] == "The capital of France is **Paris**."
+
+
 def test_a_fresh_home_gets_platform_dirs_and_a_crash_leaves_a_log(executable, tmp_path):
     before = listing(BUNDLE)
     result = subprocess.run([str(executable), "--crash-for-test"],

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
+from desktop_chat.core.message_stats import valid_stats
 from desktop_chat.core.migrations import MigrationError, migrate
 from desktop_chat.core.user_message import tr
 
@@ -131,7 +133,8 @@ class Message:
                                     required=False),
             created_at=_take(data, "created_at", str, where),
             finish_reason=finish_reason,
-            stats=_take(data, "stats", (dict, type(None)), where, required=False),
+            # What is wrong in stats is dropped (core/message_stats.py), never shown.
+            stats=valid_stats(data.get("stats")),
             model=_take(data, "model", (str, type(None)), where, required=False),
             extra={k: v for k, v in data.items() if k not in cls._KEYS},
         )
@@ -298,8 +301,24 @@ class Conversation:
 
     @classmethod
     def from_dict(cls, data: Any) -> Conversation:
-        """Reads every version up to ours (older ones upgraded by ``core.migrations``)."""
+        """Reads every version up to ours (older ones upgraded by ``core.migrations``).
+
+        Raises ConversationFormatError (FutureSchemaError for a newer version's file) or
+        ValueError, whatever ``data`` holds: a shape no check foresaw fails as a format
+        error too, never as another exception."""
+        try:
+            return cls._from_dict(data)
+        except (TypeError, LookupError, AttributeError, RecursionError,
+                OverflowError) as error:
+            raise ConversationFormatError(f"conversation: {type(error).__name__}: {error}"
+                                          ) from None
+
+    @classmethod
+    def _from_dict(cls, data: Any) -> Conversation:
         data = upgraded(data)
+        if too_deep(data, MAX_DEPTH):  # it would fail every save, or the next start
+            raise ConversationFormatError(f"conversation: nested more than {MAX_DEPTH} "
+                                          f"levels deep")
         messages = _take(data, "messages", list, "conversation")
         conversation = cls(
             id=_take(data, "id", str, "conversation"),

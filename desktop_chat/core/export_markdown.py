@@ -63,11 +63,11 @@ def readable_time(stamp: str) -> str:
     """``2026-11-29T14:42:18.123Z`` as ``2026-11-29 14:42 UTC``; other text as it is."""
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            return moment.strftime("%Y-%m-%d %H:%M")
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (ValueError, OverflowError):  # not a time, or one UTC cannot hold (year 10000)
         return stamp
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _one_line(text: str) -> str:

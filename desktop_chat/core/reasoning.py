@@ -124,7 +124,10 @@ class ReasoningSplitter:
         """A ``</think>`` is pending that no ``<think>`` before it opens."""
         close_at = self._pending.find(CLOSE_TAG)
         open_at = self._pending.find(OPEN_TAG) if opening_allowed else -1
-        return close_at >= 0 and not 0 <= open_at < close_at
+        # A <think> opens only before any text: after text it is text (see feed), and
+        # the </think> then closes nothing, however the output was cut into chunks.
+        opens = 0 <= open_at < close_at and not self._pending[:open_at].strip()
+        return close_at >= 0 and not opens
 
     def _reclassify(self, out: list[tuple[Kind, str]]) -> None:
         """A ``</think>`` that nothing opened: the answer so far becomes the reasoning."""

@@ -23,7 +23,6 @@ titles, text and reasoning the same way (a substring, any case).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sqlite3
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.core.conversation import Conversation, FutureSchemaError
-from desktop_chat.core.store import conversation_id_of
+from desktop_chat.core.store import conversation_id_of, parse
 
 SEARCH_INDEX_NAME = "search-index.sqlite3"  # in the cache dir: derived, never the truth
 
@@ -100,8 +99,8 @@ def read_conversation_file(path: Path) -> ConversationFile:
         raw = handle.read()
         stat = os.fstat(handle.fileno())
     try:
-        data: Any = json.loads(raw.decode("utf-8"))
-    except ValueError as error:  # JSON and UTF-8 errors, an empty file
+        data: Any = parse(raw)
+    except ValueError as error:  # JSON and UTF-8 errors, an empty file, too deep
         raise UnreadableConversation(f"{path.name}: {error}") from None
     try:
         return ConversationFile(data, Conversation.from_dict(data), "", stat)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.core.atomic_file import write_atomic
+from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
+from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
@@ -47,15 +49,53 @@ def _range(name: str, value: Any, low: float, high: float, *, integer: bool = Fa
             else tr("{name} must be a number", name=name)
     if not low <= value <= high:  # also refuses NaN, which json.loads accepts
         return tr("{name} must be between {low} and {high} (got {value})",
-                  name=name, low=f"{low:g}", high=f"{high:g}", value=f"{value:g}")
+                  name=name, low=f"{low:g}", high=f"{high:g}", value=_shown_number(value))
     return None
+
+
+def _shown_number(value: float) -> str:
+    """``value`` for a message: an int too large for a float (a file may hold one of
+    thousands of digits) would raise OverflowError in ``:g``."""
+    try:
+        return f"{value:g}"
+    except (OverflowError, ValueError):
+        return tr("a number too large to show")
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
     if not isinstance(value, str) or value not in choices:
         return tr("{name} must be one of {choices} (got {value})",
-                  name=name, choices=", ".join(choices), value=repr(value))
+                  name=name, choices=", ".join(choices), value=_shown_value(value))
     return None
+
+
+def _shown_value(value: Any, limit: int = 40) -> str:
+    """Any value of a file, short, for a message: never the repr of a deep list (which
+    would raise RecursionError) or of an int of thousands of digits (ValueError)."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return _shown_number(value)
+    return _json_kind(value)
+
+
+def _is_path(value: Any) -> bool:
+    """Text the file system can take as a path (a NUL makes every call raise)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def is_model_entry(value: Any) -> bool:
+    """A model path, or a server address ``ModelSource.parse`` reads (``http://`` alone
+    is not one): what the recent models menu and the start open without raising."""
+    if not _is_path(value):
+        return False
+    try:
+        ModelSource.parse(value)
+    except ValueError:  # ServerAddressError
+        return False
+    return True
 
 
 def _flag(name: str, value: Any) -> str | None:
@@ -70,6 +110,13 @@ def _unknown(data: dict[str, Any], cls: type) -> dict[str, Any]:
     """The keys of ``data`` that ``cls`` has no field for (a newer version's settings)."""
     known = {f.name for f in fields(cls) if f.compare}
     return {k: v for k, v in data.items() if k not in known}
+
+
+def _too_deep(extra: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Unknown keys nested too deep to be written back (every save would fail): key ->
+    why it is dropped."""
+    return {f"{prefix}{key}": tr("{name} was nested too deeply and was removed", name=key)
+            for key, value in extra.items() if too_deep(value, MAX_DEPTH - 2)}
 
 
 @dataclass(frozen=True)
@@ -148,6 +195,9 @@ class AppSettings:
     window_geometry: str | None = None  # base64 of QWidget.saveGeometry()
     models_dir: str | None = None  # where downloads go; None: <data dir>/models
     alternatives: int = 3  # answers "Generate answers" writes at once (core/alternatives.py)
+    # Model folder -> whether it opens through its fast copy (core/fast_copy.py): the
+    # user's answer to the offer, asked once per folder.
+    fast_copy_choices: dict[str, bool] = field(default_factory=dict)
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     # Keys of the file this version does not know, written back so that a newer version's
     # settings survive a session of this one. Not compared: they are not ours to judge.
@@ -165,19 +215,23 @@ class AppSettings:
             "show_reasoning": _flag(tr("Show reasoning"), self.show_reasoning),
             "keep_reasoning_open": _flag(tr("Keep reasoning open"),
                                          self.keep_reasoning_open),
-            "last_model_path": _text(tr("The last model must be a path"),
-                                     self.last_model_path, optional=True),
+            "last_model_path": None if self.last_model_path is None
+            or is_model_entry(self.last_model_path) else tr("The last model must be a path"),
             # a string is iterable too: without the type check "abc" would pass as 3 paths
             "recent_models": None if isinstance(self.recent_models, (tuple, list))
-            and all(isinstance(p, str) for p in self.recent_models)
+            and all(is_model_entry(p) for p in self.recent_models)
             else tr("Recent models must be a list of paths"),
             "language": _text(tr("Language must be text"), self.language),
             "window_geometry": _text(tr("Window geometry must be text"),
                                      self.window_geometry, optional=True),
-            "models_dir": _text(tr("The models folder must be a path"), self.models_dir,
-                                optional=True),
+            "models_dir": None if self.models_dir is None or _is_path(self.models_dir)
+            else tr("The models folder must be a path"),
             "alternatives": _range(tr("Answers to generate"), self.alternatives, 2, 4,
                                    integer=True),
+            "fast_copy_choices": None if isinstance(self.fast_copy_choices, dict) and all(
+                isinstance(k, str) and isinstance(v, bool)
+                for k, v in self.fast_copy_choices.items())
+            else tr("Fast copy choices must map model folders to on or off"),
         }
         problems = {k: v for k, v in checks.items() if v}
         if isinstance(self.generation, GenerationSettings):
@@ -196,6 +250,10 @@ class AppSettings:
         recent = (path, *(p for p in self.recent_models if p != path))[:MAX_RECENT_MODELS]
         return dataclasses.replace(self, last_model_path=path, recent_models=recent)
 
+    def with_fast_copy_choice(self, folder: str, use_copy: bool) -> AppSettings:
+        return dataclasses.replace(
+            self, fast_copy_choices={**self.fast_copy_choices, folder: use_copy})
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: our fields, then the unknown keys read from the file."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.compare}
@@ -211,14 +269,19 @@ class AppSettings:
         Returns the settings and field name -> reason for every value that was not used.
         """
         generation, problems, generation_extra = _generation_from(data.get("generation", {}))
+        extra = _unknown(data, cls)
+        dropped = {**_too_deep(extra), **_too_deep(generation_extra, "generation.")}
+        extra = {k: v for k, v in extra.items() if k not in dropped}
+        generation_extra = {k: v for k, v in generation_extra.items()
+                            if f"generation.{k}" not in dropped}
+        problems = {**problems, **dropped}
         app_data = {k: v for k, v in data.items() if k != "generation"}
         if "recent_models" in app_data:
             app_data["recent_models"], dropped = _recent_models_from(app_data["recent_models"])
             if dropped:
                 problems = {"recent_models": dropped, **problems}
         app, app_problems = _build(cls, app_data, generation=generation,
-                                   generation_extra=generation_extra,
-                                   extra=_unknown(data, cls))
+                                   generation_extra=generation_extra, extra=extra)
         return app, {**app_problems, **problems}
 
 
@@ -248,7 +311,7 @@ def _recent_models_from(value: Any) -> tuple[Any, str | None]:
     """
     if not isinstance(value, list):
         return value, None
-    paths = tuple(p for p in value if isinstance(p, str))
+    paths = tuple(p for p in value if is_model_entry(p))
     dropped = len(value) - len(paths)
     if not dropped:
         return paths, None
@@ -263,6 +326,8 @@ def _json_kind(value: Any) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return tr("a number")
+    if isinstance(value, dict):
+        return tr("a group of values")
     return tr("text") if isinstance(value, str) else tr("a list")
 
 
@@ -305,9 +370,11 @@ def load_settings(path: Path) -> LoadedSettings:
         data = json.loads(raw.decode("utf-8-sig"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-    except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
+        settings, problems = AppSettings.from_dict(data)
+    # RecursionError: absurdly deep nesting. The others: a shape no check foresaw; the
+    # file is set aside like one that does not parse, never a failed start.
+    except (ValueError, TypeError, RecursionError, OverflowError) as error:
         return _load_damaged(path, error)
-    settings, problems = AppSettings.from_dict(data)
     if problems:
         return _load_repaired(path, raw, settings, problems)
     return LoadedSettings(settings)

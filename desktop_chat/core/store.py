@@ -27,6 +27,12 @@ ours as a copy; ``SaveResult.notice`` says so. A save by a store that never load
 file replaces it, as before. One store instance is safe to use from several threads; use
 one per process, so that load and save share what the store remembers.
 
+Reading never stops the app: a file that cannot be decoded, whatever it holds (not JSON,
+nested too deep, not a conversation), is quarantined, or left where it is and reported
+when it cannot be moved (``QuarantineReport.not_moved``); a file the system will not let
+us read is reported (``StoreListing.unreadable``, or a StoreError from ``load``). A file's
+name is its id, whatever id it holds inside (a copied or renamed file).
+
 ``write_atomic`` and ``fsync_dir`` are re-exported here for the code that imports them
 from this module.
 """
@@ -34,6 +40,7 @@ from this module.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -60,6 +67,7 @@ from desktop_chat.core.conversation import (
 )
 from desktop_chat.core.conversation_merge import MergeBase, merge
 from desktop_chat.core.file_lock import LockTimeoutError, exclusive_lock
+from desktop_chat.core.json_depth import TooDeepError
 from desktop_chat.core.user_message import UserMessage, tr
 
 INDEX_NAME = "index.json"
@@ -101,18 +109,30 @@ class ConversationCorruptError(StoreError):
     """The file could not be decoded; it was moved to the quarantine (see ``report``)."""
 
     def __init__(self, report: QuarantineReport) -> None:
-        super().__init__(tr(
-            "The conversation file {name} could not be read ({reason}). "
-            "It was moved to {path} and nothing was overwritten.",
-            name=report.original_name, reason=report.reason, path=str(report.quarantined_path)))
+        super().__init__(report.message())
         self.report = report
 
 
 @dataclass(frozen=True)
 class QuarantineReport:
+    """A file that could not be decoded: moved to ``quarantined_path``, or left where it
+    was when it could not be moved (``not_moved`` says why)."""
+
     original_name: str
     quarantined_path: Path
     reason: str
+    not_moved: str = ""
+
+    def message(self) -> UserMessage:
+        """What the user reads about it."""
+        if self.not_moved:
+            return tr("The conversation file {name} could not be read ({reason}), nor moved "
+                      "aside ({why}); it was left as it is and nothing was overwritten.",
+                      name=self.original_name, reason=self.reason, why=self.not_moved)
+        return tr("The conversation file {name} could not be read ({reason}). "
+                  "It was moved to {path} and nothing was overwritten.",
+                  name=self.original_name, reason=self.reason,
+                  path=str(self.quarantined_path))
 
 
 @dataclass(frozen=True)
@@ -159,6 +179,18 @@ class _Seen:
 class StoreListing:
     conversations: list[ConversationSummary]
     quarantined: list[QuarantineReport] = field(default_factory=list)
+    # Files the system would not let us read (permissions): left alone, not listed.
+    unreadable: list[UnreadableFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnreadableFile:
+    name: str
+    why: str
+
+    def message(self) -> UserMessage:
+        return tr("The conversation file {name} could not be opened ({why}); it is not "
+                  "listed and was left as it is.", name=self.name, why=self.why)
 
 
 @contextlib.contextmanager
@@ -222,6 +254,7 @@ class ConversationStore:
     def _list(self) -> StoreListing:
         index = self._load_index()
         quarantined: list[QuarantineReport] = []
+        unreadable: list[UnreadableFile] = []
         seen: set[str] = set()
         for entry in self._scan():
             conversation_id = entry.name[: -len(".json")]
@@ -238,6 +271,9 @@ class ConversationStore:
             except ConversationCorruptError as error:
                 quarantined.append(error.report)
                 continue
+            except OSError as error:  # not ours to read (permissions): left as it is
+                unreadable.append(UnreadableFile(entry.name, _why(error)))
+                continue
             seen.add(conversation_id)
             index[conversation_id] = {
                 **asdict(summary), "mtime_ns": stat.st_mtime_ns, "size": stat.st_size,
@@ -253,7 +289,7 @@ class ConversationStore:
             for entry in index.values()
         ]
         summaries.sort(key=lambda s: s.updated_at, reverse=True)
-        return StoreListing(summaries, quarantined)
+        return StoreListing(summaries, quarantined, unreadable)
 
     def load(self, conversation_id: str) -> Conversation:
         """Raises FutureSchemaError (file left alone) or ConversationCorruptError.
@@ -261,7 +297,11 @@ class ConversationStore:
         A conversation with messages of a kind this version does not know loads with
         ``read_only_reason`` set; ``save`` refuses it."""
         path = self.path_for(conversation_id)
-        raw = self._read_bytes(path)
+        try:
+            raw = self._read_bytes(path)
+        except OSError as error:  # permissions, a disk error: the file stays as it is
+            raise StoreError(tr("The conversation could not be opened from {path}: {why}",
+                                path=str(path), why=_why(error))) from error
         data = self._decode(path, raw)
         try:
             conversation = Conversation.from_dict(data)
@@ -269,10 +309,12 @@ class ConversationStore:
             raise
         except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
+        conversation.id = conversation_id  # a copied or renamed file: its name is its id
         if conversation.migrated_from is None:
             self._drop_old_format_copies(path)  # the new file opened: the copy has served
-        else:  # what a merge compares with is the upgraded form
-            data = conversation.to_dict()
+        # What a merge compares with is what the caller holds: the upgraded form, without
+        # what the decoder dropped (unusable stats).
+        data = conversation.to_dict()
         with self._lock:
             if conversation.migrated_from is not None:
                 self._old_format[conversation_id] = conversation.migrated_from
@@ -291,8 +333,8 @@ class ConversationStore:
                 hits.append(summary.id)
                 continue
             try:
-                raw = self.path_for(summary.id).read_text(encoding="utf-8")
-                conversation = Conversation.from_dict(json.loads(raw))
+                raw = self.path_for(summary.id).read_bytes()
+                conversation = Conversation.from_dict(parse(raw))
             except (OSError, ValueError, StoreError):
                 continue
             if any(needle in m.content.casefold() for m in conversation.messages):
@@ -351,6 +393,16 @@ class ConversationStore:
             if self._load_index().pop(conversation_id, None) is not None:
                 self._index_dirty = True
 
+    def load_deleted(self, conversation_id: str) -> Conversation:
+        """A conversation in the trash, read where it lies (to show it again at once when
+        its delete is undone). Raises StoreError; never moves or changes the file."""
+        path = self.trash_dir / self.path_for(conversation_id).name
+        try:
+            return Conversation.from_dict(parse(path.read_bytes()))
+        except (OSError, ValueError) as error:
+            raise StoreError(tr("The deleted conversation {id} could not be read.",
+                                id=conversation_id)) from error
+
     def restore(self, conversation_id: str) -> None:
         source = self.trash_dir / self.path_for(conversation_id).name
         target = self.path_for(conversation_id)
@@ -377,10 +429,12 @@ class ConversationStore:
         if raw is not None and not (unchanged and seen is not None and seen.file_is_ours):
             # Changed by another writer, or our last write merged in what the caller
             # lacks: merge either way, or their messages would go with this write.
-            theirs, problem = (json.loads(raw), None) if unchanged else self._readable(path, raw)
+            theirs, problem = (parse(raw), None) if unchanged else self._readable(path, raw)
             if problem is not None:  # unreadable: moved aside, ours takes its place
                 with contextlib.suppress(ConversationGoneError):  # deleted meanwhile
                     quarantined = self._quarantine(path, problem)
+                if quarantined is not None and quarantined.not_moved:
+                    raise StoreError(quarantined.message())  # never written over
             elif theirs is None:  # a newer format or unknown kinds: never rewritten by us
                 return self._save_copy(caller_id, path.stem, ours, "another version")
             elif seen is not None:  # another writer: merge what they added
@@ -405,9 +459,7 @@ class ConversationStore:
         """(their dict, None) when mergeable; (None, None) when it must be left alone
         (newer format, unknown kinds); (None, reason) when it cannot be read at all."""
         try:
-            if not raw.strip():
-                raise ValueError("the file is empty")
-            data = upgraded(json.loads(raw.decode("utf-8")))
+            data = upgraded(parse(raw))
             data.pop("_migrated_from", None)
             conversation = Conversation.from_dict(data)
         except FutureSchemaError:
@@ -465,7 +517,7 @@ class ConversationStore:
             return
         rewritten = False  # by another window first, which kept the copy
         with contextlib.suppress(ValueError, AttributeError):
-            rewritten = json.loads(raw).get("schema_version") == SCHEMA_VERSION
+            rewritten = parse(raw).get("schema_version") == SCHEMA_VERSION
         copy = old_format_copy(path, version)
         if not rewritten and not copy.exists():
             write_atomic(copy, raw)  # an OSError fails this save: its retry tries again
@@ -492,16 +544,11 @@ class ConversationStore:
         raw = self._read_bytes(path)
         data = self._decode(path, raw)
         try:
-            return summary_of(Conversation.from_dict(data))
+            # Listed under its file's name, which opens it (a copied or renamed file)
+            return dataclasses.replace(summary_of(Conversation.from_dict(data)), id=path.stem)
         except FutureSchemaError as error:
-            return ConversationSummary(
-                id=path.stem, title=str(data.get("title") or path.stem),
-                created_at=str(data.get("created_at", "")),
-                updated_at=str(data.get("updated_at", "")), model=None,
-                message_count=len(data.get("messages") or []), read_only=True,
-                read_only_reason=str(error),
-            )
-        except ConversationFormatError as error:
+            return newer_version_summary(path.stem, data, str(error))
+        except (ConversationFormatError, ValueError) as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
 
     def _read_bytes(self, path: Path) -> bytes:
@@ -513,13 +560,21 @@ class ConversationStore:
 
     def _decode(self, path: Path, raw: bytes) -> Any:
         try:
-            if not raw.strip():
-                raise ValueError("the file is empty")
-            return json.loads(raw.decode("utf-8"))
-        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            return parse(raw)
+        except ValueError as error:
             raise ConversationCorruptError(self._quarantine(path, str(error))) from None
 
     def _quarantine(self, path: Path, reason: str) -> QuarantineReport:
+        """Move an undecodable file aside; when that fails (a read-only folder) it stays
+        where it is, reported all the same: never an exception for the caller."""
+        try:
+            return self._move_to_quarantine(path, reason)
+        except ConversationGoneError:
+            raise
+        except OSError as error:
+            return QuarantineReport(path.name, path, reason, not_moved=_why(error))
+
+    def _move_to_quarantine(self, path: Path, reason: str) -> QuarantineReport:
         self.quarantine_dir.mkdir(exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.quarantine_dir / f"{path.stem}.{stamp}.json"
@@ -531,23 +586,25 @@ class ConversationStore:
             os.replace(path, target)
         except FileNotFoundError:  # another window moved or deleted it first
             raise ConversationGoneError(_gone(path)) from None
-        target.with_suffix(".reason.txt").write_text(
-            f"{path.name} was moved here on {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
-            f"because it could not be read: {reason}\n",
-            encoding="utf-8",
-        )
-        fsync_dir(self.root)
-        self._forget(path.stem)
+        self._forget(path.stem)  # moved: whatever fails below, it is in the quarantine
+        with contextlib.suppress(OSError):  # the note and durability are extras
+            target.with_suffix(".reason.txt").write_text(
+                f"{path.name} was moved here on {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+                f"because it could not be read: {reason}\n",
+                encoding="utf-8",
+            )
+            fsync_dir(self.root)
         return QuarantineReport(path.name, target, reason)
 
     def _load_index(self) -> dict[str, dict[str, Any]]:
         if self._index is None:
             self._index = {}
             try:
-                data = json.loads(self._index_path.read_text(encoding="utf-8"))
+                data = parse(self._index_path.read_bytes())
                 if data.get("version") == INDEX_VERSION:
+                    # An entry of the wrong shape is dropped: its file is read again.
                     self._index = {e["id"]: e for e in data["conversations"]
-                                   if {"mtime_ns", "size"} <= e.keys()}
+                                   if _index_entry_usable(e)}
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self._index_dirty = True  # missing or unreadable: rebuilt from the files
         return self._index
@@ -557,6 +614,54 @@ class ConversationStore:
         with contextlib.suppress(OSError):  # the index is derived: losing it costs a rebuild
             write_atomic(self._index_path, json.dumps(payload, ensure_ascii=False).encode())
             self._index_dirty = False
+
+
+def parse(raw: bytes) -> Any:
+    """The JSON of a file of ours. Raises ValueError when it is not JSON, not UTF-8,
+    empty, or nested too deep for the parser (TooDeepError)."""
+    if not raw.strip():
+        raise ValueError("the file is empty")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise TooDeepError() from None
+
+
+def newer_version_summary(conversation_id: str, data: Any,
+                          reason: str) -> ConversationSummary:
+    """The list line of a file a newer version wrote: what we can read of it is shown,
+    whatever its shape (it is never rewritten)."""
+    data = data if isinstance(data, dict) else {}
+
+    def text(key: str, default: str = "") -> str:
+        value = data.get(key)
+        return value if isinstance(value, str) else default
+
+    messages = data.get("messages")
+    return ConversationSummary(
+        id=conversation_id, title=text("title") or conversation_id,
+        created_at=text("created_at"), updated_at=text("updated_at"), model=None,
+        message_count=len(messages) if isinstance(messages, list) else 0, read_only=True,
+        read_only_reason=reason,
+    )
+
+
+_INDEX_TYPES: dict[str, Any] = {
+    "id": str, "title": str, "created_at": str, "updated_at": str, "model": (str, type(None)),
+    "message_count": int, "read_only": bool, "read_only_reason": str, "mtime_ns": int,
+    "size": int,
+}
+
+
+def _index_entry_usable(entry: Any) -> bool:
+    """An entry of index.json with every field of a summary, each of its type."""
+    return (isinstance(entry, dict)
+            and all(isinstance(entry.get(key), kind) for key, kind in _INDEX_TYPES.items())
+            and bool(_ID_PATTERN.match(entry["id"])))
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
 
 
 def summary_of(conversation: Conversation) -> ConversationSummary:

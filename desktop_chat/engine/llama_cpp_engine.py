@@ -18,8 +18,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from desktop_chat.core.context_budget import ContextBudget, automatic_context, chosen_context
 from desktop_chat.core.inference import (
     ENGINE_LLAMA_CPP,
@@ -44,6 +42,7 @@ from desktop_chat.engine.prompt import (
 )
 from desktop_chat.engine.prompt_counter import PromptCounter
 from desktop_chat.engine.thinking_budget import ThinkingBudget
+from desktop_chat.engine.thread_budget import ThreadBudget, physical_cores
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ class LlamaCppPlan:
         from llama_cpp import Llama
 
         progress(0.05, tr("Loading weights"))
-        threads = psutil.cpu_count(logical=False) or os.cpu_count() or 1
+        threads = physical_cores()
         try:
             llm = Llama(model_path=str(self.file), n_ctx=self.context.tokens, n_batch=512,
                         n_gpu_layers=-1 if self.gpu else 0, n_threads=threads,
@@ -124,6 +123,8 @@ class LlamaCppPlan:
 class LlamaCppEngine:
     def __init__(self, llm: Any, plan: LlamaCppPlan, threads: int) -> None:
         self.llm = llm
+        # decoding on the CPU follows the cores other programs leave free (thread_budget.py)
+        self._threads = None if plan.gpu else ThreadBudget(threads)
         self._counter: PromptCounter | None = None
         gguf = plan.gguf
         notices = []
@@ -254,6 +255,7 @@ class LlamaCppEngine:
                 generated += forced_ids
             forced = None
             for token in llm.generate(ids + generated, **sampling):
+                self._follow_load()
                 if cancel.is_set():
                     reason = "cancelled"
                     break
@@ -271,6 +273,18 @@ class LlamaCppEngine:
                 break
         reply.tokens(decoder.decode(b"", final=True), count=0)
         return reason
+
+    def _follow_load(self) -> None:
+        """Decode with the threads the machine has free now; prefill keeps them all (its
+        large matrix products lose less to a descheduled thread)."""
+        if self._threads is None:
+            return
+        import llama_cpp
+
+        threads = self._threads.threads()
+        ctx = self.llm.ctx
+        if threads != llama_cpp.llama_n_threads(ctx):
+            llama_cpp.llama_set_n_threads(ctx, threads, llama_cpp.llama_n_threads_batch(ctx))
 
     def _token_text(self, token: int) -> str:
         if token < 0:

@@ -25,6 +25,7 @@ from desktop_chat.core.store import (
     ConversationStore,
     ConversationSummary,
     StoreError,
+    newer_version_summary,
     summary_of,
 )
 
@@ -130,11 +131,5 @@ def summary_on_disk(store: ConversationStore,
         return None
     if read.conversation is not None:
         return summary_of(read.conversation)
-    data = read.data if isinstance(read.data, dict) else {}
-    return ConversationSummary(
-        id=conversation_id, title=str(data.get("title") or conversation_id),
-        created_at=str(data.get("created_at", "")),
-        updated_at=str(data.get("updated_at", "")), model=None,
-        message_count=len(data.get("messages") or []), read_only=True,
-        read_only_reason=read.newer)
+    return newer_version_summary(conversation_id, read.data, read.newer)  # any shape
 

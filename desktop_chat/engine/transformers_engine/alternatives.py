@@ -30,7 +30,11 @@ from desktop_chat.engine.errors import PromptTooLongError
 from desktop_chat.engine.prompt import PreparedPrompt
 from desktop_chat.engine.transformers_engine.loader import LoadedModel
 from desktop_chat.engine.transformers_engine.prefix_cache import PrefixCache, fork
-from desktop_chat.engine.transformers_engine.streaming import CancelCriteria, IncrementalDecoder
+from desktop_chat.engine.transformers_engine.streaming import (
+    CancelCriteria,
+    IncrementalDecoder,
+    ThreadsFollowLoad,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +116,7 @@ def generate_batch(engine: BatchEngine, request: GenerationRequest,
         reply.begin(opens_reasoning=prompt.opens_reasoning)
         reply.stats.prompt_tokens = len(ids)
         reply.stats.dropped_messages = prompt.dropped_messages
+    threads = ThreadsFollowLoad(engine.model.device)
     try:
         cache, reused = engine.take_cache(ids)
         for reply in replies:
@@ -127,7 +132,7 @@ def generate_batch(engine: BatchEngine, request: GenerationRequest,
             attention_mask=torch.ones((count, len(ids)), dtype=torch.long,
                                       device=engine.model.device),
             cache=cache, streamer=streamer,
-            stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel)]),
+            stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel), threads]),
             **engine.sampling(settings, prompt.max_new_tokens),
         )
     except Exception as failure:  # anything from inside generate(): report, don't hang
@@ -137,6 +142,8 @@ def generate_batch(engine: BatchEngine, request: GenerationRequest,
             reply.fail(tr("The model stopped with an error: {error}", error=str(failure)),
                        traceback.format_exc())
         return
+    finally:
+        threads.restore()
     if engine.reuse_cache:
         _keep_rows(engine, cache, output, len(ids), streamer.generated)
     for row, reply in enumerate(replies):

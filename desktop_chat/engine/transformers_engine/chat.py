@@ -55,7 +55,11 @@ from desktop_chat.engine.transformers_engine.loader import (
     unload,
 )
 from desktop_chat.engine.transformers_engine.prefix_cache import PrefixCache
-from desktop_chat.engine.transformers_engine.streaming import CancelCriteria, IncrementalDecoder
+from desktop_chat.engine.transformers_engine.streaming import (
+    CancelCriteria,
+    IncrementalDecoder,
+    ThreadsFollowLoad,
+)
 from desktop_chat.engine.transformers_engine.thinking_processor import ThinkingBudgetProcessor
 
 log = logging.getLogger(__name__)
@@ -179,6 +183,7 @@ class TransformersEngine:
         stats = reply.stats
         stats.prompt_tokens = len(prompt.input_ids)
         stats.dropped_messages = prompt.dropped_messages
+        threads = ThreadsFollowLoad(self.model.device)
         try:
             cache, stats.reused_tokens = self.take_cache(prompt.input_ids)
             if not self.prefill(prompt.input_ids, cache, stats.reused_tokens, cancel, reply):
@@ -191,7 +196,7 @@ class TransformersEngine:
                                           device=self.model.device),
                 cache=cache,
                 streamer=streamer,
-                stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel)]),
+                stopping_criteria=StoppingCriteriaList([CancelCriteria(cancel), threads]),
                 logits_processor=LogitsProcessorList([self._thinking_budget(request, reply)]),
                 **self.sampling(request.settings, prompt.max_new_tokens),
             )
@@ -201,6 +206,8 @@ class TransformersEngine:
             reply.fail(tr("The model stopped with an error: {error}", error=str(failure)),
                        traceback.format_exc())
             return
+        finally:
+            threads.restore()
         all_ids = output[0].tolist()
         if self.reuse_cache:
             self.prefixes.put(cache, all_ids)

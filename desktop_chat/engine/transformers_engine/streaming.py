@@ -9,6 +9,8 @@ from typing import Any
 import torch
 from transformers import StoppingCriteria
 
+from desktop_chat.engine.thread_budget import ThreadBudget
+
 
 class CancelCriteria(StoppingCriteria):
     """Stops every row of ``generate`` once ``cancel`` is set (checked after each token)."""
@@ -19,6 +21,26 @@ class CancelCriteria(StoppingCriteria):
     def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
         return torch.full((input_ids.shape[0],), self.cancel.is_set(), dtype=torch.bool,
                           device=input_ids.device)
+
+
+class ThreadsFollowLoad(StoppingCriteria):
+    """Decodes on the CPU with the cores other programs leave free (engine/thread_budget.py),
+    checked after each token; never stops anything. ``restore`` puts torch's count back."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.budget = ThreadBudget(torch.get_num_threads()) if device.type == "cpu" else None
+        self.initial = torch.get_num_threads()
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
+        if self.budget is not None:
+            threads = self.budget.threads()
+            if threads != torch.get_num_threads():
+                torch.set_num_threads(threads)
+        return torch.zeros((input_ids.shape[0],), dtype=torch.bool, device=input_ids.device)
+
+    def restore(self) -> None:
+        if torch.get_num_threads() != self.initial:
+            torch.set_num_threads(self.initial)
 
 
 class IncrementalDecoder:

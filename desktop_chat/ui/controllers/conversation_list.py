@@ -31,6 +31,7 @@ from desktop_chat.core.store import (
     encode,
     summary_of,
 )
+from desktop_chat.core.user_message import join
 from desktop_chat.ui.controllers.save_problems import describe_save_problem
 from desktop_chat.ui.language import translated
 from desktop_chat.ui.ports import SavesPort, SearchPort
@@ -56,7 +57,10 @@ class ConversationListController(QObject):
         self.search = search
         self.open_id: str | None = None  # the conversation open in the chat session
         self._summaries: dict[str, ConversationSummary] | None = None  # listed once
-        self._restoring: dict[str, Conversation] = {}  # undo of a delete, until it is done
+        # A deleted conversation stays in memory only until the writer moved it to the
+        # trash (Undo reads it back from there), and a restored one until it is back.
+        self._deleting: dict[str, Conversation] = {}
+        self._restoring: dict[str, Conversation] = {}
         search.finished.connect(self.search_finished)
         saves.outcome.connect(self._on_save_outcome)
         saves.problem_changed.connect(self.save_problem_changed)
@@ -68,12 +72,11 @@ class ConversationListController(QObject):
         delete and restore (a listing after each save would rewrite its index here)."""
         if self._summaries is None:
             listing = self.store.list()
-            for report in listing.quarantined:
-                self.problem.emit(self.tr(
-                    "The conversation file {name} could not be read ({reason}). It was "
-                    "moved to {path}; nothing was overwritten.").format(
-                        name=report.original_name, reason=report.reason,
-                        path=report.quarantined_path))
+            # One notice for every file: one-off notices replace each other.
+            messages = [report.message() for report in listing.quarantined]
+            messages += [file.message() for file in listing.unreadable]
+            if messages:
+                self.problem.emit(join(*messages, separator="\n"))
             self._summaries = {s.id: s for s in listing.conversations}
         return sorted(self._summaries.values(), key=lambda s: s.updated_at, reverse=True)
 
@@ -132,20 +135,29 @@ class ConversationListController(QObject):
 
     def delete(self, conversation_id: str, kept: Conversation | None) -> None:
         """Move to the trash (in the writer's order); ``kept`` stays in memory for
-        ``restore``."""
+        ``restore`` until the writer did it."""
         if kept is not None:
-            self._restoring[conversation_id] = kept
+            self._deleting[conversation_id] = kept
         self._forget(conversation_id)
         self.saves.delete(conversation_id)
         self.conversations_changed.emit()
 
     def restore(self, conversation_id: str) -> None:
         """Undo a delete: listed at once, back on disk in the writer's order."""
+        kept = self._deleting.pop(conversation_id, None) or self._from_trash(conversation_id)
         self.saves.restore(conversation_id)
-        kept = self._restoring.get(conversation_id)
         if kept is not None:
+            self._restoring[conversation_id] = kept
             self.remember(kept)
         self.conversations_changed.emit()
+
+    def _from_trash(self, conversation_id: str) -> Conversation | None:
+        """A deleted conversation as the writer left it in the trash; None when it cannot
+        be read there (the restore goes ahead: the list shows it once it is back)."""
+        try:
+            return self.store.load_deleted(conversation_id)
+        except StoreError:
+            return None
 
     def add_imported(self, conversations: list[Conversation]) -> None:
         """Conversations from an import (ids already free): listed at once, written by
@@ -161,7 +173,7 @@ class ConversationListController(QObject):
         unsaved = self.saves.unsaved(conversation_id)
         if unsaved is not None:
             return unsaved
-        kept = self._restoring.get(conversation_id)
+        kept = self._restoring.get(conversation_id) or self._deleting.get(conversation_id)
         return dataclasses.replace(kept, messages=list(kept.messages)) if kept else None
 
     # ----- searching and saving ------------------------------------------------------------
@@ -229,7 +241,11 @@ class ConversationListController(QObject):
         """A save, delete or restore the writer did or gave up on (not one it retries)."""
         kept = (self._restoring.pop(outcome.conversation_id, None)
                 if outcome.kind == RESTORE else None)
+        if outcome.kind == DELETE:  # in the trash now, or still in place: not kept here
+            self._deleting.pop(outcome.conversation_id, None)
         if outcome.ok:
+            if outcome.kind == RESTORE and kept is None:  # not read from the trash before
+                self._relist(outcome.conversation_id)
             if outcome.message:  # the store did more than write (merged, kept a copy)
                 self.problem.emit(outcome.message)
             if outcome.kind == SAVE and outcome.conversation is not None:
@@ -244,7 +260,6 @@ class ConversationListController(QObject):
         elif outcome.kind == DELETE:
             self.problem.emit(self.tr("The conversation could not be deleted: {error}")
                               .format(error=translated(outcome.message)))
-            self._restoring.pop(outcome.conversation_id, None)
             self._relist(outcome.conversation_id)
         else:
             self.problem.emit(self.tr("The conversation could not be restored: {error}")

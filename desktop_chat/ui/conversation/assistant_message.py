@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop_chat.core.conversation import Message
+from desktop_chat.core.message_stats import valid_stats
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.conversation.links import handle_link
 from desktop_chat.ui.conversation.message_actions import MessageActions
@@ -21,6 +22,7 @@ from desktop_chat.ui.conversation.segmented_text import SegmentedText
 from desktop_chat.ui.conversation.thinking_panel import ThinkingPanel
 from desktop_chat.ui.render.markdown import MarkdownRenderer
 from desktop_chat.ui.widgets.elided_label import ElidedLabel
+from desktop_chat.ui.widgets.plain_text import plain_label, plain_tooltip
 
 MARKDOWN_RENDER_INTERVAL_MS = 100  # re-render a streaming answer at most 10 times a second
 
@@ -48,7 +50,7 @@ class AssistantMessageWidget(QWidget):
         self.body = SegmentedText("answerText", renderer)
         self.body.link_activated.connect(self._on_link)
         self.body.hide()
-        self.error = QLabel()
+        self.error = plain_label()  # a server's words or an imported field
         self.error.setObjectName("messageError")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -149,7 +151,7 @@ class AssistantMessageWidget(QWidget):
     def show_message(self, message: Message) -> None:
         """Show a finished (or saved) message: answer, reasoning, duration, state, stats."""
         self.streaming = False
-        stats = message.stats or {}
+        stats = valid_stats(message.stats) or {}  # a Message made anywhere: only what shows
         if not message.reasoning_content and self.thinking is not None:
             # Streamed as thinking, saved as the answer (a server's reply that never closed
             # the thinking its template was presumed to open).
@@ -172,7 +174,7 @@ class AssistantMessageWidget(QWidget):
         self.footer.show()
 
     def _show_state(self, message: Message) -> None:
-        stats = message.stats or {}
+        stats = valid_stats(message.stats) or {}  # a Message made anywhere: only what shows
         states = {
             "cancelled": self.tr("Stopped"),
             "length": self.tr("Cut off at the length limit"),
@@ -192,11 +194,12 @@ class AssistantMessageWidget(QWidget):
         if rate:
             parts.append(self.tr("{rate:.1f} tokens/s").format(rate=rate))
         if message.model:  # the model that wrote it, which may not be the one open now
-            parts.insert(0, ModelSource.parse(message.model).display_name)
+            parts.insert(0, _model_name(message.model))
         self.stats.setText(" · ".join(parts))
         written_by = (self.tr("Written by {model}").format(model=message.model)
                       if message.model else "")
-        self.stats.setToolTip("\n".join(filter(None, (self.stats.text(), written_by))))
+        self.stats.setToolTip(plain_tooltip("\n".join(filter(None, (self.stats.text(),
+                                                                     written_by)))))
 
     def set_answer_now_available(self, available: bool) -> None:
         """While streaming: whether the thinking panel offers Answer now."""
@@ -242,3 +245,12 @@ class AssistantMessageWidget(QWidget):
         if self.body.isVisibleTo(self) or self._answer.strip():
             labels += [(label, False) for label in self.body.labels()]
         return labels
+
+
+def _model_name(model: str) -> str:
+    """The short name of the model that wrote an answer; an imported address that is not
+    one (``http://``) as it is written."""
+    try:
+        return ModelSource.parse(model).display_name
+    except ValueError:  # ServerAddressError
+        return model

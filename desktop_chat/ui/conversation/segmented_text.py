@@ -13,6 +13,7 @@ from desktop_chat.ui.conversation.links import link_tooltip
 from desktop_chat.ui.conversation.shown_text import text_blocks
 from desktop_chat.ui.render.markdown import MarkdownRenderer
 from desktop_chat.ui.widgets.cached_height import CachedHeightBox
+from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
 BLOCK_GAP_PX = 8
 
@@ -91,7 +92,8 @@ class SegmentedText(QWidget):
         label.setProperty("code", [])
         label.linkActivated.connect(
             lambda url, source=label: self.link_activated.emit(url, source.property("code")))
-        label.linkHovered.connect(lambda url, source=label: source.setToolTip(link_tooltip(url)))
+        label.linkHovered.connect(
+            lambda url, source=label: source.setToolTip(plain_tooltip(link_tooltip(url))))
         return label
 
     def labels(self) -> list[QLabel]:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.core.conversation_settings import override_problems
 from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.ui.widgets.number_inputs import decimal_input, whole_number_input
+from desktop_chat.ui.widgets.plain_text import plain_label
 
 
 class ConversationSettingsDialog(QDialog):
@@ -32,7 +32,7 @@ class ConversationSettingsDialog(QDialog):
         self.setObjectName("conversationSettingsDialog")
         self.setWindowTitle(self.tr("Conversation Settings"))
         self.defaults = defaults
-        intro = QLabel(self.tr("Settings for “{title}” only. Unticked values follow the "
+        intro = plain_label(self.tr("Settings for “{title}” only. Unticked values follow the "
                                "global settings.").format(title=title))
         intro.setWordWrap(True)
         self.system_prompt = QPlainTextEdit()
@@ -66,7 +66,7 @@ class ConversationSettingsDialog(QDialog):
             check.toggled.connect(lambda on, k=key: self._on_toggled(k, on))
             self.checks[key] = check
             form.addRow(check, editor)
-        self.problems = QLabel()
+        self.problems = plain_label()
         self.problems.setObjectName("conversationSettingsProblems")
         self.problems.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -32,6 +32,7 @@ from desktop_chat.core.model_catalog import CATALOG, FORMAT_GGUF, FORMAT_SAFETEN
 from desktop_chat.core.settings import AppSettings
 from desktop_chat.ui.language import translated
 from desktop_chat.ui.render import theme as themes
+from desktop_chat.ui.widgets.plain_text import escaped, plain_label
 
 TOKEN_PAGE = "https://huggingface.co/settings/tokens"
 # engine/hub_download.py's kinds (the ui may not import the engine)
@@ -76,7 +77,7 @@ class DownloadDialog(QDialog):
     # ----- widgets ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        intro = QLabel(self.tr("Models come from Hugging Face ({endpoint}) and are kept in "
+        intro = plain_label(self.tr("Models come from Hugging Face ({endpoint}) and are kept in "
                                "{folder}.").format(endpoint=self.downloads.endpoint,
                                                    folder=self.models_dir))
         intro.setObjectName("downloadIntro")
@@ -103,7 +104,7 @@ class DownloadDialog(QDialog):
         self.format.addItem(self.tr("Full weights, safetensors (transformers)"),
                             FORMAT_SAFETENSORS)
         self.format.currentIndexChanged.connect(self._refresh_list)
-        self.advice = QLabel()
+        self.advice = plain_label()
         self.advice.setObjectName("formatAdvice")
         self.advice.setWordWrap(True)
         self.repo_input = QLineEdit()
@@ -130,6 +131,7 @@ class DownloadDialog(QDialog):
 
     def _token_row(self) -> QWidget:
         self.token_note = QLabel()
+        self.token_note.setTextFormat(Qt.TextFormat.RichText)  # our link; the rest escaped
         self.token_note.setObjectName("hubTokenNote")
         self.token_note.setWordWrap(True)
         self.token_note.setOpenExternalLinks(True)
@@ -156,9 +158,9 @@ class DownloadDialog(QDialog):
         self.progress.setObjectName("downloadProgress")
         self.progress.setAccessibleName(self.tr("Download progress"))
         self.progress.setRange(0, 1000)
-        self.status = QLabel()
+        self.status = plain_label()  # names the Hub's files and the repository typed
         self.status.setObjectName("downloadStatus")
-        self.error = QLabel()
+        self.error = plain_label()  # the Hub's or the system's words
         self.error.setObjectName("downloadError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {themes.resolve(self.settings.theme).error};")
@@ -310,7 +312,7 @@ class DownloadDialog(QDialog):
             "{repo} needs a Hugging Face access token: it is gated or private (or the name "
             "is wrong). Create a token at <a href=\"{url}\">{url}</a>; it is kept in the "
             "system keyring.")
-        self.token_note.setText(text.format(repo=repo, url=TOKEN_PAGE))
+        self.token_note.setText(text.format(repo=escaped(repo), url=TOKEN_PAGE))
         self.token_box.show()
         self.token_input.setFocus()
 

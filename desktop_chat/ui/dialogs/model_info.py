@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.inference import ENGINE_SERVER, ModelInfo
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.widgets.plain_text import plain_label, plain_tooltip
 
 
 def gigabytes(size: int) -> str:
@@ -91,14 +92,13 @@ class ModelInfoDialog(QDialog):
         layout.addWidget(buttons)
 
     def _row(self, name: str, label: str, text: str, tooltip: str = "") -> QLabel:
-        value = QLabel(text)
+        value = plain_label(text)  # names from the model's own config
         value.setObjectName(name)
         value.setAccessibleName(label)
         value.setWordWrap(True)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        value.setTextFormat(Qt.TextFormat.PlainText)
         if tooltip:
-            value.setToolTip(tooltip)
+            value.setToolTip(plain_tooltip(tooltip))
         self.form.addRow(label, value)
         return value
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
 BASE_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1  # the item's text without the memory estimate
 
@@ -55,7 +56,7 @@ class ModelPickerDialog(QDialog):
             source = ModelSource.parse(entry)
             item = QListWidgetItem(f"{source.display_name}\n{self.describe(source)}")
             item.setData(Qt.ItemDataRole.UserRole, entry)
-            item.setToolTip(source.location)
+            item.setToolTip(plain_tooltip(source.location))
             self.list.addItem(item)
             if entry == current:
                 item.setText(item.text() + self.tr(" · open now"))
@@ -106,7 +107,8 @@ class ModelPickerDialog(QDialog):
                 " · needs about {needed} GB: does not fit now")).format(needed=needed)
             item.setText(item.data(BASE_TEXT_ROLE) + memory)
             if not facts.fits and facts.ways_out:
-                item.setToolTip("\n".join([facts.entry, *map(translated, facts.ways_out)]))
+                item.setToolTip(plain_tooltip("\n".join([facts.entry,
+                                                         *map(translated, facts.ways_out)])))
 
     def describe(self, source: ModelSource) -> str:
         """What kind of model this is and which engine runs it, in a few words."""

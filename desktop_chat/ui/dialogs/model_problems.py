@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_chat.core.inference import REMEDY_REMOTE_CODE, LoadFailure
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.widgets.plain_text import plain_box
 
 
 class LoadFailureDialog(QMessageBox):
@@ -19,13 +20,13 @@ class LoadFailureDialog(QMessageBox):
                          QMessageBox.StandardButton.Ok, parent)
         self.setWindowTitle(self.tr("The model could not be opened"))
         self.setObjectName("modelErrorDialog")
-        self.setTextFormat(Qt.TextFormat.PlainText)  # an error's text is not markup
         if open_model is not None:
             self.setInformativeText(self.tr("{name} is still open.").format(name=open_model))
         else:
             self.setInformativeText(self.tr("No model is open."))
         if failure.details:
             self.setDetailedText(translated(failure.details))
+        plain_box(self)  # an error's text and a model's name are not markup
 
 
 class ConsentDialog(QMessageBox):
@@ -45,7 +46,7 @@ class ConsentDialog(QMessageBox):
         else:
             self.setWindowTitle(self.tr("Close the open model?"))
             self.setObjectName("releaseModelDialog")
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        plain_box(self)
         self.setDefaultButton(QMessageBox.StandardButton.No)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if failure.details:

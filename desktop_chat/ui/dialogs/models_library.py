@@ -1,6 +1,7 @@
 """The Models page: every model in the models folder and in Recent Models, with its format,
 parameters, context length, size on disk and the memory it needs with the current settings;
-Open, and Delete (to the system's trash, after asking; never the open model).
+Open, and Delete (to the system's trash, after asking; never the open model); Remove Fast
+Copy for a folder that has one (controllers/fast_copy.py), which then opens as it is.
 
 The facts come from the worker (``request_model_facts``, headers only, on a pool thread):
 the table fills in as they arrive.
@@ -9,6 +10,7 @@ the table fills in as they arrive.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from desktop_chat.core.model_facts import ModelFacts
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.ui.dialogs.model_info import gigabytes, parameters_text
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.widgets.plain_text import plain_label, plain_message_box, plain_tooltip
 
 COLUMNS = 7
 NAME, FORMAT, PARAMETERS, CONTEXT, SIZE, MEMORY, WHERE = range(COLUMNS)
@@ -65,10 +68,13 @@ def same_place(a: str, b: str) -> bool:
 
 class ModelsLibraryDialog(QDialog):
     open_requested = Signal(str)  # a model source string
+    remove_copy_requested = Signal(str)  # a model folder whose fast copy is to go
 
     def __init__(self, worker: Any, holder: Any, models_dir: Path | None, current: str | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 has_fast_copy: Callable[[str], bool] = lambda entry: False) -> None:
         super().__init__(parent)
+        self.has_fast_copy = has_fast_copy
         self.setObjectName("modelsLibraryDialog")
         self.setWindowTitle(self.tr("Models"))
         self.resize(940, 440)
@@ -93,11 +99,11 @@ class ModelsLibraryDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda item: self._open())
-        self.folder_label = QLabel(self.tr("Models folder: {folder}").format(
+        self.folder_label = plain_label(self.tr("Models folder: {folder}").format(
             folder=models_dir) if models_dir else "")
         self.folder_label.setObjectName("modelsFolderLabel")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
+        self.message = plain_label()  # names model folders
         self.message.setObjectName("modelsMessage")
         self.message.setWordWrap(True)
         self.empty = QLabel(self.tr("No models yet. Get one from Hugging Face, or open a model "
@@ -107,9 +113,12 @@ class ModelsLibraryDialog(QDialog):
         self.open_button.setDefault(True)
         self.delete_button = self._button("modelsDeleteButton", self.tr("Delete…"),
                                           self.ask_delete)
+        self.remove_copy_button = self._button(
+            "modelsRemoveCopyButton", self.tr("Remove Fast Copy"), self._remove_copy)
         close = self._button("modelsCloseButton", self.tr("Close"), self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.remove_copy_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         buttons.addWidget(self.open_button)
@@ -148,7 +157,7 @@ class ModelsLibraryDialog(QDialog):
             name = QTableWidgetItem(ModelSource.parse(entry).display_name
                                     + (self.tr(" (open)") if self._is_open(entry) else ""))
             name.setData(Qt.ItemDataRole.UserRole, entry)
-            name.setToolTip(entry)
+            name.setToolTip(plain_tooltip(entry))
             self.table.setItem(row, NAME, name)
             for column in range(1, COLUMNS - 1):
                 self.table.setItem(row, column, QTableWidgetItem("…"))
@@ -181,7 +190,8 @@ class ModelsLibraryDialog(QDialog):
         for column, text in texts.items():
             item = QTableWidgetItem(text)
             if column == MEMORY and facts.ways_out:
-                item.setToolTip("\n".join(translated(way) for way in facts.ways_out))
+                item.setToolTip(plain_tooltip("\n".join(translated(way)
+                                                         for way in facts.ways_out)))
             self.table.setItem(row, column, item)
         for column in range(1, COLUMNS - 1):
             if column not in texts:
@@ -216,6 +226,16 @@ class ModelsLibraryDialog(QDialog):
         entry = self.selected_entry()
         self.open_button.setEnabled(entry is not None)
         self.delete_button.setEnabled(entry is not None)
+        self.remove_copy_button.setVisible(entry is not None and self.has_fast_copy(entry))
+
+    def _remove_copy(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.remove_copy_requested.emit(entry)
+            self.message.setText(self.tr("The fast copy of {name} was removed; the folder "
+                                         "opens as it is.").format(
+                                             name=ModelSource.parse(entry).display_name))
+            self._update_buttons()
 
     def _open(self) -> None:
         entry = self.selected_entry()
@@ -235,13 +255,13 @@ class ModelsLibraryDialog(QDialog):
             return None
         name = ModelSource.parse(entry).display_name
         size = self.facts.get(entry)
-        box = QMessageBox(
+        box = plain_message_box(
             QMessageBox.Icon.Question, self.tr("Delete model?"),
             self.tr("Move {name} to the trash?").format(name=name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self,
+            informative=self.tr("{path}\n{size} on disk").format(
+                path=entry, size=gigabytes(size.size_bytes) if size else "?"))
         box.setObjectName("deleteModelDialog")
-        box.setInformativeText(self.tr("{path}\n{size} on disk").format(
-            path=entry, size=gigabytes(size.size_bytes) if size else "?"))
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         yes = box.button(QMessageBox.StandardButton.Yes)

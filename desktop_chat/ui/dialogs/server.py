@@ -26,6 +26,7 @@ from desktop_chat.core.model_source import ModelSource, ServerAddressError, norm
 from desktop_chat.core.secrets import api_key_for, remember_api_key
 from desktop_chat.ui.language import translated
 from desktop_chat.ui.ports import InferencePort
+from desktop_chat.ui.widgets.plain_text import plain_label
 
 LIST_DELAY_MS = 600  # after the last keystroke in the address, ask the server for its models
 
@@ -62,7 +63,7 @@ class ServerDialog(QDialog):
         model_row = QHBoxLayout()
         model_row.addWidget(self.model, 1)
         model_row.addWidget(self.list_button)
-        self.status = QLabel()
+        self.status = plain_label()  # the server's own words, among others
         self.status.setObjectName("serverStatus")
         self.status.setWordWrap(True)
 

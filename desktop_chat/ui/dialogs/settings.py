@@ -29,6 +29,7 @@ from desktop_chat.core.settings import AppSettings, GenerationSettings
 from desktop_chat.ui.language import LANGUAGES, translated
 from desktop_chat.ui.language import SYSTEM as SYSTEM_LANGUAGE
 from desktop_chat.ui.widgets.number_inputs import decimal_input, whole_number_input
+from desktop_chat.ui.widgets.plain_text import plain_label
 
 
 class SettingsDialog(QDialog):
@@ -60,7 +61,7 @@ class SettingsDialog(QDialog):
         seed_row.addWidget(self.seed, 1)
         self.context_limit = whole_number_input("contextLimitInput", 0, 1_048_576)
         self.context_limit.setSpecialValueText(self.tr("Automatic"))
-        self.context_note = QLabel(self.tr("Automatic: {why}").format(why=context_note)
+        self.context_note = plain_label(self.tr("Automatic: {why}").format(why=context_note)
                                    if context_note else self.tr(
             "Automatic: what fits in half of the free memory, up to the model's maximum "
             "(shown here once a model is open)."))
@@ -144,7 +145,7 @@ class SettingsDialog(QDialog):
             self.language.currentData() != self._settings.language))
         display_form.addRow("", self.language_note)
 
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
         self.error.hide()

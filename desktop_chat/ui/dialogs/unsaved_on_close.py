@@ -8,6 +8,7 @@ from enum import Enum
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_chat import APP_NAME
+from desktop_chat.ui.widgets.plain_text import plain_box
 
 
 class CloseChoice(Enum):
@@ -24,6 +25,7 @@ class UnsavedOnCloseDialog(QMessageBox):
         self.setText(self.tr("{n} conversation(s) could not be saved.").format(n=unsaved))
         self.setInformativeText((problem + "\n\n" if problem else "")
                                 + self.tr("If you quit now, what was not saved is lost."))
+        plain_box(self)  # the problem is the system's words, naming files
         self._keep = self.addButton(self.tr("Keep Window Open"),
                                     QMessageBox.ButtonRole.RejectRole)
         self._copy = self.addButton(self.tr("Save a Copy…"), QMessageBox.ButtonRole.ActionRole)

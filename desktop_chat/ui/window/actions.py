@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
 CONTEXT = "MainWindow"
 SEPARATOR = "-"
@@ -169,6 +170,6 @@ def fill_recent_models(menu: QMenu, recent: tuple[str, ...],
     for entry in recent:
         source = ModelSource.parse(entry)
         action = menu.addAction(source.display_name)
-        action.setToolTip(source.location)
+        action.setToolTip(plain_tooltip(source.location))
         action.triggered.connect(lambda _checked=False, e=entry: open_model(e))
     menu.setEnabled(bool(recent))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.core.token_count import TokenCount
 from desktop_chat.ui.widgets.message_input import MessageInput
+from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
 COUNT_DELAY_MS = 300  # count once typing pauses this long, not at every key
 
@@ -73,7 +74,7 @@ class Composer(QWidget):
     def set_can_send(self, can_send: bool, reason: str = "") -> None:
         self._can_send = can_send
         self.send_button.setEnabled(can_send)
-        self.send_button.setToolTip(reason)
+        self.send_button.setToolTip(plain_tooltip(reason))
 
     def _submit(self) -> None:
         text = self.input.toPlainText().strip()

@@ -36,6 +36,7 @@ from desktop_chat.ui.dialogs.export import JSON, MARKDOWN, PDF, SUFFIXES, Export
 from desktop_chat.ui.language import translated
 from desktop_chat.ui.ports import JobContext, JobPort, JobsPort
 from desktop_chat.ui.render.export_pdf import conversation_pdf
+from desktop_chat.ui.widgets.plain_text import plain_box
 
 STATUS_MS = 8000
 SUMMARY_LINES = 12  # failures listed in the summary itself; all of them in its details
@@ -246,6 +247,7 @@ class ExportImportDialogs(QObject):
             box.setDetailedText("\n".join(lines))
         else:
             box.setIcon(QMessageBox.Icon.Information)
+        plain_box(box)  # file names and what went wrong in them
         self.summary = box
         box.open()
 

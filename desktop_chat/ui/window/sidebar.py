@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.core.store import ConversationSummary
+from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_DELAY_MS = 250
@@ -83,7 +84,7 @@ class Sidebar(QWidget):
         for summary in summaries:
             item = QStandardItem(summary.title or self.tr("New chat"))
             item.setData(summary.id, ID_ROLE)
-            item.setToolTip(summary.title)
+            item.setToolTip(plain_tooltip(summary.title))
             if summary.read_only:
                 item.setEnabled(False)
                 item.setToolTip(self.tr("Saved by a newer version of Desktop Chat"))

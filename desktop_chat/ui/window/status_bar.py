@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWi
 
 from desktop_chat.core.inference import GenerationResult, ModelState
 from desktop_chat.ui.language import translated
+from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
 NOTE_MS = 15_000  # how long a note stays
 UNDO_SECONDS = 10
@@ -69,16 +70,16 @@ class StatusBar(QStatusBar):
             self.model_status.setText(translated(current.summary))
         else:
             self.model_status.setText(self.tr("No model"))
-        self.model_status.setToolTip(self.tr("{why}\nContext: {context}").format(
+        self.model_status.setToolTip(plain_tooltip(self.tr("{why}\nContext: {context}").format(
             why=translated(current.reason), context=translated(current.context_reason))
             if current and current.context_reason
-            else translated(current.reason) if current else "")
+            else translated(current.reason) if current else ""))
         self.load_progress.setVisible(loading is not None)
         self.cancel_load_button.setVisible(loading is not None)
 
     def show_load_progress(self, fraction: float, what: str) -> None:
         self.load_progress.setValue(int(fraction * 1000))
-        self.load_progress.setToolTip(translated(what))
+        self.load_progress.setToolTip(plain_tooltip(translated(what)))
 
     # ----- replies -------------------------------------------------------------------------
 

@@ -1,0 +1,197 @@
+"""Fast copies in the cache dir, named by the content of the folder they copy.
+
+``<cache dir>/fast-copies/<content key>-<quantization>.gguf``, the key a SHA-256 of every
+file of the folder (names and bytes) and of the converter's version: an edited folder gets
+a new copy, and the same weights in another folder reuse the one made. A copy is written
+under a temp name (``core/atomic_file.TEMP_PREFIX``) and renamed when whole, so a cancel or
+a crash leaves nothing that is later opened; stale temp files are cleared at the next make.
+
+Hashing gigabytes takes seconds, so ``index.json`` remembers each folder's key with the
+names, sizes and modification times of its files: opening a folder whose files are as they
+were finds its copy at once (``find``); any change sends it through ``make`` again.
+The original folder is only ever read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_chat.core.atomic_file import (
+    TEMP_PREFIX,
+    fsync_dir,
+    remove_stale_temp_files,
+    write_atomic,
+)
+from desktop_chat.engine.fast_copy.errors import ConversionCancelled, Progress
+
+log = logging.getLogger(__name__)
+
+FOLDER_NAME = "fast-copies"
+INDEX_NAME = "index.json"
+# Part of every key: a converter that writes differently makes new copies.
+CONVERTER_VERSION = 1
+_CHUNK = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FastCopy:
+    folder: str  # the model folder it copies
+    path: Path  # the GGUF file
+    quantization: str
+    size_bytes: int
+
+
+def fingerprint(folder: Path) -> list[list[object]]:
+    """Name, size and modification time of each file: what a change would alter."""
+    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in _files(folder)]
+
+
+def content_key(folder: Path, cancel: threading.Event | None = None) -> str:
+    """SHA-256 of the folder's files (names and bytes) and of the converter's version."""
+    digest = hashlib.sha256(f"desktop-chat fast copy {CONVERTER_VERSION}\n".encode())
+    for path in _files(folder):
+        digest.update(f"{path.name}\n{path.stat().st_size}\n".encode())
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                if cancel is not None and cancel.is_set():
+                    raise ConversionCancelled()
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _index_key(folder: str | Path) -> str:
+    return str(Path(folder).expanduser().resolve())
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
+class FastCopyCache:
+    """The fast copies under one cache dir. Safe to use from several threads: the index
+    is replaced atomically and read afresh each time."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.root = Path(cache_dir) / FOLDER_NAME
+
+    # ----- the index: folder -> key ------------------------------------------------------
+
+    def _index(self) -> dict[str, dict]:
+        try:
+            data = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_index(self, index: dict[str, dict]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.root / INDEX_NAME, json.dumps(index, indent=1).encode())
+
+    def _known_key(self, folder: Path) -> str | None:
+        entry = self._index().get(_index_key(folder))
+        if not isinstance(entry, dict):
+            return None
+        try:
+            unchanged = entry.get("fingerprint") == fingerprint(folder)
+        except OSError:
+            return None
+        return entry.get("key") if unchanged else None
+
+    # ----- finding, making, removing -----------------------------------------------------
+
+    def find(self, folder: str | Path) -> FastCopy | None:
+        """The copy of ``folder`` as its files are now, without hashing them; None if there
+        is none (never made, removed, or the folder changed since)."""
+        folder = Path(folder)
+        key = self._known_key(folder)
+        if key is None:
+            return None
+        for path in sorted(self.root.glob(f"{key}-*.gguf")):
+            quantization = path.stem[len(key) + 1:]
+            return FastCopy(str(folder), path, quantization, path.stat().st_size)
+        return None
+
+    def make(self, folder: str | Path, quantization: str, progress: Progress,
+             cancel: threading.Event) -> FastCopy:
+        """Convert ``folder`` (or reuse the copy of the same content); raises
+        UnsupportedModel before any work for an architecture the converter lacks, and
+        ConversionCancelled when ``cancel`` is set (nothing is left behind)."""
+        from desktop_chat.engine.fast_copy.gguf_convert import check_supported, convert
+
+        folder = Path(folder)
+        check_supported(folder)
+        self.root.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(self.root, older_than=0)  # no other make runs: one job
+        self._sweep()
+        stamp = fingerprint(folder)
+        key = content_key(folder, cancel)
+        target = self.root / f"{key}-{quantization}.gguf"
+        if not target.exists():
+            fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".gguf", dir=self.root)
+            os.close(fd)
+            try:
+                convert(folder, Path(temp), "f16" if quantization != "F32" else "f32",
+                        quantization, progress, cancel)
+                if cancel.is_set():  # during llama.cpp's quantizer, which cannot stop
+                    raise ConversionCancelled()
+                os.replace(temp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+            fsync_dir(self.root)
+        index = self._index()
+        index[_index_key(folder)] = {"fingerprint": stamp, "key": key, "name": folder.name}
+        self._write_index(index)
+        return FastCopy(str(folder), target, quantization, target.stat().st_size)
+
+    def remove(self, folder: str | Path) -> bool:
+        """Delete the copy of ``folder`` (and forget it); True if there was one. A copy
+        another folder with the same content still uses is kept."""
+        index = self._index()
+        entry = index.pop(_index_key(folder), None)
+        if not isinstance(entry, dict):
+            return False
+        key = entry.get("key")
+        self._write_index(index)
+        if not key or any(e.get("key") == key for e in index.values() if isinstance(e, dict)):
+            return bool(key)
+        removed = False
+        for path in self.root.glob(f"{key}-*.gguf"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed = True
+        return removed
+
+    def _sweep(self) -> None:
+        """Forget folders that are gone, and delete copies no folder uses any more (one
+        removed while llama.cpp had it open, which Windows refuses at the time)."""
+        index = self._index()
+        kept = {folder: entry for folder, entry in index.items()
+                if isinstance(entry, dict) and Path(folder).is_dir()}
+        if kept != index:
+            self._write_index(kept)
+        used = {entry.get("key") for entry in kept.values()}
+        for path in self.root.glob("*.gguf"):
+            if path.name.split("-", 1)[0] not in used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def copies(self) -> list[FastCopy]:
+        """Every copy in the cache, with the folder it was made from."""
+        found = []
+        for folder, entry in self._index().items():
+            key = entry.get("key") if isinstance(entry, dict) else None
+            for path in sorted(self.root.glob(f"{key}-*.gguf")) if key else ():
+                found.append(FastCopy(folder, path, path.stem[len(key) + 1:],
+                                      path.stat().st_size))
+        return found

@@ -1,0 +1,123 @@
+"""engine/fast_copy/cache.py: copies named by the folder's content, written under a temp name,
+found again without hashing, and nothing half-written ever found; core/fast_copy.py's
+choices."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import TINY_R1
+
+from desktop_chat.core.fast_copy import offer_for, quantization_for
+from desktop_chat.core.inference import ENGINE_LLAMA_CPP, ENGINE_TRANSFORMERS, ModelInfo
+from desktop_chat.core.model_source import ModelSource
+from desktop_chat.engine.fast_copy import gguf_convert
+from desktop_chat.engine.fast_copy.cache import FastCopyCache, fingerprint
+from desktop_chat.engine.fast_copy.errors import ConversionCancelled, UnsupportedModel
+
+pytest.importorskip("llama_cpp", reason="copies are quantized by llama-cpp-python")
+
+
+def make(cache: FastCopyCache, folder: Path, cancel: threading.Event | None = None):
+    return cache.make(folder, "Q8_0", lambda done, total: None, cancel or threading.Event())
+
+
+def test_a_crash_mid_write_leaves_nothing_that_is_found_or_kept(tmp_path, monkeypatch):
+    cache = FastCopyCache(tmp_path / "cache")
+    real = gguf_convert.quantize_gguf
+
+    def crash(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gguf_convert, "quantize_gguf", crash)
+    with pytest.raises(OSError):
+        make(cache, TINY_R1)
+    assert cache.find(TINY_R1) is None
+    assert [p.name for p in cache.root.iterdir()] == []  # neither the f16 step nor the copy
+    monkeypatch.setattr(gguf_convert, "quantize_gguf", real)
+    made = make(cache, TINY_R1)
+    assert cache.find(TINY_R1) == made and made.path.name.endswith("-Q8_0.gguf")
+
+
+def test_the_same_content_elsewhere_reuses_the_copy_and_a_change_makes_a_new_one(tmp_path):
+    cache = FastCopyCache(tmp_path / "cache")
+    before = fingerprint(TINY_R1)
+    first = make(cache, TINY_R1)
+    moved = shutil.copytree(TINY_R1, tmp_path / "elsewhere")
+    assert cache.find(moved) is None  # never opened there: its content is hashed once
+    again = make(cache, moved)
+    assert again.path == first.path and first.path.stat().st_mtime_ns == \
+        again.path.stat().st_mtime_ns
+    assert cache.find(moved) == again
+    (moved / "generation_config.json").write_text("{}", encoding="utf-8")
+    assert cache.find(moved) is None  # changed since: its copy no longer fits
+    assert make(cache, moved).path != first.path
+    assert fingerprint(TINY_R1) == before
+    assert cache.remove(TINY_R1) and cache.find(TINY_R1) is None
+    assert {c.folder for c in cache.copies()} == {str(moved)}
+
+
+def test_a_cancel_during_the_quantizer_keeps_nothing(tmp_path, monkeypatch):
+    cache = FastCopyCache(tmp_path / "cache")
+    cancel = threading.Event()
+    real = gguf_convert.quantize_gguf
+
+    def quantize_then_cancelled(*args, **kwargs):  # llama.cpp's call cannot be stopped
+        out = real(*args, **kwargs)
+        cancel.set()
+        return out
+
+    monkeypatch.setattr(gguf_convert, "quantize_gguf", quantize_then_cancelled)
+    with pytest.raises(ConversionCancelled):
+        make(cache, TINY_R1, cancel)
+    assert cache.find(TINY_R1) is None
+    assert [p.name for p in cache.root.iterdir()] == []
+
+
+def test_cancel_and_unsupported_leave_no_file(tmp_path):
+    cache = FastCopyCache(tmp_path / "cache")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ConversionCancelled):
+        make(cache, TINY_R1, cancel)
+    assert [p.name for p in cache.root.iterdir()] == []
+    odd = shutil.copytree(TINY_R1, tmp_path / "odd")
+    config = (odd / "config.json").read_text(encoding="utf-8")
+    (odd / "config.json").write_text(config.replace('"qwen2"', '"mistral"'), encoding="utf-8")
+    with pytest.raises(UnsupportedModel):
+        make(cache, odd)
+    assert [p.name for p in cache.root.iterdir()] == []
+
+
+def _info(engine=ENGINE_TRANSFORMERS, device="cpu", architecture="Qwen2ForCausalLM",
+          parameters=1_777_088_000) -> ModelInfo:
+    return ModelInfo("m", ModelSource.local("/models/m"), engine, device, "CPU", "bfloat16",
+                     4096, architecture=architecture, parameter_count=parameters)
+
+
+def test_what_is_offered_and_in_which_quantization():
+    offer = offer_for(_info())
+    assert (offer.quantization, offer.folder, offer.unsupported) == ("Q4_K_M", "/models/m", None)
+    assert 1.0e9 < offer.size_bytes < 1.2e9  # DeepSeek-R1-Distill-Qwen-1.5B: 1.12 GB
+    assert offer.minutes >= 1
+    assert quantization_for(134_515_008) == "Q8_0"  # SmolLM2-135M
+    assert offer_for(_info(device="cuda")) is None
+    assert offer_for(_info(engine=ENGINE_LLAMA_CPP)) is None
+    assert offer_for(_info(device="mps")) is not None  # Apple Silicon: llama.cpp on Metal
+    assert "GPT2LMHeadModel" in offer_for(_info(architecture="GPT2LMHeadModel")).unsupported
+
+
+def test_copies_of_folders_that_are_gone_go_at_the_next_make(tmp_path):
+    cache = FastCopyCache(tmp_path / "cache")
+    gone = shutil.copytree(TINY_R1, tmp_path / "gone")
+    (gone / "README.md").write_text("another content, another copy", encoding="utf-8")
+    orphan = make(cache, gone).path
+    shutil.rmtree(gone)  # deleted on the Models page, or by hand
+    stray = cache.root / f"{'0' * 64}-Q8_0.gguf"  # removed while open (Windows refused)
+    stray.write_bytes(b"GGUF")
+    kept = make(cache, TINY_R1)
+    assert not orphan.exists() and not stray.exists() and kept.path.exists()
+    assert [c.folder for c in cache.copies()] == [str(TINY_R1)]
