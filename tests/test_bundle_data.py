@@ -33,7 +33,7 @@ def test_fonts_and_tables_of_the_math_renderer_are_shipped():
 
 
 def test_only_what_the_app_imports_is_looked_at():
-    assert bundle_data.dependency_data(toc("json", "desktop_chat")) == []
+    assert bundle_data.dependency_data(toc("json", "not_installed_anywhere")) == []
     names = bundle_data.top_level_names(
         [("torch/_C.cpython-311-x86_64-linux-gnu.so", "/x", "EXTENSION"),
          ("kernels.utils", "/y", "PYMODULE"), ("libfoo.so", "/z", "BINARY")])
