@@ -59,6 +59,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     # For the packaging test: load MODEL, answer one question, check the split, exit.
     parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-out", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-device", metavar="DEVICE", default="auto",
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-expect", metavar="TEXT", help=argparse.SUPPRESS)
     # For the packaging test: make MODEL_DIR's fast copy (in a temp cache), answer through it.
     parser.add_argument("--self-test-fast-copy", metavar="MODEL_DIR", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
@@ -222,11 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from desktop_chat import self_test
 
-        return self_test.run(app, args.self_test)
+        return self_test.run(app, args.self_test, out=args.self_test_out,
+                             device=args.self_test_device, expect=args.self_test_expect)
     if args.self_test_fast_copy:
         from desktop_chat import self_test
 
-        return self_test.run_fast_copy(app, args.self_test_fast_copy)
+        return self_test.run_fast_copy(app, args.self_test_fast_copy, out=args.self_test_out)
     from desktop_chat.instance import InstanceGuard, Outcome
 
     guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)
