@@ -25,8 +25,8 @@ class Machine:
         self.own += seconds * own_busy
 
     def budget(self, cores):
-        return ThreadBudget(cores, logical_cpus=cores, clock=lambda: self.now, machine_busy=lambda: self.machine,
-                            own_busy=lambda: self.own)
+        return ThreadBudget(cores, logical_cpus=cores, clock=lambda: self.now,
+                            machine_busy=lambda: self.machine, own_busy=lambda: self.own)
 
 
 def follow(machine, budget, others_busy, samples, own_busy=2.0):
