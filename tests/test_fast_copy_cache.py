@@ -4,6 +4,7 @@ choices."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -15,7 +16,12 @@ from desktop_chat.core.fast_copy import offer_for, quantization_for
 from desktop_chat.core.inference import ENGINE_LLAMA_CPP, ENGINE_TRANSFORMERS, ModelInfo
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.engine.fast_copy import gguf_convert
-from desktop_chat.engine.fast_copy.cache import FastCopyCache, fingerprint
+from desktop_chat.engine.fast_copy.cache import (
+    INDEX_NAME,
+    MAX_INDEX_BYTES,
+    FastCopyCache,
+    fingerprint,
+)
 from desktop_chat.engine.fast_copy.errors import ConversionCancelled, UnsupportedModel
 
 pytest.importorskip("llama_cpp", reason="copies are quantized by llama-cpp-python")
@@ -121,3 +127,46 @@ def test_copies_of_folders_that_are_gone_go_at_the_next_make(tmp_path):
     kept = make(cache, TINY_R1)
     assert not orphan.exists() and not stray.exists() and kept.path.exists()
     assert [c.folder for c in cache.copies()] == [str(TINY_R1)]
+
+
+@pytest.mark.parametrize("index", [
+    "[" * 100_000,  # nested past the recursion limit
+    '{"%s": {"key": [], "fingerprint": []}}',  # a key no set can hold
+    '{"%s": {"key": {"a": 1}, "fingerprint": 5}}',
+    '{"%s": {"key": "/etc/passwd", "fingerprint": null}}',  # a pattern glob refuses
+    '{"%s": {"key": "../outside", "fingerprint": %f}}',  # a file outside the cache dir
+    '{"%s": {"key": "*", "fingerprint": %f}}',
+    '{"%s": {"key": 7}}',
+    '{"%s": []}',
+    "[1, 2]",
+    "null",
+    '"text"',
+    "\xff\xfe not utf-8",
+])
+def test_a_hostile_index_finds_nothing_and_makes_anew(tmp_path, index):
+    cache = FastCopyCache(tmp_path / "cache")
+    cache.root.mkdir(parents=True)
+    outside = tmp_path / "outside-Q8_0.gguf"
+    outside.write_bytes(b"GGUF")
+    text = index.replace("%s", str(TINY_R1.resolve()).replace("\\", "\\\\")).replace(
+        "%f", json.dumps(fingerprint(TINY_R1)))
+    (cache.root / INDEX_NAME).write_bytes(text.encode("latin-1" if "\xff" in text else "utf-8"))
+    assert cache.find(TINY_R1) is None
+    assert cache.copies() == []
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ConversionCancelled):  # got as far as hashing the folder
+        make(cache, TINY_R1, cancel)
+    assert cache.remove(TINY_R1) is False
+    assert outside.exists()
+
+
+def test_an_index_past_its_size_bound_is_not_read(tmp_path):
+    cache = FastCopyCache(tmp_path / "cache")
+    make(cache, TINY_R1)
+    index = cache.root / INDEX_NAME
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text + " " * MAX_INDEX_BYTES, encoding="utf-8")  # still valid JSON
+    assert cache.find(TINY_R1) is None  # as if there were none: hashed and found again
+    assert make(cache, TINY_R1).path.exists()
+    assert cache.find(TINY_R1) is not None

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ INDEX_NAME = "index.json"
 # Part of every key: a converter that writes differently makes new copies.
 CONVERTER_VERSION = 1
 _CHUNK = 8 * 1024 * 1024
+# index.json is ours, but any program (or a crash, or a newer version) may have written it:
+# it is read as untrusted. An honest one is a few hundred bytes per folder.
+MAX_INDEX_BYTES = 4 * 1024 * 1024
+_KEY = re.compile(r"[0-9a-f]{64}")  # a SHA-256 in hex: also safe inside a glob pattern
 
 
 @dataclass(frozen=True)
@@ -86,11 +91,20 @@ class FastCopyCache:
     # ----- the index: folder -> key ------------------------------------------------------
 
     def _index(self) -> dict[str, dict]:
+        """Folder -> entry, only the entries of the shape ``make`` writes: any other file
+        (too deep, too big, not JSON, keys that are not ours) counts as no index."""
+        path = self.root / INDEX_NAME
         try:
-            data = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if path.stat().st_size > MAX_INDEX_BYTES:
+                return {}
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {folder: entry for folder, entry in data.items()
+                if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+                and _KEY.fullmatch(entry["key"]) and isinstance(entry.get("fingerprint"), list)}
 
     def _write_index(self, index: dict[str, dict]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -98,13 +112,13 @@ class FastCopyCache:
 
     def _known_key(self, folder: Path) -> str | None:
         entry = self._index().get(_index_key(folder))
-        if not isinstance(entry, dict):
+        if entry is None:
             return None
         try:
             unchanged = entry.get("fingerprint") == fingerprint(folder)
         except OSError:
             return None
-        return entry.get("key") if unchanged else None
+        return entry["key"] if unchanged else None
 
     # ----- finding, making, removing -----------------------------------------------------
 
@@ -159,12 +173,12 @@ class FastCopyCache:
         another folder with the same content still uses is kept."""
         index = self._index()
         entry = index.pop(_index_key(folder), None)
-        if not isinstance(entry, dict):
+        if entry is None:
             return False
-        key = entry.get("key")
+        key = entry["key"]
         self._write_index(index)
-        if not key or any(e.get("key") == key for e in index.values() if isinstance(e, dict)):
-            return bool(key)
+        if any(e["key"] == key for e in index.values()):
+            return True
         removed = False
         for path in self.root.glob(f"{key}-*.gguf"):
             with contextlib.suppress(OSError):
@@ -176,11 +190,10 @@ class FastCopyCache:
         """Forget folders that are gone, and delete copies no folder uses any more (one
         removed while llama.cpp had it open, which Windows refuses at the time)."""
         index = self._index()
-        kept = {folder: entry for folder, entry in index.items()
-                if isinstance(entry, dict) and Path(folder).is_dir()}
+        kept = {folder: entry for folder, entry in index.items() if Path(folder).is_dir()}
         if kept != index:
             self._write_index(kept)
-        used = {entry.get("key") for entry in kept.values()}
+        used = {entry["key"] for entry in kept.values()}
         for path in self.root.glob("*.gguf"):
             if path.name.split("-", 1)[0] not in used:
                 with contextlib.suppress(OSError):
@@ -190,8 +203,8 @@ class FastCopyCache:
         """Every copy in the cache, with the folder it was made from."""
         found = []
         for folder, entry in self._index().items():
-            key = entry.get("key") if isinstance(entry, dict) else None
-            for path in sorted(self.root.glob(f"{key}-*.gguf")) if key else ():
+            key = entry["key"]
+            for path in sorted(self.root.glob(f"{key}-*.gguf")):
                 found.append(FastCopy(folder, path, path.stem[len(key) + 1:],
                                       path.stat().st_size))
         return found
