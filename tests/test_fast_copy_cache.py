@@ -170,3 +170,16 @@ def test_an_index_past_its_size_bound_is_not_read(tmp_path):
     assert cache.find(TINY_R1) is None  # as if there were none: hashed and found again
     assert make(cache, TINY_R1).path.exists()
     assert cache.find(TINY_R1) is not None
+
+
+def test_a_copy_cut_short_by_a_crash_is_neither_found_nor_reused(tmp_path):
+    """A power cut can leave the renamed copy shorter than written (its data never reached
+    the disk): llama.cpp would fail on it at every open."""
+    cache = FastCopyCache(tmp_path / "cache")
+    whole = make(cache, TINY_R1)
+    data = whole.path.read_bytes()
+    whole.path.write_bytes(data[: len(data) // 2])
+    assert cache.find(TINY_R1) is None  # the folder opens as it is
+    again = make(cache, TINY_R1)
+    assert again.path.read_bytes() == data  # made anew, not the half kept
+    assert cache.find(TINY_R1) == again

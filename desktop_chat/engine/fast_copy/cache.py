@@ -81,6 +81,25 @@ def _files(folder: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
+def _whole_gguf(path: Path) -> bool:
+    """Whether ``path`` is a GGUF file whose every tensor is there (its header says where
+    each one ends; milliseconds, as it is only mapped)."""
+    import gguf
+
+    if not path.is_file():
+        return False
+    try:
+        gguf.GGUFReader(path)
+    except Exception:  # a damaged file can trip the parser anywhere: then it is not whole
+        return False
+    return True
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 class FastCopyCache:
     """The fast copies under one cache dir. Safe to use from several threads: the index
     is replaced atomically and read afresh each time."""
@@ -104,13 +123,14 @@ class FastCopyCache:
             return {}
         return {folder: entry for folder, entry in data.items()
                 if isinstance(entry, dict) and isinstance(entry.get("key"), str)
-                and _KEY.fullmatch(entry["key"]) and isinstance(entry.get("fingerprint"), list)}
+                and _KEY.fullmatch(entry["key"]) and isinstance(entry.get("fingerprint"), list)
+                and isinstance(entry.get("bytes", 0), int)}
 
     def _write_index(self, index: dict[str, dict]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         write_atomic(self.root / INDEX_NAME, json.dumps(index, indent=1).encode())
 
-    def _known_key(self, folder: Path) -> str | None:
+    def _known_entry(self, folder: Path) -> dict | None:
         entry = self._index().get(_index_key(folder))
         if entry is None:
             return None
@@ -118,7 +138,7 @@ class FastCopyCache:
             unchanged = entry.get("fingerprint") == fingerprint(folder)
         except OSError:
             return None
-        return entry["key"] if unchanged else None
+        return entry if unchanged else None
 
     # ----- finding, making, removing -----------------------------------------------------
 
@@ -126,12 +146,15 @@ class FastCopyCache:
         """The copy of ``folder`` as its files are now, without hashing them; None if there
         is none (never made, removed, or the folder changed since)."""
         folder = Path(folder)
-        key = self._known_key(folder)
-        if key is None:
+        entry = self._known_entry(folder)
+        if entry is None:
             return None
+        key = entry["key"]
         for path in sorted(self.root.glob(f"{key}-*.gguf")):
-            quantization = path.stem[len(key) + 1:]
-            return FastCopy(str(folder), path, quantization, path.stat().st_size)
+            with contextlib.suppress(OSError):  # removed meanwhile
+                size = path.stat().st_size
+                if size == entry.get("bytes", size):  # not cut short by a crash
+                    return FastCopy(str(folder), path, path.stem[len(key) + 1:], size)
         return None
 
     def make(self, folder: str | Path, quantization: str, progress: Progress,
@@ -149,7 +172,7 @@ class FastCopyCache:
         stamp = fingerprint(folder)
         key = content_key(folder, cancel)
         target = self.root / f"{key}-{quantization}.gguf"
-        if not target.exists():
+        if not _whole_gguf(target):  # never made, or cut short by a crash: made anew
             fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".gguf", dir=self.root)
             os.close(fd)
             try:
@@ -157,6 +180,7 @@ class FastCopyCache:
                         quantization, progress, cancel)
                 if cancel.is_set():  # during llama.cpp's quantizer, which cannot stop
                     raise ConversionCancelled()
+                _fsync(Path(temp))  # on disk before its name says it is whole
                 os.replace(temp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -164,9 +188,11 @@ class FastCopyCache:
                 raise
             fsync_dir(self.root)
         index = self._index()
-        index[_index_key(folder)] = {"fingerprint": stamp, "key": key, "name": folder.name}
+        size = target.stat().st_size
+        index[_index_key(folder)] = {"fingerprint": stamp, "key": key, "name": folder.name,
+                                     "bytes": size}
         self._write_index(index)
-        return FastCopy(str(folder), target, quantization, target.stat().st_size)
+        return FastCopy(str(folder), target, quantization, size)
 
     def remove(self, folder: str | Path) -> bool:
         """Delete the copy of ``folder`` (and forget it); True if there was one. A copy
