@@ -183,3 +183,21 @@ def test_a_copy_cut_short_by_a_crash_is_neither_found_nor_reused(tmp_path):
     again = make(cache, TINY_R1)
     assert again.path.read_bytes() == data  # made anew, not the half kept
     assert cache.find(TINY_R1) == again
+
+
+def test_a_file_rewritten_with_its_size_and_time_kept_is_a_change(tmp_path):
+    """rsync -t, tar or cp -p can put new weights of the same shape (the same size) in place
+    with the old modification time: the copy of the old ones must not be opened."""
+    import os
+
+    folder = shutil.copytree(TINY_R1, tmp_path / "fine-tuned")
+    cache = FastCopyCache(tmp_path / "cache")
+    make(cache, folder)
+    weights = folder / "model.safetensors"
+    before = weights.stat()
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF  # the last weight's last byte
+    weights.write_bytes(bytes(data))
+    os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert weights.stat().st_size == before.st_size
+    assert cache.find(folder) is None

@@ -55,8 +55,19 @@ class FastCopy:
 
 
 def fingerprint(folder: Path) -> list[list[object]]:
-    """Name, size and modification time of each file: what a change would alter."""
-    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in _files(folder)]
+    """Name, size, modification and change time of each file: what a change would alter.
+    The change time too, because tools that copy (rsync -t, tar, cp -p) set the modification
+    time they are given: same-shape weights put in place that way keep size and mtime."""
+    return [[p.name, s.st_size, s.st_mtime_ns, _changed_ns(s)]
+            for p in _files(folder) for s in (p.stat(),)]
+
+
+def _changed_ns(stat: os.stat_result) -> int:
+    """POSIX: when the file last changed in any way (a write, setting its times); nobody can
+    set it back. Windows has no such time: its creation time, new for a replaced file."""
+    if os.name == "nt":
+        return getattr(stat, "st_birthtime_ns", None) or stat.st_ctime_ns
+    return stat.st_ctime_ns
 
 
 def content_key(folder: Path, cancel: threading.Event | None = None) -> str:
