@@ -22,7 +22,11 @@ from desktop_chat.engine.fast_copy.cache import (
     FastCopyCache,
     fingerprint,
 )
-from desktop_chat.engine.fast_copy.errors import ConversionCancelled, UnsupportedModel
+from desktop_chat.engine.fast_copy.errors import (
+    ConversionCancelled,
+    FolderChanged,
+    UnsupportedModel,
+)
 
 pytest.importorskip("llama_cpp", reason="copies are quantized by llama-cpp-python")
 
@@ -201,3 +205,23 @@ def test_a_file_rewritten_with_its_size_and_time_kept_is_a_change(tmp_path):
     os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert weights.stat().st_size == before.st_size
     assert cache.find(folder) is None
+
+
+def test_a_folder_that_changes_while_it_is_copied_gets_no_copy(tmp_path, monkeypatch):
+    """Its content was hashed before the change and converted after: the copy would be
+    kept under a name that says the old content (and served to a folder holding it)."""
+    folder = shutil.copytree(TINY_R1, tmp_path / "model")
+    cache = FastCopyCache(tmp_path / "cache")
+    real = gguf_convert.quantize_gguf
+
+    def edited_meanwhile(*args, **kwargs):
+        (folder / "generation_config.json").write_text('{"temperature": 0.1}', encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gguf_convert, "quantize_gguf", edited_meanwhile)
+    with pytest.raises(FolderChanged):
+        make(cache, folder)
+    assert [p.name for p in cache.root.iterdir()] == []
+    monkeypatch.setattr(gguf_convert, "quantize_gguf", real)
+    made = make(cache, folder)  # made again, as it is now
+    assert cache.find(folder) == made

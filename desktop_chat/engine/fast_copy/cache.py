@@ -31,7 +31,7 @@ from desktop_chat.core.atomic_file import (
     remove_stale_temp_files,
     write_atomic,
 )
-from desktop_chat.engine.fast_copy.errors import ConversionCancelled, Progress
+from desktop_chat.engine.fast_copy.errors import ConversionCancelled, FolderChanged, Progress
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +171,9 @@ class FastCopyCache:
     def make(self, folder: str | Path, quantization: str, progress: Progress,
              cancel: threading.Event) -> FastCopy:
         """Convert ``folder`` (or reuse the copy of the same content); raises
-        UnsupportedModel before any work for an architecture the converter lacks, and
-        ConversionCancelled when ``cancel`` is set (nothing is left behind)."""
+        UnsupportedModel before any work for an architecture the converter lacks,
+        ConversionCancelled when ``cancel`` is set and FolderChanged when the folder's files
+        changed meanwhile (nothing is left behind)."""
         from desktop_chat.engine.fast_copy.gguf_convert import check_supported, convert
 
         folder = Path(folder)
@@ -191,6 +192,8 @@ class FastCopyCache:
                         quantization, progress, cancel)
                 if cancel.is_set():  # during llama.cpp's quantizer, which cannot stop
                     raise ConversionCancelled()
+                if fingerprint(folder) != stamp:  # not the content the key names
+                    raise FolderChanged(f"{folder} changed while it was being copied")
                 _fsync(Path(temp))  # on disk before its name says it is whole
                 os.replace(temp, target)
             except BaseException:
