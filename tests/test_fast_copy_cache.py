@@ -225,3 +225,27 @@ def test_a_folder_that_changes_while_it_is_copied_gets_no_copy(tmp_path, monkeyp
     monkeypatch.setattr(gguf_convert, "quantize_gguf", real)
     made = make(cache, folder)  # made again, as it is now
     assert cache.find(folder) == made
+
+
+def test_a_gpu_chosen_in_the_settings_runs_the_folder_not_a_cpu_copy(tmp_path, monkeypatch):
+    """The copy was made for the CPU; a user who later chooses CUDA in the settings gets
+    the folder on the GPU (or hears that it has none), not llama.cpp on the CPU."""
+    import llama_cpp
+
+    from desktop_chat.core.inference import LoadRequest
+    from desktop_chat.engine.fast_copy.plan import FastCopyPlan
+    from desktop_chat.engine.registry import plan_load
+    from desktop_chat.engine.transformers_engine.device import DeviceUnavailableError
+
+    monkeypatch.setattr(llama_cpp, "llama_supports_gpu_offload", lambda: False)  # a CPU build
+    cache_dir = tmp_path / "cache"
+    make(FastCopyCache(cache_dir), TINY_R1)
+    on_cpu = plan_load(LoadRequest.for_path(str(TINY_R1), device="cpu", fast_copy=True),
+                       cache_dir)
+    assert isinstance(on_cpu, FastCopyPlan)
+    try:
+        on_gpu = plan_load(LoadRequest.for_path(str(TINY_R1), device="cuda", fast_copy=True),
+                           cache_dir)
+    except DeviceUnavailableError:
+        on_gpu = None  # this machine has no CUDA: said so, as for any folder
+    assert not isinstance(on_gpu, FastCopyPlan)
