@@ -40,9 +40,12 @@ def _busy_seconds(times) -> float:  # psutil's named tuple of CPU times
 
 
 def _busy_off_main_thread() -> float:
-    """CPU seconds this process spent outside its main (GUI) thread, ended threads included."""
+    """CPU seconds this process spent outside its main (GUI) thread, ended threads included;
+    read on the main thread (a bench or script decoding there, no window), all of them."""
     process = psutil.Process()
     total = sum(process.cpu_times()[:2])
+    if threading.current_thread() is threading.main_thread():
+        return total  # the decoding itself runs there: its time is ours
     main = threading.main_thread().native_id
     try:
         on_main = sum(t.user_time + t.system_time for t in process.threads() if t.id == main)
