@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import TINY_R1
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop_chat.core.fast_copy import offer_for, quantization_for
 from desktop_chat.core.inference import ENGINE_LLAMA_CPP, ENGINE_TRANSFORMERS, ModelInfo
@@ -249,3 +251,29 @@ def test_a_gpu_chosen_in_the_settings_runs_the_folder_not_a_cpu_copy(tmp_path, m
     except DeviceUnavailableError:
         on_gpu = None  # this machine has no CUDA: said so, as for any folder
     assert not isinstance(on_gpu, FastCopyPlan)
+
+
+_scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+            | st.sampled_from([10**400, -1, "", "*", "../x", "/", "0" * 64]))
+_json = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=12)
+# Entries near the shape make writes, so the readers' later steps are reached too.
+_entries = st.fixed_dictionaries({}, optional={
+    "key": _json | st.just("a" * 64), "fingerprint": _json | st.just([]),
+    "bytes": _json | st.just(0), "name": _json})
+
+
+@given(_json | st.builds(lambda entry: {str(TINY_R1.resolve()): entry}, _entries | _json))
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_any_index_is_read_without_an_error(tmp_path, index):
+    cache = FastCopyCache(tmp_path / "cache")
+    cache.root.mkdir(parents=True, exist_ok=True)
+    (cache.root / INDEX_NAME).write_text(json.dumps(index), encoding="utf-8")
+    cache.find(TINY_R1)
+    cache.copies()
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ConversionCancelled):
+        make(cache, TINY_R1, cancel)
+    cache.remove(TINY_R1)
