@@ -277,3 +277,18 @@ def test_any_index_is_read_without_an_error(tmp_path, index):
     with pytest.raises(ConversionCancelled):
         make(cache, TINY_R1, cancel)
     cache.remove(TINY_R1)
+
+
+def test_a_folder_without_safetensors_is_refused_before_any_work(tmp_path):
+    """transformers opens pytorch_model.bin; the converter reads safetensors only. Refused
+    (said once, remembered) rather than failing after hashing, and offered at every start."""
+    import torch
+    from safetensors.torch import load_file
+
+    folder = shutil.copytree(TINY_R1, tmp_path / "pickled")
+    torch.save(load_file(folder / "model.safetensors"), folder / "pytorch_model.bin")
+    (folder / "model.safetensors").unlink()
+    cache = FastCopyCache(tmp_path / "cache")
+    with pytest.raises(UnsupportedModel, match="safetensors"):
+        make(cache, folder)
+    assert not cache.root.exists() or not any(cache.root.iterdir())
