@@ -3,12 +3,14 @@
 ``<cache dir>/fast-copies/<content key>-<quantization>.gguf``, the key a SHA-256 of every
 file of the folder (names and bytes) and of the converter's version: an edited folder gets
 a new copy, and the same weights in another folder reuse the one made. A copy is written
-under a temp name (``core/atomic_file.TEMP_PREFIX``) and renamed when whole, so a cancel or
-a crash leaves nothing that is later opened; stale temp files are cleared at the next make.
+under a temp name (``core/atomic_file.TEMP_PREFIX``), fsynced and renamed when whole, so a
+cancel or a crash leaves nothing that is later opened; stale temp files are cleared at the
+next make. A folder whose files change while it is copied gets no copy.
 
 Hashing gigabytes takes seconds, so ``index.json`` remembers each folder's key with the
-names, sizes and modification times of its files: opening a folder whose files are as they
-were finds its copy at once (``find``); any change sends it through ``make`` again.
+names, sizes, modification and change times of its files, and the copy's size: opening a
+folder whose files are as they were finds its copy at once (``find``); any change, or a
+copy of another size, sends it through ``make`` again. The index is read as untrusted.
 The original folder is only ever read.
 """
 
