@@ -171,7 +171,8 @@ def test_a_model_the_converter_cannot_copy_says_so_and_keeps_transformers(
     with qtbot.waitSignal(window.model_dialogs.fast_copy.unsupported) as said:
         info = open_folder(qtbot, window, mistral)
     assert info.engine == ENGINE_TRANSFORMERS
-    assert "does not know its architecture (MistralForCausalLM)" in said.args[0]
+    assert said.args[0] == str(mistral)
+    assert "does not know its architecture (MistralForCausalLM)" in said.args[1]
     assert "keeps running on transformers" in window.status.currentMessage()
     assert window.findChild(QDialog, "fastCopyDialog") is None
     assert window.settings.fast_copy_choices[str(mistral)] is False
@@ -184,8 +185,26 @@ def test_a_model_the_converter_cannot_copy_says_so_and_keeps_transformers(
     with qtbot.waitSignal(window.model_dialogs.fast_copy.unsupported,
                           timeout=COPY_TIMEOUT_MS) as refused:
         click(qtbot, dialog, "fastCopyMakeButton")
-    assert "without SmolLM's tokenizer is unsupported" in refused.args[0]
+    assert refused.args[0] == str(llama)
+    assert "without SmolLM's tokenizer is unsupported" in refused.args[1]
     assert "keeps running on transformers" in dialog.findChild(QLabel, "fastCopyMessage").text()
     assert window.models.model.engine == ENGINE_TRANSFORMERS
     assert window.settings.fast_copy_choices[str(llama)] is False
     assert not list(copies_dir(data_dir).glob("*.gguf"))
+
+
+def test_an_offer_shows_only_what_happens_to_its_own_folder(qtbot, window, tmp_path):
+    """Offers are not modal: one left open while another folder opens must not take the
+    other folder's news (here: that it cannot be copied) for its own."""
+    open_folder(qtbot, window, TINY_R1)
+    offer = offer_dialog(qtbot, window)
+    message = offer.findChild(QLabel, "fastCopyMessage")
+    asked = message.text()
+    mistral = _as_architecture(TINY_R1, tmp_path / "tiny-mistral", "MistralForCausalLM",
+                               "mistral", biases=False, head_dim=16)
+    with qtbot.waitSignal(window.model_dialogs.fast_copy.unsupported):
+        open_folder(qtbot, window, mistral)
+    assert message.text() == asked
+    assert offer.findChild(QPushButton, "fastCopyMakeButton").isVisible()
+    assert not offer.findChild(QPushButton, "fastCopyCloseButton").isVisible()
+    offer.close()

@@ -3,12 +3,14 @@
 ``<cache dir>/fast-copies/<content key>-<quantization>.gguf``, the key a SHA-256 of every
 file of the folder (names and bytes) and of the converter's version: an edited folder gets
 a new copy, and the same weights in another folder reuse the one made. A copy is written
-under a temp name (``core/atomic_file.TEMP_PREFIX``) and renamed when whole, so a cancel or
-a crash leaves nothing that is later opened; stale temp files are cleared at the next make.
+under a temp name (``core/atomic_file.TEMP_PREFIX``), fsynced and renamed when whole, so a
+cancel or a crash leaves nothing that is later opened; stale temp files are cleared at the
+next make. A folder whose files change while it is copied gets no copy.
 
 Hashing gigabytes takes seconds, so ``index.json`` remembers each folder's key with the
-names, sizes and modification times of its files: opening a folder whose files are as they
-were finds its copy at once (``find``); any change sends it through ``make`` again.
+names, sizes, modification and change times of its files, and the copy's size: opening a
+folder whose files are as they were finds its copy at once (``find``); any change, or a
+copy of another size, sends it through ``make`` again. The index is read as untrusted.
 The original folder is only ever read.
 """
 
@@ -19,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -30,7 +33,7 @@ from desktop_chat.core.atomic_file import (
     remove_stale_temp_files,
     write_atomic,
 )
-from desktop_chat.engine.fast_copy.errors import ConversionCancelled, Progress
+from desktop_chat.engine.fast_copy.errors import ConversionCancelled, FolderChanged, Progress
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,10 @@ INDEX_NAME = "index.json"
 # Part of every key: a converter that writes differently makes new copies.
 CONVERTER_VERSION = 1
 _CHUNK = 8 * 1024 * 1024
+# index.json is ours, but any program (or a crash, or a newer version) may have written it:
+# it is read as untrusted. An honest one is a few hundred bytes per folder.
+MAX_INDEX_BYTES = 4 * 1024 * 1024
+_KEY = re.compile(r"[0-9a-f]{64}")  # a SHA-256 in hex: also safe inside a glob pattern
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,19 @@ class FastCopy:
 
 
 def fingerprint(folder: Path) -> list[list[object]]:
-    """Name, size and modification time of each file: what a change would alter."""
-    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in _files(folder)]
+    """Name, size, modification and change time of each file: what a change would alter.
+    The change time too, because tools that copy (rsync -t, tar, cp -p) set the modification
+    time they are given: same-shape weights put in place that way keep size and mtime."""
+    return [[p.name, s.st_size, s.st_mtime_ns, _changed_ns(s)]
+            for p in _files(folder) for s in (p.stat(),)]
+
+
+def _changed_ns(stat: os.stat_result) -> int:
+    """POSIX: when the file last changed in any way (a write, setting its times); nobody can
+    set it back. Windows has no such time: its creation time, new for a replaced file."""
+    if os.name == "nt":
+        return getattr(stat, "st_birthtime_ns", None) or stat.st_ctime_ns
+    return stat.st_ctime_ns
 
 
 def content_key(folder: Path, cancel: threading.Event | None = None) -> str:
@@ -76,6 +94,25 @@ def _files(folder: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
+def _whole_gguf(path: Path) -> bool:
+    """Whether ``path`` is a GGUF file whose every tensor is there (its header says where
+    each one ends; milliseconds, as it is only mapped)."""
+    import gguf
+
+    if not path.is_file():
+        return False
+    try:
+        gguf.GGUFReader(path)
+    except Exception:  # a damaged file can trip the parser anywhere: then it is not whole
+        return False
+    return True
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 class FastCopyCache:
     """The fast copies under one cache dir. Safe to use from several threads: the index
     is replaced atomically and read afresh each time."""
@@ -86,25 +123,35 @@ class FastCopyCache:
     # ----- the index: folder -> key ------------------------------------------------------
 
     def _index(self) -> dict[str, dict]:
+        """Folder -> entry, only the entries of the shape ``make`` writes: any other file
+        (too deep, too big, not JSON, keys that are not ours) counts as no index."""
+        path = self.root / INDEX_NAME
         try:
-            data = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if path.stat().st_size > MAX_INDEX_BYTES:
+                return {}
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {folder: entry for folder, entry in data.items()
+                if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+                and _KEY.fullmatch(entry["key"]) and isinstance(entry.get("fingerprint"), list)
+                and isinstance(entry.get("bytes", 0), int)}
 
     def _write_index(self, index: dict[str, dict]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         write_atomic(self.root / INDEX_NAME, json.dumps(index, indent=1).encode())
 
-    def _known_key(self, folder: Path) -> str | None:
+    def _known_entry(self, folder: Path) -> dict | None:
         entry = self._index().get(_index_key(folder))
-        if not isinstance(entry, dict):
+        if entry is None:
             return None
         try:
             unchanged = entry.get("fingerprint") == fingerprint(folder)
         except OSError:
             return None
-        return entry.get("key") if unchanged else None
+        return entry if unchanged else None
 
     # ----- finding, making, removing -----------------------------------------------------
 
@@ -112,19 +159,23 @@ class FastCopyCache:
         """The copy of ``folder`` as its files are now, without hashing them; None if there
         is none (never made, removed, or the folder changed since)."""
         folder = Path(folder)
-        key = self._known_key(folder)
-        if key is None:
+        entry = self._known_entry(folder)
+        if entry is None:
             return None
+        key = entry["key"]
         for path in sorted(self.root.glob(f"{key}-*.gguf")):
-            quantization = path.stem[len(key) + 1:]
-            return FastCopy(str(folder), path, quantization, path.stat().st_size)
+            with contextlib.suppress(OSError):  # removed meanwhile
+                size = path.stat().st_size
+                if size == entry.get("bytes", size):  # not cut short by a crash
+                    return FastCopy(str(folder), path, path.stem[len(key) + 1:], size)
         return None
 
     def make(self, folder: str | Path, quantization: str, progress: Progress,
              cancel: threading.Event) -> FastCopy:
         """Convert ``folder`` (or reuse the copy of the same content); raises
-        UnsupportedModel before any work for an architecture the converter lacks, and
-        ConversionCancelled when ``cancel`` is set (nothing is left behind)."""
+        UnsupportedModel before any work for an architecture the converter lacks,
+        ConversionCancelled when ``cancel`` is set and FolderChanged when the folder's files
+        changed meanwhile (nothing is left behind)."""
         from desktop_chat.engine.fast_copy.gguf_convert import check_supported, convert
 
         folder = Path(folder)
@@ -135,7 +186,7 @@ class FastCopyCache:
         stamp = fingerprint(folder)
         key = content_key(folder, cancel)
         target = self.root / f"{key}-{quantization}.gguf"
-        if not target.exists():
+        if not _whole_gguf(target):  # never made, or cut short by a crash: made anew
             fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".gguf", dir=self.root)
             os.close(fd)
             try:
@@ -143,6 +194,9 @@ class FastCopyCache:
                         quantization, progress, cancel)
                 if cancel.is_set():  # during llama.cpp's quantizer, which cannot stop
                     raise ConversionCancelled()
+                if fingerprint(folder) != stamp:  # not the content the key names
+                    raise FolderChanged(f"{folder} changed while it was being copied")
+                _fsync(Path(temp))  # on disk before its name says it is whole
                 os.replace(temp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -150,21 +204,23 @@ class FastCopyCache:
                 raise
             fsync_dir(self.root)
         index = self._index()
-        index[_index_key(folder)] = {"fingerprint": stamp, "key": key, "name": folder.name}
+        size = target.stat().st_size
+        index[_index_key(folder)] = {"fingerprint": stamp, "key": key, "name": folder.name,
+                                     "bytes": size}
         self._write_index(index)
-        return FastCopy(str(folder), target, quantization, target.stat().st_size)
+        return FastCopy(str(folder), target, quantization, size)
 
     def remove(self, folder: str | Path) -> bool:
         """Delete the copy of ``folder`` (and forget it); True if there was one. A copy
         another folder with the same content still uses is kept."""
         index = self._index()
         entry = index.pop(_index_key(folder), None)
-        if not isinstance(entry, dict):
+        if entry is None:
             return False
-        key = entry.get("key")
+        key = entry["key"]
         self._write_index(index)
-        if not key or any(e.get("key") == key for e in index.values() if isinstance(e, dict)):
-            return bool(key)
+        if any(e["key"] == key for e in index.values()):
+            return True
         removed = False
         for path in self.root.glob(f"{key}-*.gguf"):
             with contextlib.suppress(OSError):
@@ -176,11 +232,10 @@ class FastCopyCache:
         """Forget folders that are gone, and delete copies no folder uses any more (one
         removed while llama.cpp had it open, which Windows refuses at the time)."""
         index = self._index()
-        kept = {folder: entry for folder, entry in index.items()
-                if isinstance(entry, dict) and Path(folder).is_dir()}
+        kept = {folder: entry for folder, entry in index.items() if Path(folder).is_dir()}
         if kept != index:
             self._write_index(kept)
-        used = {entry.get("key") for entry in kept.values()}
+        used = {entry["key"] for entry in kept.values()}
         for path in self.root.glob("*.gguf"):
             if path.name.split("-", 1)[0] not in used:
                 with contextlib.suppress(OSError):
@@ -190,8 +245,8 @@ class FastCopyCache:
         """Every copy in the cache, with the folder it was made from."""
         found = []
         for folder, entry in self._index().items():
-            key = entry.get("key") if isinstance(entry, dict) else None
-            for path in sorted(self.root.glob(f"{key}-*.gguf")) if key else ():
+            key = entry["key"]
+            for path in sorted(self.root.glob(f"{key}-*.gguf")):
                 found.append(FastCopy(folder, path, path.stem[len(key) + 1:],
                                       path.stat().st_size))
         return found

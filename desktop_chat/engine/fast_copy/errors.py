@@ -13,3 +13,7 @@ class UnsupportedModel(ValueError):
 
 class ConversionCancelled(Exception):
     """``cancel`` was set; nothing was left behind."""
+
+
+class FolderChanged(RuntimeError):
+    """The folder's files changed while it was being copied; nothing was kept."""

@@ -133,6 +133,9 @@ def check_supported(model_dir: Path) -> dict:
         raise UnsupportedModel(
             f"unsupported model_type {model_type!r}; supported: {sorted(ARCHS)}")
     _rope_theta(config)
+    if not any(Path(model_dir).glob("*.safetensors")):
+        raise UnsupportedModel("its weights are not in safetensors files, the only ones the "
+                               "converter reads")
     return config
 
 

@@ -22,10 +22,10 @@ from desktop_chat.ui.ports import FastCopyPort
 
 class FastCopyController(QObject):
     offered = Signal(object)  # FastCopyOffer: ask the user (accept / decline)
-    unsupported = Signal(object)  # a UserMessage: why this folder gets no copy
-    progressed = Signal(int, int)  # steps done, steps in all
+    unsupported = Signal(str, object)  # folder, why it gets no copy (a UserMessage)
+    progressed = Signal(str, int, int)  # folder, steps done, steps in all
     made = Signal(str)  # folder: its copy is ready (and opens now if it is the open model)
-    failed = Signal(object, str)  # message (a UserMessage), details
+    failed = Signal(str, object, str)  # folder, message (a UserMessage), details
     cancelled = Signal(str)  # folder: nothing was kept
 
     def __init__(self, port: FastCopyPort, models: ModelController, holder: SettingsHolder,
@@ -36,9 +36,9 @@ class FastCopyController(QObject):
         self.holder = holder
         self._asked: set[str] = set()  # offered in this session: not again on a reload
         models.model_ready.connect(self._on_model_ready)
-        port.progressed.connect(lambda _folder, done, total: self.progressed.emit(done, total))
+        port.progressed.connect(self.progressed)
         port.made.connect(self._on_made)
-        port.failed.connect(lambda _folder, message, details: self.failed.emit(message, details))
+        port.failed.connect(self.failed)
         port.refused.connect(self._on_refused)
         port.cancelled.connect(self.cancelled)
 
@@ -57,7 +57,7 @@ class FastCopyController(QObject):
         if offer.unsupported is not None:
             if choice is None:  # said once; the folder keeps running on transformers
                 self._remember(offer.folder, False)
-                self.unsupported.emit(offer.unsupported)
+                self.unsupported.emit(offer.folder, offer.unsupported)
             return
         if choice is False or (choice and self.port.has_copy(offer.folder)):
             return  # the original, by choice; or a copy this installation cannot run
@@ -98,11 +98,11 @@ class FastCopyController(QObject):
             if model is not None and model.engine == ENGINE_TRANSFORMERS:
                 self._reopen_if_open(folder)
 
-    def _on_refused(self, folder: str, why: str) -> None:
+    def _on_refused(self, folder: str, why: object) -> None:
         """The converter found what it cannot write only once it began (a tokenizer it
         does not know): the folder stays the original, and is not offered again."""
         self._remember(folder, False)
-        self.unsupported.emit(why)
+        self.unsupported.emit(folder, why)
 
     def _reopen_if_open(self, folder: str) -> None:
         model = self.models.model

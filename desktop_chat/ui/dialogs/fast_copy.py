@@ -92,22 +92,27 @@ class FastCopyDialog(QDialog):
         self.keep_original_requested.emit()
         self.close()
 
-    # ----- what happens to the copy ------------------------------------------------------
+    # ----- what happens to the copy: each slot takes the folder it is about --------------
+    # (offers are not modal: another folder's offer or copy may be under way meanwhile)
 
-    def show_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+    def show_progress(self, folder: str, done: int, total: int) -> None:
+        if folder == self.offer.folder:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
 
-    def show_made(self, _folder: str = "") -> None:
-        self._finish(self.tr("The fast copy of “{name}” is ready; llama.cpp runs it now.")
-                     .format(name=self.offer.name))
+    def show_made(self, folder: str) -> None:
+        if folder == self.offer.folder:
+            self._finish(self.tr("The fast copy of “{name}” is ready; llama.cpp runs it now.")
+                         .format(name=self.offer.name))
 
-    def show_cancelled(self, _folder: str = "") -> None:
-        self._finish(self.tr("The fast copy was cancelled; nothing was kept. “{name}” "
-                             "keeps running as it is.").format(name=self.offer.name))
+    def show_cancelled(self, folder: str) -> None:
+        if folder == self.offer.folder:
+            self._finish(self.tr("The fast copy was cancelled; nothing was kept. “{name}” "
+                                 "keeps running as it is.").format(name=self.offer.name))
 
-    def show_failed(self, message: str, _details: str = "") -> None:
-        self._finish(translated(message))
+    def show_failed(self, folder: str, message: str, _details: str = "") -> None:
+        if folder == self.offer.folder:
+            self._finish(translated(message))
 
     def _finish(self, text: str) -> None:
         self._making = False

@@ -49,8 +49,8 @@ class ModelDialogs(QObject):
         downloads.token_not_stored.connect(lambda why: note(translated(why)))
         self.fast_copy = FastCopyController(fast_copies, models, settings_file, self)
         self.fast_copy.offered.connect(self.offer_fast_copy)
-        self.fast_copy.unsupported.connect(lambda why: note(translated(why)))
-        self.fast_copy.failed.connect(lambda why, _details: note(translated(why)))
+        self.fast_copy.unsupported.connect(lambda _folder, why: note(translated(why)))
+        self.fast_copy.failed.connect(lambda _folder, why, _details: note(translated(why)))
 
     @property
     def settings(self) -> AppSettings:
