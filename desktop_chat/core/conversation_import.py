@@ -15,7 +15,7 @@ refusal fails that file (or what is left of it) alone.
 
 from __future__ import annotations
 
-import json
+import stat
 import threading
 import zipfile
 import zlib
@@ -186,6 +186,10 @@ Item = Conversation | ImportFailure
 
 def _read_path(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a pipe may never return
+            yield ImportFailure(path.name, UNREADABLE, tr(
+                "It is not a file (a folder, a device or a pipe): nothing was read."))
+            return
         if zipfile.is_zipfile(path):
             yield from _read_zip(path, limits, progress)
             return
@@ -221,7 +225,9 @@ def _read_zip(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator
             for info in chosen:
                 yield from _read_member(archive, info, f"{path.name}{SEPARATOR}{info.filename}",
                                         limits, progress)
-    except (zipfile.BadZipFile, OSError) as error:
+    # A central directory zipfile cannot take: a name flagged UTF-8 that is not
+    # (UnicodeDecodeError, a ValueError), a zip version or a feature it does not support.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
         yield ImportFailure(path.name, BAD_ZIP, _bad_zip(str(error)))
 
 
@@ -266,7 +272,9 @@ def _read_stream(source: str, stream: BinaryIO, limits: ImportLimits,
             yield from _read_array(source, document.items(), progress)
         else:
             yield from _read_value(source, document.value())
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:  # too deep
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors, as is an integer of more
+    # digits than Python converts (sys.get_int_max_str_digits); RecursionError: too deep.
+    except (ValueError, RecursionError) as error:
         yield ImportFailure(source, NOT_JSON, tr(
             "This is not a JSON file ({detail}).", detail=str(error)))
     except TooLarge as error:

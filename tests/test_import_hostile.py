@@ -1,0 +1,98 @@
+"""Hostile files given to import, found by a review after the limits landed: each fails
+its own file with a reason (or imports), and the other files still come in; nothing
+escapes read_imports and nothing hangs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_import_odd_shapes import _chatgpt
+
+from desktop_chat.core.conversation_import import (
+    BAD_ZIP,
+    NOT_JSON,
+    UNREADABLE,
+    read_imports,
+)
+
+
+def small_export(path: Path, title: str = "fine") -> Path:
+    path.write_text(json.dumps([_chatgpt(title)]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text", [
+    "[" + json.dumps(_chatgpt("first")) + ', {"mapping": {}, "n": ' + "1" * 5000 + "}]",
+    '{"schema_version": 2, "n": ' + "9" * 5000 + "}",
+])
+def test_a_number_with_more_digits_than_python_converts_fails_its_file(tmp_path, text):
+    odd = tmp_path / "odd.json"
+    odd.write_text(text, encoding="utf-8")  # int("1" * 5000) raises ValueError
+    result = read_imports([odd, small_export(tmp_path / "b.json")], set())
+    [failure] = result.failures
+    assert failure.source == "odd.json" and failure.reason == NOT_JSON
+    assert "fine" in [c.title for c in result.conversations]
+
+
+def _zip_with_header_field(path: Path, offset_in_central: int, fmt: str, value: int) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("conversations.json", json.dumps([_chatgpt("hidden")]))
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into(fmt, data, central + offset_in_central, value)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("name", "offset", "fmt", "value"), [
+    ("utf8_name.zip", 8, "<H", 0x800),  # its name flagged UTF-8, which it is not (below)
+    ("version.zip", 6, "<H", 250),  # "needs zip version 25.0": NotImplementedError
+])
+def test_an_archive_whose_directory_zipfile_cannot_take_fails_alone(tmp_path, name, offset,
+                                                                    fmt, value):
+    archive = _zip_with_header_field(tmp_path / name, offset, fmt, value)
+    if name == "utf8_name.zip":
+        data = bytearray(archive.read_bytes())
+        data[data.index(b"PK\x01\x02") + 46] = 0xFF  # the name's first byte: not UTF-8
+        archive.write_bytes(bytes(data))
+    result = read_imports([archive, small_export(tmp_path / "b.json")], set())
+    [failure] = result.failures
+    assert failure.source == name and failure.reason == BAD_ZIP
+    assert [c.title for c in result.conversations] == ["fine"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="named pipes are POSIX here")
+def test_a_named_pipe_is_refused_without_being_opened(tmp_path):
+    pipe = tmp_path / "conversations.json"
+    os.mkfifo(pipe)  # opening it waits for a writer, past any cancel: the import hung
+    # A writer for every open, so that a reader that opens the pipe fails this test
+    # instead of hanging it.
+    done = threading.Event()
+    writer = threading.Thread(target=_keep_writing, args=(pipe, done), daemon=True)
+    writer.start()
+    try:
+        result = read_imports([pipe, small_export(tmp_path / "b.json")], set())
+    finally:
+        done.set()
+        reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # ends a writer still waiting
+        writer.join(timeout=10)
+        os.close(reader)
+    [failure] = result.failures
+    assert failure.source == "conversations.json" and failure.reason == UNREADABLE
+    assert [c.title for c in result.conversations] == ["fine"]
+
+
+def _keep_writing(pipe: Path, done: threading.Event) -> None:
+    while not done.is_set():
+        try:
+            with pipe.open("w", encoding="utf-8") as stream:  # waits for a reader
+                stream.write(json.dumps([_chatgpt("piped")]))
+        except OSError:
+            pass  # the reader went away
