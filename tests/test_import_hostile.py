@@ -4,6 +4,7 @@ escapes read_imports and nothing hangs it."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
@@ -19,8 +20,10 @@ from desktop_chat.core.conversation_import import (
     BAD_ZIP,
     NOT_JSON,
     UNREADABLE,
+    ImportLimits,
     read_imports,
 )
+from desktop_chat.core.json_stream import JsonStream, TooLarge
 
 
 def small_export(path: Path, title: str = "fine") -> Path:
@@ -96,3 +99,31 @@ def _keep_writing(pipe: Path, done: threading.Event) -> None:
                 stream.write(json.dumps([_chatgpt("piped")]))
         except OSError:
             pass  # the reader went away
+
+
+def test_a_conversation_under_its_limit_is_read_whatever_follows_it(tmp_path):
+    """The limit is the conversation's: one of 0.7 MB under a 1 MB limit was refused
+    when more of the file followed it (the read ahead counted as its size)."""
+    export = tmp_path / "conversations.json"
+    items = [_chatgpt(f"chat {i}") for i in range(3)]
+    for item in items:
+        item["mapping"]["a"]["message"]["content"]["parts"] = ["x" * (700 << 10)]
+    export.write_text(json.dumps(items), encoding="utf-8")
+    result = read_imports([export], set(), limits=ImportLimits(conversation_bytes=1 << 20))
+    assert result.failures == []
+    assert [c.title for c in result.conversations] == ["chat 0", "chat 1", "chat 2"]
+
+
+@pytest.mark.parametrize("size", [1000, 1500, 2100])
+def test_an_item_is_refused_exactly_when_it_is_over_the_limit(size):
+    """Whatever the chunks: no item over the limit is read, none under it refused."""
+    item = {"t": "x" * (size - len('{"t": ""}'))}
+    text = json.dumps([item, item, {"t": "y" * 900}]).encode()
+    for chunk in (7, 64, 1000, 4096):
+        stream = JsonStream(io.BytesIO(text), max_bytes=1 << 30, max_value_bytes=1500,
+                            chunk_bytes=chunk)
+        if size <= 1500:
+            assert list(stream.items()) == [item, item, {"t": "y" * 900}], chunk
+        else:
+            with pytest.raises(TooLarge):
+                list(stream.items())
