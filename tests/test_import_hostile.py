@@ -19,6 +19,8 @@ from test_import_odd_shapes import _chatgpt
 from desktop_chat.core.conversation_import import (
     BAD_ZIP,
     NOT_JSON,
+    SUSPICIOUS_COMPRESSION,
+    TOO_LARGE,
     UNREADABLE,
     ImportLimits,
     read_imports,
@@ -127,3 +129,32 @@ def test_an_item_is_refused_exactly_when_it_is_over_the_limit(size):
         else:
             with pytest.raises(TooLarge):
                 list(stream.items())
+
+
+def test_a_zip_bomb_of_many_small_members_is_refused(tmp_path):
+    """Each member under the size from which its ratio counts (16 MB), 1000 times packed:
+    read one by one, they added up past any limit (16 GB from a 16 MB zip)."""
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for i in range(40):
+            item = _chatgpt(f"chat {i}")
+            item["mapping"]["a"]["message"]["content"]["parts"] = ["z" * (1 << 20)]
+            zf.writestr(f"c{i}.json", json.dumps(item))
+    result = read_imports([bomb, small_export(tmp_path / "b.json")], set())
+    [failure] = result.failures
+    assert failure.source == "bomb.zip" and failure.reason == SUSPICIOUS_COMPRESSION
+    assert [c.title for c in result.conversations] == ["fine"]
+
+
+def test_an_archive_is_limited_as_a_whole_not_member_by_member(tmp_path):
+    archive = tmp_path / "all.zip"
+    with zipfile.ZipFile(archive, "w") as zf:  # stored: only the sizes count
+        for i in range(3):
+            item = _chatgpt(f"chat {i}")
+            item["mapping"]["a"]["message"]["content"]["parts"] = ["y" * (400 << 10)]
+            zf.writestr(f"c{i}.json", json.dumps(item))
+    limits = ImportLimits(file_bytes=1 << 20)  # each member is under it, the three are not
+    result = read_imports([archive, small_export(tmp_path / "b.json")], set(), limits=limits)
+    [failure] = result.failures
+    assert failure.source == "all.zip" and failure.reason == TOO_LARGE
+    assert [c.title for c in result.conversations] == ["fine"]

@@ -63,9 +63,9 @@ class ImportLimits:
     conversation repeats the one before (bench/export_import.py's), 300 when every answer
     repeats one sentence; a zip bomb, 1000 (deflate's most)."""
 
-    file_bytes: int = 2 << 30  # a file, or an archive's member, unpacked
+    file_bytes: int = 2 << 30  # a file, an archive's member, or its members together, unpacked
     conversation_bytes: int = 256 << 20  # one conversation of an array, or a whole file
-    compression_ratio: int = 500  # unpacked / packed size of a member, above ratio_from
+    compression_ratio: int = 500  # unpacked / packed size of a member (or all), above ratio_from
     ratio_from_bytes: int = 16 << 20  # smaller members may expand as they like
 
 
@@ -221,6 +221,13 @@ def _read_zip(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator
                 yield ImportFailure(path.name, EMPTY_ARCHIVE, tr(
                     "The archive holds no conversations."))
                 return
+            # Members read one by one add up: a thousand small ones of a zip bomb each
+            # pass alone. Their headers' sizes bound what zipfile unpacks.
+            refused = _refusal(path.name, sum(info.file_size for info in chosen),
+                               sum(info.compress_size for info in chosen), limits)
+            if refused is not None and len(chosen) > 1:  # one is refused by its own name
+                yield refused
+                return
             progress.expect(sum(info.file_size for info in chosen))
             for info in chosen:
                 yield from _read_member(archive, info, f"{path.name}{SEPARATOR}{info.filename}",
@@ -235,15 +242,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str,
                  limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
     """One member, refused before it is unpacked when its header says it is too large or
     packed too tightly; read with the same limit, whatever the header said."""
-    if info.file_size > limits.file_bytes:
-        yield ImportFailure(source, TOO_LARGE, _too_large(limits.file_bytes))
-        return
-    if info.file_size > limits.ratio_from_bytes and \
-            info.file_size > limits.compression_ratio * info.compress_size:
-        yield ImportFailure(source, SUSPICIOUS_COMPRESSION, tr(
-            "It would expand {ratio} times when unpacked, as only a damaged or malicious "
-            "archive does; it was not unpacked.",
-            ratio=info.file_size // max(1, info.compress_size)))
+    refused = _refusal(source, info.file_size, info.compress_size, limits)
+    if refused is not None:
+        yield refused
         return
     try:
         with archive.open(info) as stream:
@@ -253,6 +254,18 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str,
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
             NotImplementedError) as error:
         yield ImportFailure(source, BAD_ZIP, _bad_zip(str(error)))
+
+
+def _refusal(source: str, size: int, packed: int, limits: ImportLimits) -> ImportFailure | None:
+    """Why what unpacks to ``size`` bytes from ``packed`` is not to be unpacked, if it is
+    not."""
+    if size > limits.file_bytes:
+        return ImportFailure(source, TOO_LARGE, _too_large(limits.file_bytes))
+    if size > limits.ratio_from_bytes and size > limits.compression_ratio * packed:
+        return ImportFailure(source, SUSPICIOUS_COMPRESSION, tr(
+            "It would expand {ratio} times when unpacked, as only a damaged or malicious "
+            "archive does; it was not unpacked.", ratio=size // max(1, packed)))
+    return None
 
 
 def _is_conversation_member(info: zipfile.ZipInfo) -> bool:
