@@ -20,7 +20,7 @@ from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidge
 from desktop_chat.ui.render import theme as themes
 from desktop_chat.ui.render.formula_images import FormulaStyle, _spaced, formula_image
 from desktop_chat.ui.render.markdown import MarkdownRenderer
-from desktop_chat.ui.render.markdown_math import math_plugin
+from desktop_chat.ui.render.markdown_math import UNCLOSED_TYPE, math_plugin
 
 ANSWER = (FIXTURES / "math_answer.md").read_text(encoding="utf-8")
 IMAGE = re.compile(r'<img src="(data:image/png;base64,[^"]+)" width="(\d+)"')
@@ -132,6 +132,32 @@ def test_a_broken_display_formula_shows_its_source_block(qapp):
     html = render(text)
     assert "<img" not in html
     assert "<pre" in html and "$$\n\\begin{pmatrix} 1 &amp; 2\n$$" in html
+
+
+def list_item_math(text: str) -> list[tuple[str, str]]:
+    """The math tokens inside the first list item, and the token after that item."""
+    parsed = MarkdownIt("commonmark").use(math_plugin).parse(text)
+    end = next(i for i, t in enumerate(parsed) if t.type == "list_item_close")
+    inside = [(t.type, t.content) for t in parsed[:end] if t.type.startswith("math")]
+    return inside + [(parsed[end + 1].type, "")]
+
+
+@pytest.mark.parametrize(("text", "formula"), [
+    ("- $$\nx = 1\n$$", ("math_block", "\nx = 1\n")),
+    ("1. $$\nx = 1\n   $$\n2. next", ("math_block", "\nx = 1\n   ")),
+    ("- \\[\nx\n\\]", ("math_bracket_block", "\nx\n")),
+    ("- $$\nx = 1", (UNCLOSED_TYPE, "$$\nx = 1")),  # still streaming
+])
+def test_a_formula_in_a_list_item_may_have_lines_that_are_not_indented(text, formula):
+    """As a paragraph's lazy lines: the formula stays in its item, one formula, until a
+    line that starts a block of its own (the next item)."""
+    after = "list_item_open" if "2. next" in text else "bullet_list_close"
+    assert list_item_math(text) == [formula, (after, "")]
+
+
+def test_the_next_list_item_ends_a_formula_still_being_written():
+    assert list_item_math("1. $$\n   x\n2. y") == [(UNCLOSED_TYPE, "$$\nx"),
+                                                   ("list_item_open", "")]
 
 
 def test_an_unclosed_opening_keeps_its_backslash(qapp):
