@@ -181,6 +181,41 @@ def test_a_display_formula_still_streaming_shows_as_source_until_it_closes(qtbot
     assert "Done." in shown[5]
 
 
+def layout_nodes_made(monkeypatch, latex: str) -> tuple[object, int]:
+    """The image of ``latex`` and the layout nodes ziamath made for it (its work: its
+    time is in step with them, about 80 µs each)."""
+    from ziamath.nodes.mnode import Mnode
+
+    style = FormulaStyle(colour="#000000", font_px=14.0, x_height=7.0, dpr=1.0)
+    formula_image("x", True, style)  # ziamath loaded (and set up) before counting
+    made = 0
+    original = Mnode.__init__
+
+    def counted(self, *args, **kwargs):
+        nonlocal made
+        made += 1
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Mnode, "__init__", counted)
+    return formula_image(latex, True, style), made
+
+
+def test_a_formula_whose_layout_would_take_minutes_is_shown_as_source(qapp, monkeypatch):
+    """ziamath's layout doubles at each level of nested stretchy brackets: six took 8 s,
+    nine hours, on the GUI thread (under 100 characters, from any model or file)."""
+    nested = "\\sqrt{\\left(" * 6 + "x" + "\\right)}" * 6
+    image, made = layout_nodes_made(monkeypatch, nested)
+    assert image is None  # its source is shown instead
+    assert made <= 15_000  # 81,907 before
+
+
+def test_a_large_ordinary_formula_is_still_typeset(qapp, monkeypatch):
+    matrix = "\\begin{pmatrix}" + "\\\\".join(
+        "&".join(f"\\frac{{1}}{{{j}}}" for j in range(12)) for _ in range(12)) + "\\end{pmatrix}"
+    image, made = layout_nodes_made(monkeypatch, matrix)
+    assert image is not None and made > 8_000  # near the 2,000-character cap
+
+
 # ----- images: cached, theme colour, pixel ratio, baseline ------------------------------
 
 @pytest.mark.parametrize(("latex", "typeset_as"), [
