@@ -158,3 +158,14 @@ def test_an_archive_is_limited_as_a_whole_not_member_by_member(tmp_path):
     [failure] = result.failures
     assert failure.source == "all.zip" and failure.reason == TOO_LARGE
     assert [c.title for c in result.conversations] == ["fine"]
+
+
+@pytest.mark.parametrize("chunk", range(1, 13))
+@pytest.mark.parametrize("items", [[float("inf")], [float("-inf")], [1.5, float("inf")]])
+def test_infinity_cut_by_a_chunk_boundary_is_read(chunk, items):
+    """Python writes float("inf") as Infinity: cut after its seventh character it was
+    taken for a mistake, not for a value that goes on (found by Hypothesis)."""
+    text = json.dumps(items).encode()
+    stream = JsonStream(io.BytesIO(text), max_bytes=1 << 20, max_value_bytes=1 << 20,
+                        chunk_bytes=chunk)
+    assert list(stream.items()) == items

@@ -25,6 +25,7 @@ CHUNK_BYTES = 1 << 20
 FILE = "file"
 ITEM = "item"
 _NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
+_LONGEST_TOKEN = len("-Infinity")  # what the decoder reads as one: a word, an escape
 
 
 class TooLarge(Exception):
@@ -151,6 +152,8 @@ class JsonStream:
 
 def _may_go_on(error: json.JSONDecodeError) -> bool:
     """Whether the text read so far may end inside the value (more to read), rather than
-    hold a mistake: the decoder stopped at its end, inside an escape there, or in a string
-    (whose error names where the string starts)."""
-    return error.pos >= len(error.doc) - 6 or error.msg.startswith("Unterminated string")
+    hold a mistake: the decoder stopped at its end, inside an escape (``\\u12``) or a
+    word (``-Infinit``) there, or in a string (whose error names where the string
+    starts)."""
+    return (error.pos >= len(error.doc) - _LONGEST_TOKEN
+            or error.msg.startswith("Unterminated string"))
