@@ -18,9 +18,12 @@ from test_import_odd_shapes import _chatgpt
 
 from desktop_chat.core.conversation_import import (
     BAD_ZIP,
+    MAX_FAILED_ITEMS,
     NOT_JSON,
     SUSPICIOUS_COMPRESSION,
     TOO_LARGE,
+    TOO_MANY_FAILED,
+    UNKNOWN_FORMAT,
     UNREADABLE,
     ImportLimits,
     read_imports,
@@ -158,6 +161,23 @@ def test_an_archive_is_limited_as_a_whole_not_member_by_member(tmp_path):
     [failure] = result.failures
     assert failure.source == "all.zip" and failure.reason == TOO_LARGE
     assert [c.title for c in result.conversations] == ["fine"]
+
+
+@pytest.mark.parametrize(("first", "failing"), [
+    ("nothing", 1), ("a conversation", 1), ("a conversation", {"mapping": 1})])
+def test_a_file_of_endless_items_that_are_not_conversations_stops_being_read(tmp_path, first,
+                                                                             failing):
+    """Each such item was kept as a failure (1 KB of memory for 2 bytes of "1,"): a
+    2 GB file would have needed a terabyte. At most MAX_FAILED_ITEMS are kept."""
+    head = [_chatgpt("first")] if first == "a conversation" else []
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps(head + [failing] * (3 * MAX_FAILED_ITEMS)
+                                 + [_chatgpt("late")]), encoding="utf-8")
+    result = read_imports([export, small_export(tmp_path / "b.json")], set())
+    assert [c.title for c in result.conversations] == [c["title"] for c in head] + ["fine"]
+    assert len(result.failures) <= MAX_FAILED_ITEMS + 1
+    assert result.failures[-1].source == "conversations.json"
+    assert result.failures[-1].reason == (TOO_MANY_FAILED if head else UNKNOWN_FORMAT)
 
 
 @pytest.mark.parametrize("chunk", range(1, 13))

@@ -50,10 +50,14 @@ CHATGPT_INVALID = "chatgpt_invalid"
 EMPTY_ARCHIVE = "empty_archive"
 TOO_LARGE = "too_large"
 SUSPICIOUS_COMPRESSION = "suspicious_compression"
+TOO_MANY_FAILED = "too_many_failed"
 CHATGPT_FILE = "conversations.json"
 CHATGPT_KIND, OURS_KIND = "chatgpt", "ours"  # what a list of conversations holds
 SEPARATOR = " › "  # between a file and what is inside it: "export.zip › conversations.json"
 STEPS_PER_FILE = 1000  # progress: read_imports reports this many steps for each file
+# Items of one file that failed, at most: each is kept (as its failure) until the end, and
+# a file of "1,1,1,…" holds a billion of them in 2 GB. Past it, the file is read no more.
+MAX_FAILED_ITEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,21 @@ def _read_value(source: str, data: Any) -> Iterator[Item]:
 
 
 def _read_array(source: str, items: Iterator[Any], progress: _Progress) -> Iterator[Item]:
+    """The conversations and failures of a JSON array (``_array_items``), until
+    MAX_FAILED_ITEMS of its items have failed: then one failure for the rest of the file
+    (for the file, when no item was a conversation of either kind)."""
+    failed = 0
+    for read in _array_items(source, items, progress):
+        failed += isinstance(read, ImportFailure)
+        yield read
+        if failed >= MAX_FAILED_ITEMS:
+            yield ImportFailure(source, TOO_MANY_FAILED, tr(
+                "Reading stopped after {count} items that could not be imported.",
+                count=failed))
+            return
+
+
+def _array_items(source: str, items: Iterator[Any], progress: _Progress) -> Iterator[Item]:
     """ChatGPT's export, or a list of our conversations, one item at a time. Each
     conversation is read as what it is; an item that is neither fails as the list's
     first conversation's kind would (one failure for the file when none is)."""
@@ -330,6 +349,9 @@ def _read_array(source: str, items: Iterator[Any], progress: _Progress) -> Itera
             yield from decided(OURS_KIND)
             yield _from_ours(f"{source}{SEPARATOR}{index + 1}", item)
         elif kind is None:  # what it says, kept (not the item) until the kind is known
+            if len(before) >= MAX_FAILED_ITEMS:  # and kept no more
+                yield _unknown_format(source)
+                return
             before.append((index, _from_chatgpt(_chatgpt_source(source, item, index), item)))
         elif kind == CHATGPT_KIND:
             yield _from_chatgpt(_chatgpt_source(source, item, index), item)
