@@ -82,6 +82,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "list items opening $$": lambda n: "\n".join(f"- $$a_{i}" for i in range(n)),
     "list items opening \\[": lambda n: "\n".join(f"- \\[a_{i}" for i in range(n)),
     "lines of $$…$$ and text": lambda n: "\n".join(f"$$a_{i}$$ b" for i in range(n)),
+    "list items opening $$ with lines not indented": lambda n: "\n".join(
+        f"- $$a_{i}\nb_{i}" for i in range(n)),
+    "list items opening \\[ with lines not indented": lambda n: "\n".join(
+        f"- \\[a_{i}\nb_{i}" for i in range(n)),
+    "a list item, then lines opening \\[": lambda n: "- a\n" + "\n".join(
+        f"\\[a_{i}" for i in range(n)),
 }
 
 

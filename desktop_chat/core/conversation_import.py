@@ -15,7 +15,7 @@ refusal fails that file (or what is left of it) alone.
 
 from __future__ import annotations
 
-import json
+import stat
 import threading
 import zipfile
 import zlib
@@ -50,10 +50,14 @@ CHATGPT_INVALID = "chatgpt_invalid"
 EMPTY_ARCHIVE = "empty_archive"
 TOO_LARGE = "too_large"
 SUSPICIOUS_COMPRESSION = "suspicious_compression"
+TOO_MANY_FAILED = "too_many_failed"
 CHATGPT_FILE = "conversations.json"
 CHATGPT_KIND, OURS_KIND = "chatgpt", "ours"  # what a list of conversations holds
 SEPARATOR = " › "  # between a file and what is inside it: "export.zip › conversations.json"
 STEPS_PER_FILE = 1000  # progress: read_imports reports this many steps for each file
+# Items of one file that failed, at most: each is kept (as its failure) until the end, and
+# a file of "1,1,1,…" holds a billion of them in 2 GB. Past it, the file is read no more.
+MAX_FAILED_ITEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,9 @@ class ImportLimits:
     conversation repeats the one before (bench/export_import.py's), 300 when every answer
     repeats one sentence; a zip bomb, 1000 (deflate's most)."""
 
-    file_bytes: int = 2 << 30  # a file, or an archive's member, unpacked
+    file_bytes: int = 2 << 30  # a file, an archive's member, or its members together, unpacked
     conversation_bytes: int = 256 << 20  # one conversation of an array, or a whole file
-    compression_ratio: int = 500  # unpacked / packed size of a member, above ratio_from
+    compression_ratio: int = 500  # unpacked / packed size of a member (or all), above ratio_from
     ratio_from_bytes: int = 16 << 20  # smaller members may expand as they like
 
 
@@ -186,6 +190,10 @@ Item = Conversation | ImportFailure
 
 def _read_path(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a pipe may never return
+            yield ImportFailure(path.name, UNREADABLE, tr(
+                "It is not a file (a folder, a device or a pipe): nothing was read."))
+            return
         if zipfile.is_zipfile(path):
             yield from _read_zip(path, limits, progress)
             return
@@ -217,11 +225,20 @@ def _read_zip(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator
                 yield ImportFailure(path.name, EMPTY_ARCHIVE, tr(
                     "The archive holds no conversations."))
                 return
+            # Members read one by one add up: a thousand small ones of a zip bomb each
+            # pass alone. Their headers' sizes bound what zipfile unpacks.
+            refused = _refusal(path.name, sum(info.file_size for info in chosen),
+                               sum(info.compress_size for info in chosen), limits)
+            if refused is not None and len(chosen) > 1:  # one is refused by its own name
+                yield refused
+                return
             progress.expect(sum(info.file_size for info in chosen))
             for info in chosen:
                 yield from _read_member(archive, info, f"{path.name}{SEPARATOR}{info.filename}",
                                         limits, progress)
-    except (zipfile.BadZipFile, OSError) as error:
+    # A central directory zipfile cannot take: a name flagged UTF-8 that is not
+    # (UnicodeDecodeError, a ValueError), a zip version or a feature it does not support.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
         yield ImportFailure(path.name, BAD_ZIP, _bad_zip(str(error)))
 
 
@@ -229,15 +246,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str,
                  limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
     """One member, refused before it is unpacked when its header says it is too large or
     packed too tightly; read with the same limit, whatever the header said."""
-    if info.file_size > limits.file_bytes:
-        yield ImportFailure(source, TOO_LARGE, _too_large(limits.file_bytes))
-        return
-    if info.file_size > limits.ratio_from_bytes and \
-            info.file_size > limits.compression_ratio * info.compress_size:
-        yield ImportFailure(source, SUSPICIOUS_COMPRESSION, tr(
-            "It would expand {ratio} times when unpacked, as only a damaged or malicious "
-            "archive does; it was not unpacked.",
-            ratio=info.file_size // max(1, info.compress_size)))
+    refused = _refusal(source, info.file_size, info.compress_size, limits)
+    if refused is not None:
+        yield refused
         return
     try:
         with archive.open(info) as stream:
@@ -247,6 +258,18 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str,
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
             NotImplementedError) as error:
         yield ImportFailure(source, BAD_ZIP, _bad_zip(str(error)))
+
+
+def _refusal(source: str, size: int, packed: int, limits: ImportLimits) -> ImportFailure | None:
+    """Why what unpacks to ``size`` bytes from ``packed`` is not to be unpacked, if it is
+    not."""
+    if size > limits.file_bytes:
+        return ImportFailure(source, TOO_LARGE, _too_large(limits.file_bytes))
+    if size > limits.ratio_from_bytes and size > limits.compression_ratio * packed:
+        return ImportFailure(source, SUSPICIOUS_COMPRESSION, tr(
+            "It would expand {ratio} times when unpacked, as only a damaged or malicious "
+            "archive does; it was not unpacked.", ratio=size // max(1, packed)))
+    return None
 
 
 def _is_conversation_member(info: zipfile.ZipInfo) -> bool:
@@ -266,7 +289,9 @@ def _read_stream(source: str, stream: BinaryIO, limits: ImportLimits,
             yield from _read_array(source, document.items(), progress)
         else:
             yield from _read_value(source, document.value())
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:  # too deep
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors, as is an integer of more
+    # digits than Python converts (sys.get_int_max_str_digits); RecursionError: too deep.
+    except (ValueError, RecursionError) as error:
         yield ImportFailure(source, NOT_JSON, tr(
             "This is not a JSON file ({detail}).", detail=str(error)))
     except TooLarge as error:
@@ -286,6 +311,21 @@ def _read_value(source: str, data: Any) -> Iterator[Item]:
 
 
 def _read_array(source: str, items: Iterator[Any], progress: _Progress) -> Iterator[Item]:
+    """The conversations and failures of a JSON array (``_array_items``), until
+    MAX_FAILED_ITEMS of its items have failed: then one failure for the rest of the file
+    (for the file, when no item was a conversation of either kind)."""
+    failed = 0
+    for read in _array_items(source, items, progress):
+        failed += isinstance(read, ImportFailure)
+        yield read
+        if failed >= MAX_FAILED_ITEMS:
+            yield ImportFailure(source, TOO_MANY_FAILED, tr(
+                "Reading stopped after {count} items that could not be imported.",
+                count=failed))
+            return
+
+
+def _array_items(source: str, items: Iterator[Any], progress: _Progress) -> Iterator[Item]:
     """ChatGPT's export, or a list of our conversations, one item at a time. Each
     conversation is read as what it is; an item that is neither fails as the list's
     first conversation's kind would (one failure for the file when none is)."""
@@ -309,6 +349,9 @@ def _read_array(source: str, items: Iterator[Any], progress: _Progress) -> Itera
             yield from decided(OURS_KIND)
             yield _from_ours(f"{source}{SEPARATOR}{index + 1}", item)
         elif kind is None:  # what it says, kept (not the item) until the kind is known
+            if len(before) >= MAX_FAILED_ITEMS:  # and kept no more
+                yield _unknown_format(source)
+                return
             before.append((index, _from_chatgpt(_chatgpt_source(source, item, index), item)))
         elif kind == CHATGPT_KIND:
             yield _from_chatgpt(_chatgpt_source(source, item, index), item)

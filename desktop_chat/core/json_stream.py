@@ -25,6 +25,7 @@ CHUNK_BYTES = 1 << 20
 FILE = "file"
 ITEM = "item"
 _NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
+_LONGEST_TOKEN = len("-Infinity")  # what the decoder reads as one: a word, an escape
 
 
 class TooLarge(Exception):
@@ -103,6 +104,8 @@ class JsonStream:
                 if self._eof or not _may_go_on(error):
                     raise
             else:
+                if end - self._pos > self._max_value:  # read whole within a chunk's reach
+                    raise TooLarge(ITEM, self._max_value)
                 # A number ending at (or a "." or "e+" before) the end of what was
                 # read may go on.
                 if end < len(self._buffer) - 2 or self._eof:
@@ -119,11 +122,13 @@ class JsonStream:
             self._fill(1)
 
     def _fill_more(self) -> None:
-        """As much again as the value being read has (at least a chunk), up to its limit."""
+        """As much again as the value being read has (at least a chunk), up to one past
+        its limit. What is read past the value (the next items) is not its size: only a
+        value still unfinished once that much is there is too large."""
         have = len(self._buffer) - self._pos
-        self._fill(min(2 * have + self._chunk, self._max_value + 1))
-        if len(self._buffer) - self._pos > self._max_value:
+        if have > self._max_value:
             raise TooLarge(ITEM, self._max_value)
+        self._fill(min(2 * have + self._chunk, self._max_value + 1))
 
     def _fill(self, wanted: int) -> None:
         """Read until ``wanted`` characters past the read position are there, or the end;
@@ -147,6 +152,8 @@ class JsonStream:
 
 def _may_go_on(error: json.JSONDecodeError) -> bool:
     """Whether the text read so far may end inside the value (more to read), rather than
-    hold a mistake: the decoder stopped at its end, inside an escape there, or in a string
-    (whose error names where the string starts)."""
-    return error.pos >= len(error.doc) - 6 or error.msg.startswith("Unterminated string")
+    hold a mistake: the decoder stopped at its end, inside an escape (``\\u12``) or a
+    word (``-Infinit``) there, or in a string (whose error names where the string
+    starts)."""
+    return (error.pos >= len(error.doc) - _LONGEST_TOKEN
+            or error.msg.startswith("Unterminated string"))

@@ -12,6 +12,7 @@ A ``$$`` or ``\\[`` block that has not closed (yet: the answer is still streamin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
@@ -120,19 +121,25 @@ def _line(state: StateBlock, line: int) -> str:
 def _block_lines(state: StateBlock, start: int, end_line: int) -> Iterator[tuple[int, str]]:
     """(line, text) from ``start`` on, read one at a time (the caller stops at its
     closing), up to a blank line (formulas have none, as in LaTeX) or the end. A line
-    indented less than the block (the next list item) is the last: it may close the
-    formula, and nothing after it belongs to it."""
+    indented less than the block that starts a block of its own (the next list item) is
+    the last: it may close the formula, and nothing after it belongs to it. Other lines
+    indented less belong to the formula, as a paragraph's lazy lines to the paragraph."""
     for line in range(start, end_line):
         text = _line(state, line)
         if line > start and not text.strip():
             return
         yield line, text
-        if line > start and _outdented(state, line):
+        if line > start and _ends_block(state, line, text):
             return
 
 
-def _outdented(state: StateBlock, line: int) -> bool:
-    return state.sCount[line] < state.blkIndent
+def _ends_block(state: StateBlock, line: int, text: str) -> bool:
+    """Whether ``line`` (its ``text``) is indented less than the block and starts a block
+    of its own: a list item, a quote, a heading or a fence."""
+    return state.sCount[line] < state.blkIndent and _BLOCK_START.match(text) is not None
+
+
+_BLOCK_START = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|>|#{1,6}(?:[ \t]|$)|```|~~~")
 
 
 def _dollar_block(state: StateBlock, start: int, end_line: int, silent: bool) -> bool:
@@ -223,7 +230,7 @@ def _unclosed_block(state: StateBlock, start: int, end_line: int, silent: bool) 
         return False
     lines: list[str] = []
     for line, text in _block_lines(state, start, end_line):
-        if line > start and _outdented(state, line):
+        if line > start and _ends_block(state, line, text):
             break
         if OPENERS[opening] in (text[len(opening):] if line == start else text):
             return False  # it closes: an inline formula, which the paragraph's rules parse
