@@ -175,19 +175,44 @@ def prefill_rate(engine, runs: int) -> tuple[float, int]:
     return best, length
 
 
-def ggufs(model: Path, folder: Path) -> dict[str, Path]:
-    """F16 and Q4_K_M GGUF files of ``model`` (made once)."""
+def ggufs(model: Path, folder: Path, extra: str) -> dict[str, Path]:
+    """F16, Q4_K_M and ``extra``-quantized GGUF files of ``model`` (made once)."""
     from hf_to_gguf import convert, quantize_gguf
 
     folder.mkdir(parents=True, exist_ok=True)
-    f16, q4 = folder / f"{model.name}-F16.gguf", folder / f"{model.name}-Q4_K_M.gguf"
+    f16 = folder / f"{model.name}-F16.gguf"
     if not f16.exists():
         print(f"  converting {model.name} to GGUF (once)...", flush=True)
         convert(model, f16, "f16")
-    if not q4.exists():
-        print(f"  quantizing {model.name} to Q4_K_M (once)...", flush=True)
-        quantize_gguf(f16, q4, "Q4_K_M")
-    return {"llama.cpp F16": f16, "llama.cpp Q4_K_M": q4}
+    files = {"llama.cpp F16": f16}
+    for quantization in dict.fromkeys(["Q4_K_M", extra]):
+        if quantization == "F16":
+            continue
+        path = folder / f"{model.name}-{quantization}.gguf"
+        if not path.exists():
+            print(f"  quantizing {model.name} to {quantization} (once)...", flush=True)
+            quantize_gguf(f16, path, quantization)
+        files[f"llama.cpp {quantization}"] = path
+    return files
+
+
+def fast_copy(model: Path) -> tuple[str, object]:
+    """The app's fast copy of the folder (made once in the cache, as the app makes it) and
+    the engine that opens it."""
+    from desktop_chat.core.fast_copy import quantization_for
+    from desktop_chat.engine.fast_copy.cache import FastCopyCache
+    from desktop_chat.engine.memory_estimate import shape_of_folder
+
+    cache = AppPaths.resolve().cache_dir
+    quantization = quantization_for(shape_of_folder(model).parameter_count)
+    copies = FastCopyCache(cache)
+    if copies.find(model) is None:
+        print(f"  making the app's fast copy ({quantization}, once)...", flush=True)
+        copies.make(model, quantization, lambda *_: None, threading.Event())
+    from desktop_chat.engine.registry import plan_load
+
+    plan = plan_load(LoadRequest(ModelSource.local(model), device="cpu", fast_copy=True), cache)
+    return quantization, plan.load(lambda fraction, what: None, threading.Event())
 
 
 def r1_shape_model(cache: Path) -> Path:
@@ -208,14 +233,18 @@ def measure(name: str, model: Path, gguf_dir: Path, options: argparse.Namespace,
             quality: bool) -> None:
     print(f"\n{name} ({model})", flush=True)
     tokens, runs = options.tokens, options.runs
-    files = ggufs(model, gguf_dir)
+    copy_quantization, copy_engine = fast_copy(model)
+    files = ggufs(model, gguf_dir, copy_quantization)
     rows: dict[str, tuple[float, float, int]] = {}
     prefills: dict[str, float] = {}
     answers: dict[str, list[str]] = {}
     prompt_text = ""
-    for path_name, target in [*TRANSFORMERS_PATHS.items(), *files.items()]:
-        engine = open_engine(target if isinstance(target, Path) else model,
-                             "auto" if isinstance(target, Path) else target)
+    copy_name = f"app fast copy {copy_quantization}"
+    paths = [*TRANSFORMERS_PATHS.items(), *files.items(), (copy_name, None)]
+    for path_name, target in paths:
+        engine = copy_engine if target is None else open_engine(
+            target if isinstance(target, Path) else model,
+            "auto" if isinstance(target, Path) else target)
         prompt_text = prompt_text or rendered_prompt(engine)
         rows[path_name] = speed(engine, tokens, runs)
         line = (f"  {path_name:24s} {rows[path_name][0]:7.2f} tok/s  TTFT "
@@ -246,6 +275,9 @@ def measure(name: str, model: Path, gguf_dir: Path, options: argparse.Namespace,
     fastest = max(rows, key=lambda k: rows[k][0])
     print(f"  fastest app path: {fastest}, {rows[fastest][0] / base:.2f} of the reference "
           f"(target >= 0.95)")
+    same = f"llama.cpp {copy_quantization}"
+    print(f"  the fast copy of the folder: {rows[copy_name][0] / rows[same][0]:.2f} of the "
+          f"{copy_quantization} GGUF file's decode (target >= 0.95)")
     if options.prefill:
         print(f"  2,000-token prefill of the fastest path: {prefills[fastest]:.1f} tok/s, "
               f"{prefills[fastest] / prefills['transformers bfloat16']:.2f} of transformers "

@@ -6,6 +6,9 @@ Prints the time to import the renderer (ziamath loads its STIX Two Math font), t
 and rasterise 50 distinct formulas the first time (inline and display, as the answer view
 does: SVG -> PNG data URL at the device pixel ratio), the same 50 again from the cache, and
 a whole answer (tests/fixtures/math_answer.md) through the Markdown renderer.
+Then a long list answer with formulas on every line (the shape that made math parsing
+quadratic), 400 and 4,000 lines, formulas cached: the render time of each and their ratio
+(10x the lines should cost at most 12x the time).
 Then the two LaTeX front ends the renderer could use, on the same formulas: ziamath's own
 (latex2mathml with ziamath's fixes) and latex2mathml alone, both laid out by ziamath's
 MathML renderer (the one pure-Python MathML renderer there is): time, and which formulas
@@ -16,6 +19,7 @@ inflate as it does wall time; the total wall time is printed beside them.
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import sys
@@ -128,6 +132,40 @@ def compare_front_ends(items: list[str]) -> None:
             print(f"    unknown command shown as text: {latex}")
 
 
+LIST_LINE_TEMPLATES = [
+    "{i}. Step {i}: with $x_{{{k}}} = \\frac{{{k}}}{{2}}$ we get \\(y^{{{k}}} + 1\\) here.",
+    "{i}. So $$a_{{{k}}} = {k}^2$$ and the price stays $5 and $10.",
+    "{i}. Then \\[ S_{{{k}}} = \\sum_{{j=1}}^{{{k}}} j \\] holds, and *that* is **it**.",
+    "{i}. A plain line with `code` and a [link](https://example.com/{k}).",
+]
+
+
+def list_answer(lines: int) -> str:
+    """A numbered list, one item a line, no blank line: formulas of ten kinds repeat."""
+    return "\n".join(LIST_LINE_TEMPLATES[i % len(LIST_LINE_TEMPLATES)].format(i=i + 1,
+                                                                               k=i % 10)
+                      for i in range(lines)) + "\n"
+
+
+def long_list_figures(renderer: MarkdownRenderer) -> None:
+    times = {}
+    for lines in (400, 4000):
+        answer = list_answer(lines)
+        renderer.render(answer)  # its formulas typeset once
+        clock = Clock()
+        for _ in range(3):
+            gc.collect()  # the last run's garbage is not this one's to collect
+            with clock:
+                renderer.render(answer)
+        times[lines] = min(clock.cpu)
+        print(f"{f'{lines:,}-line list answer to HTML, formulas cached':<48} "
+              f"CPU best of 3 {times[lines] * 1000:8.1f} ms  (wall {clock.wall / 3 * 1000:8.1f} "
+              f"ms each)")
+    ratio = times[4000] / times[400]
+    print(f"{'4,000 / 400 lines (target: at most 12x)':<48} {ratio:5.1f}x "
+          f"{'ok' if ratio <= 12 else 'OVER TARGET'}")
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     items = formulas()
@@ -148,6 +186,7 @@ def main() -> None:
         with clock:
             renderer.render(answer)
     show("fixture answer to HTML, formulas cached (x20)", clock)
+    long_list_figures(renderer)
     print()
     compare_front_ends(items)
 

@@ -23,13 +23,14 @@ from desktop_chat.core.paths import AppPaths, resource
 from desktop_chat.core.search_index import SEARCH_INDEX_NAME
 from desktop_chat.core.settings import SettingsFile
 from desktop_chat.core.store import ConversationStore
-from desktop_chat.crash import install_handlers, setup_logging
+from desktop_chat.crash import SaveState, install_handlers, setup_logging, watch_saves
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from desktop_chat.ui.window.main_window import MainWindow
     from desktop_chat.workers.downloads import DownloadWorker
+    from desktop_chat.workers.fast_copy import FastCopyWorker
     from desktop_chat.workers.inference import InferenceWorker
     from desktop_chat.workers.jobs import JobRunner
     from desktop_chat.workers.saves import SaveWorker
@@ -45,7 +46,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--server", metavar="URL",
                         help="use the OpenAI-compatible server at URL (e.g. "
                              "http://localhost:8000/v1); the key comes from the keyring or "
-                             "DESKTOP_CHAT_API_KEY")
+                             "DESKTOP_CHAT_API_KEY (which is sent only over https or to "
+                             "this computer)")
     parser.add_argument("--server-model", metavar="NAME",
                         help="the server's model to use (default: the first it lists)")
     parser.add_argument("--data-dir", metavar="DIR",
@@ -57,6 +59,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
     # For the packaging test: load MODEL, answer one question, check the split, exit.
     parser.add_argument("--self-test", metavar="MODEL", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-out", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-device", metavar="DEVICE", default="auto",
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--self-test-expect", metavar="TEXT", help=argparse.SUPPRESS)
+    # For the packaging test: make MODEL_DIR's fast copy (in a temp cache), answer through it.
+    parser.add_argument("--self-test-fast-copy", metavar="MODEL_DIR", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
     parser.add_argument("--crash-for-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv))
@@ -90,10 +98,12 @@ class Workers:
     search: SearchWorker
     downloads: DownloadWorker
     jobs: JobRunner  # the window's one-off jobs: exports, imports, the keyring
+    fast_copies: FastCopyWorker  # fast copies of model folders, made in the background
 
     @classmethod
     def create(cls, paths: AppPaths, store: ConversationStore) -> Workers:
         from desktop_chat.workers.downloads import DownloadWorker
+        from desktop_chat.workers.fast_copy import FastCopyWorker
         from desktop_chat.workers.inference import InferenceWorker
         from desktop_chat.workers.jobs import JobRunner
         from desktop_chat.workers.saves import SaveWorker
@@ -107,12 +117,14 @@ class Workers:
                    counting=counting,
                    saves=SaveWorker(store, on_written=search.take_in),  # the index follows
                    search=search, downloads=DownloadWorker(paths.models_dir),
-                   jobs=JobRunner(name="window jobs"))
+                   jobs=JobRunner(name="window jobs"),
+                   fast_copies=FastCopyWorker(paths.cache_dir))
 
     def shutdown(self) -> None:
         """At exit, after the window closed (which ended the writer and the search)."""
         self.inference.shutdown()  # closing the window did it already, unless Qt quit
         self.jobs.shutdown()
+        self.fast_copies.shutdown()  # a copy being made is cancelled: nothing half-kept
         self.downloads.shutdown()
 
 
@@ -143,6 +155,7 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     worker, downloads = workers.inference, workers.downloads
     window = MainWindow(settings_file, store, workers)
     worker.stopped.connect(downloads.cancel)  # the window closed: partial files stay
+    worker.stopped.connect(workers.fast_copies.cancel)  # and a copy being made is dropped
 
     started = False
 
@@ -170,7 +183,6 @@ def build(argv: Sequence[str]) -> tuple[MainWindow, Workers]:
     window.installEventFilter(FirstPaint(window))
     window.start_engine = start_engine
     window.models.model_ready.connect(freeze_heap)
-    window.chat.conversation_opened.connect(freeze_heap)
     if settings_file.notice:
         from PySide6.QtCore import QTimer
 
@@ -183,8 +195,13 @@ def freeze_heap(*_: object) -> None:
 
     torch, transformers and Qt leave a million long-lived objects; a full collection over
     them takes 100+ ms, which showed as a stall in the middle of a streamed reply. Called
-    after a model loads and a conversation opens: new garbage is still collected.
+    after a model loads (a pause the user already waits through): new garbage is still
+    collected. What the last call froze is looked at again first: frozen objects are never
+    collected, and some were alive only then (the message widgets of the conversation on
+    screen, the model before). Not on every conversation open, which froze the widgets of
+    the view being left, waiting for their deferred deletion: each switch leaked them.
     """
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
@@ -209,7 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from desktop_chat import self_test
 
-        return self_test.run(app, args.self_test)
+        return self_test.run(app, args.self_test, out=args.self_test_out,
+                             device=args.self_test_device, expect=args.self_test_expect)
+    if args.self_test_fast_copy:
+        from desktop_chat import self_test
+
+        return self_test.run_fast_copy(app, args.self_test_fast_copy, out=args.self_test_out)
     from desktop_chat.instance import InstanceGuard, Outcome
 
     guard = InstanceGuard(AppPaths.resolve(args.data_dir).data_dir)
@@ -220,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_start_refused(app, guard.problem)
         return 1  # never a second writer in one data dir
     window, workers = build(argv)
+    watch_saves(lambda: SaveState(len(workers.saves.unsaved_conversations()),
+                                  workers.saves.queue.stalled))  # the crash dialog's truth
     guard.arguments_received.connect(lambda message: act_on_later_start(window, message))
     guard.listen()
     window.show()

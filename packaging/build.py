@@ -10,6 +10,7 @@ what dominates it, and how long the build took.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 WORK = ROOT / "build" / "pyinstaller"
+# PyInstaller only warns when a library a bundled binary links or a named hidden import is
+# missing, or when signing the bundle fails: each of those is an app that breaks on a
+# user's machine. (Its "Library X required via ctypes not found" are guesses from source
+# code, mostly other systems' libraries: not these.)
+FATAL_WARNING = re.compile(r"WARNING: (Library not found|Hidden import .* not found|.*[Cc]odesign"
+                           r"|.*[Ff]ailed to sign)")
+# Warnings seen and judged harmless, each with its reason.
+HARMLESS_WARNINGS = (
+    # Linux: Qt's X11 (xcb) platform plugin and GTK theme link the desktop's own X and GTK
+    # libraries, present wherever there is a desktop (and not on a bare build machine).
+    re.compile(r"could not resolve '(libxcb-[a-z0-9-]+|libgtk-3|libgdk-3)\.so"),
+    # torch's hook names CUDA libraries; the CPU and macOS builds have none.
+    re.compile(r"could not resolve '(libcu|libnv|libcudnn)"),
+)
 
 
 def version() -> str:
@@ -71,9 +86,44 @@ def make_dmg(app: Path, ver: str) -> None:
         return
     dmg = DIST / f"DesktopChat-{ver}.dmg"
     dmg.unlink(missing_ok=True)
-    subprocess.run(["hdiutil", "create", "-volname", "Desktop Chat", "-srcfolder", str(app),
-                    "-ov", "-format", "UDZO", str(dmg)], check=True)
+    # hdiutil fails now and then on build machines ("Resource busy"): try again a few times.
+    run_with_retries(["hdiutil", "create", "-volname", "Desktop Chat", "-srcfolder", str(app),
+                      "-ov", "-format", "UDZO", str(dmg)])
+    run_with_retries(["hdiutil", "verify", str(dmg)])
     print(f"disk image: {dmg}")
+
+
+def run_with_retries(command: list[str], attempts: int = 5, pause_s: float = 10) -> None:
+    for attempt in range(1, attempts + 1):
+        if subprocess.run(command).returncode == 0:
+            return
+        print(f"{command[0]} {command[1]} failed (try {attempt} of {attempts})", flush=True)
+        time.sleep(pause_s * attempt)
+    raise SystemExit(f"{' '.join(command)} failed {attempts} times")
+
+
+def fatal_warnings(lines: list[str]) -> list[str]:
+    return [line for line in lines if FATAL_WARNING.search(line)
+            and not any(harmless.search(line) for harmless in HARMLESS_WARNINGS)]
+
+
+def run_pyinstaller(env: dict[str, str]) -> None:
+    """PyInstaller, its log passed through; a missing library or import fails the build."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+         "--distpath", str(DIST), "--workpath", str(WORK),
+         str(ROOT / "packaging" / "desktop_chat.spec")],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        encoding="utf-8", errors="replace",
+    )
+    lines = []
+    for line in process.stdout:
+        print(line, end="", flush=True)
+        lines.append(line.rstrip())
+    if process.wait() != 0:
+        raise SystemExit(f"PyInstaller failed (exit status {process.returncode})")
+    if fatal := fatal_warnings(lines):
+        raise SystemExit("PyInstaller could not find what the app needs:\n" + "\n".join(fatal))
 
 
 def main() -> int:
@@ -82,12 +132,7 @@ def main() -> int:
     subprocess.run([sys.executable, str(ROOT / "packaging" / "make_icons.py")], check=True)
     write_windows_version_file(ver)
     env = {**os.environ, "DESKTOP_CHAT_VERSION": ver}
-    subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(DIST), "--workpath", str(WORK),
-         str(ROOT / "packaging" / "desktop_chat.spec")],
-        check=True, env=env, cwd=ROOT,
-    )
+    run_pyinstaller(env)
     report_size(DIST / "DesktopChat")
     if sys.platform == "darwin":
         make_dmg(DIST / "Desktop Chat.app", ver)

@@ -34,6 +34,11 @@ class Switches:
     corrupt: set[str] = field(default_factory=set)  # files served with one byte changed
     bytes_per_s: float | None = None  # serve slowly
     chunk_bytes: int = 16 * 1024
+    # How the next range request is answered wrongly (then rightly again): "ignore" (200,
+    # the whole file), "shifted" (206 from 1000 bytes later, as its Content-Range says),
+    # "no_content_range" (206 without the header), "other_total" (206, another file size)
+    bad_range: str | None = None
+    unhashed: set[str] = field(default_factory=set)  # listed without any hash (some mirrors)
 
 
 class FakeHub:
@@ -77,8 +82,10 @@ class FakeHub:
 
     def siblings(self, repo: str) -> list[dict]:
         folder = self.repos[repo]
-        return [_file_entry(path.relative_to(folder).as_posix(), path)
-                for path in sorted(folder.rglob("*")) if path.is_file()]
+        entries = [_file_entry(path.relative_to(folder).as_posix(), path)
+                   for path in sorted(folder.rglob("*")) if path.is_file()]
+        return [{"rfilename": e["rfilename"], "size": e["size"]}
+                if e["rfilename"] in self.switches.unhashed else e for e in entries]
 
 
 def _file_entry(name: str, path: Path) -> dict:
@@ -164,9 +171,13 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             headers = {"ETag": f'"{sibling.get("lfs", {}).get("sha256", sibling["blobId"])}"',
                        "X-Repo-Commit": COMMIT, "Accept-Ranges": "bytes",
                        "Content-Type": "application/octet-stream"}
-            if start:
-                headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
-            self._send(206 if start else 200, data[start:], headers, body=body, stream=True)
+            status, total, bad = (206 if start else 200), len(data), None
+            if start and hub.switches.bad_range:
+                bad, hub.switches.bad_range = hub.switches.bad_range, None  # once
+                start, status, total = _bad_range(bad, start, len(data))
+            if status == 206 and bad != "no_content_range":
+                headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{total}"
+            self._send(status, data[start:], headers, body=body, stream=True)
 
         def _error(self, status: int, code: str, message: str) -> None:
             self._send(status, json.dumps({"error": message}).encode(),
@@ -203,6 +214,17 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                     time.sleep(step / switches.bytes_per_s)
 
     return Handler
+
+
+def _bad_range(bad: str, start: int, size: int) -> tuple[int, int, int]:
+    """(first byte sent, status, total in Content-Range) of a wrong answer to a range."""
+    if bad == "ignore":
+        return 0, 200, size
+    if bad == "shifted":
+        return min(start + 1000, size - 1), 206, size
+    if bad == "other_total":
+        return start, 206, size + 1
+    return start, 206, size
 
 
 def _range_start(header: str | None) -> int:

@@ -27,6 +27,8 @@ class Script:
         self.requests: list[dict[str, Any]] = []
         self.hang = threading.Event()  # set: the chat endpoint accepts and never answers
         self.refused_fields: set[str] = set()  # 422 for these, as transformers serve does
+        self.ignores_max_tokens = 0  # > 0: stream this many one-word chunks, whatever is asked
+        self.chunks_sent = 0
 
     def say(self, *contents: str, reasoning: tuple[str, ...] = (),
             finish: str = "stop") -> None:
@@ -72,12 +74,20 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
             self.end_headers()
-            for chunk in script.chunks:
-                line = chunk if isinstance(chunk, str) else "data: " + json.dumps(chunk)
-                self.wfile.write((line + "\n\n").encode())
+            chunks = script.chunks
+            if script.ignores_max_tokens:
+                chunks = (_chunk({"content": f" w{i}"}) if i < script.ignores_max_tokens
+                          else _chunk({}, "stop") for i in range(script.ignores_max_tokens + 1))
+            try:
+                for chunk in chunks:
+                    line = chunk if isinstance(chunk, str) else "data: " + json.dumps(chunk)
+                    self.wfile.write((line + "\n\n").encode())
+                    self.wfile.flush()
+                    script.chunks_sent += 1
+                self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
+            except ConnectionError:  # the client stopped reading and closed the stream
+                pass
             self.close_connection = True
 
         def _json(self, status: int, body: dict[str, Any]) -> None:

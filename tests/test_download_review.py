@@ -199,8 +199,6 @@ def test_a_gguf_checked_for_the_gpu_is_checked_for_the_context_it_will_get(tiny_
     ram = memory_estimate.psutil.virtual_memory()
     monkeypatch.setattr(memory_estimate.psutil, "virtual_memory",
                         lambda: ram._replace(available=60 * GiB))
-    monkeypatch.setattr(llama_cpp_engine.psutil, "virtual_memory",
-                        lambda: ram._replace(available=60 * GiB))
     monkeypatch.setattr(memory_estimate, "free_memory",
                         lambda device: 7 * GiB if device == "cuda" else 60 * GiB)
     plan = llama_cpp_engine.LlamaCppPlan(LoadRequest.for_path(str(tiny_r1_gguf),

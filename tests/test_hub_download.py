@@ -147,6 +147,15 @@ def test_an_unknown_repository_is_not_found(hub, tmp_path):
     assert raised.value.kind == hd.NOT_FOUND
 
 
+@pytest.mark.parametrize("typed", ["C:/x", "a\\..\\../b", "../x", "org/..", "org/a:b"])
+def test_a_repository_id_that_would_be_a_path_is_not_asked_for(hub, tmp_path, typed):
+    # the folder is named after the id: on Windows "C:--x" is a path on drive C:
+    with pytest.raises(hd.DownloadError) as raised:
+        hd.plan_download(typed, tmp_path / "models")
+    assert raised.value.kind == hd.NOT_FOUND
+    assert not any(p.startswith("/api/") for _, p, _ in hub.requests)
+
+
 def test_a_pasted_model_page_address_names_its_repository():
     assert hd.normalize_repo_id(" https://huggingface.co/org/name/tree/main ") == "org/name"
     assert hd.normalize_repo_id("org/name/") == "org/name"
@@ -229,3 +238,81 @@ def test_a_file_that_differs_from_its_hash_is_refused_and_not_kept(hub, tmp_path
     assert raised.value.detail == "model.safetensors"
     assert not (plan.staging / ("model.safetensors" + hd.PARTIAL_SUFFIX)).exists()
     assert not plan.target.exists()
+
+
+def resumed_after_a_drop(hub) -> None:
+    hub.switches.drop_after_bytes = 100_000
+    hub.switches.drops_left = 1
+
+
+@pytest.mark.parametrize("bad_range", ["shifted", "no_content_range", "other_total", "ignore"])
+def test_a_resume_answered_with_other_bytes_starts_the_file_again(hub, tmp_path, bad_range):
+    # A server (or proxy) that answers a Range request with another part of the file, or
+    # without saying which part, must not have its bytes appended to the partial file.
+    resumed_after_a_drop(hub)
+    hub.switches.bad_range = bad_range
+    path = hd.download(hd.plan_download(REPO, tmp_path / "models"))
+    assert_same_files(path, TINY_R1)
+    ranges = hub.ranges("model.safetensors")
+    assert ranges[0] is None and ranges[1].startswith("bytes=") and ranges[2] is None
+    assert len(ranges) == 3
+
+
+def test_an_empty_file_listed_without_a_hash_is_downloaded(hub, repo_folder, tmp_path):
+    (repo_folder / "merges.txt").write_bytes(b"")
+    hub.switches.unhashed = {"merges.txt"}
+    path = hd.download(hd.plan_download(REPO, tmp_path / "models"))
+    assert (path / "merges.txt").read_bytes() == b""
+    assert (path / "model.safetensors").read_bytes() == (TINY_R1 / "model.safetensors").read_bytes()
+
+
+UNSAFE_NAMES = ["..\\evil.safetensors", "C:evil.safetensors", "C:\\evil.safetensors",
+                "\\\\server\\share\\evil.safetensors", "NUL.safetensors", "con.gguf",
+                "COM1.safetensors", "lpt9.gguf", "model.safetensors.", "model.gguf ",
+                "model.safetensors:stream", "a\x01.gguf", "..", ".", "", "a/b.gguf",
+                "/etc/evil.gguf", "aux .gguf"]
+
+
+@pytest.mark.parametrize("name", UNSAFE_NAMES)
+def test_a_file_name_that_is_a_path_or_a_device_somewhere_is_refused(name):
+    with pytest.raises(hd.DownloadError) as raised:
+        hd.check_file_name(name)
+    assert raised.value.kind == hd.SERVER_ERROR and repr(name) in raised.value.detail
+
+
+@pytest.mark.parametrize("name", ["model.safetensors", "model-00001-of-00002.safetensors",
+                                  "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf", "tokenizer.json",
+                                  "console.gguf", "nullable.safetensors", ".hidden.gguf"])
+def test_plain_file_names_pass(name):
+    hd.check_file_name(name)
+
+
+@pytest.mark.parametrize("name", ["..\\evil.safetensors", "C:evil.safetensors",
+                                  "NUL.safetensors"])
+def test_a_repository_listing_an_unsafe_weights_name_is_refused(hub, repo_folder, tmp_path,
+                                                                 name):
+    (repo_folder / name).write_bytes(b"weights")
+    models = tmp_path / "models"
+    with pytest.raises(hd.DownloadError) as raised:
+        hd.plan_download(REPO, models)
+    assert raised.value.kind == hd.SERVER_ERROR and repr(name) in raised.value.detail
+    assert not models.exists()
+
+
+def test_an_unsafe_gguf_name_is_refused(hub, gguf_folder, tmp_path):
+    hub.repos[GGUF_REPO] = gguf_folder
+    (gguf_folder / "tiny-r1-Q4_K_M.gguf").rename(gguf_folder / "..\\tiny-r1-Q4_K_M.gguf")
+    with pytest.raises(hd.DownloadError) as raised:
+        hd.plan_download(GGUF_REPO, tmp_path / "models", prefer=hd.FORMAT_GGUF)
+    assert raised.value.kind == hd.SERVER_ERROR
+
+
+def test_a_plan_with_an_unsafe_name_writes_and_removes_nothing(hub, tmp_path):
+    models = tmp_path / "models"
+    plan = hd.DownloadPlan(REPO, "main", (hd.HubFile("..\\evil.safetensors", 7),), models,
+                           hd.FORMAT_SAFETENSORS)
+    with pytest.raises(hd.DownloadError) as raised:
+        hd.download(plan)
+    assert raised.value.kind == hd.SERVER_ERROR
+    assert not models.exists()
+    assert not any("/resolve/" in p for _, p, _ in hub.requests)

@@ -20,7 +20,7 @@ from desktop_chat.ui.conversation.assistant_message import AssistantMessageWidge
 from desktop_chat.ui.render import theme as themes
 from desktop_chat.ui.render.formula_images import FormulaStyle, _spaced, formula_image
 from desktop_chat.ui.render.markdown import MarkdownRenderer
-from desktop_chat.ui.render.markdown_math import math_plugin
+from desktop_chat.ui.render.markdown_math import UNCLOSED_TYPE, math_plugin
 
 ANSWER = (FIXTURES / "math_answer.md").read_text(encoding="utf-8")
 IMAGE = re.compile(r'<img src="(data:image/png;base64,[^"]+)" width="(\d+)"')
@@ -134,6 +134,32 @@ def test_a_broken_display_formula_shows_its_source_block(qapp):
     assert "<pre" in html and "$$\n\\begin{pmatrix} 1 &amp; 2\n$$" in html
 
 
+def list_item_math(text: str) -> list[tuple[str, str]]:
+    """The math tokens inside the first list item, and the token after that item."""
+    parsed = MarkdownIt("commonmark").use(math_plugin).parse(text)
+    end = next(i for i, t in enumerate(parsed) if t.type == "list_item_close")
+    inside = [(t.type, t.content) for t in parsed[:end] if t.type.startswith("math")]
+    return inside + [(parsed[end + 1].type, "")]
+
+
+@pytest.mark.parametrize(("text", "formula"), [
+    ("- $$\nx = 1\n$$", ("math_block", "\nx = 1\n")),
+    ("1. $$\nx = 1\n   $$\n2. next", ("math_block", "\nx = 1\n   ")),
+    ("- \\[\nx\n\\]", ("math_bracket_block", "\nx\n")),
+    ("- $$\nx = 1", (UNCLOSED_TYPE, "$$\nx = 1")),  # still streaming
+])
+def test_a_formula_in_a_list_item_may_have_lines_that_are_not_indented(text, formula):
+    """As a paragraph's lazy lines: the formula stays in its item, one formula, until a
+    line that starts a block of its own (the next item)."""
+    after = "list_item_open" if "2. next" in text else "bullet_list_close"
+    assert list_item_math(text) == [formula, (after, "")]
+
+
+def test_the_next_list_item_ends_a_formula_still_being_written():
+    assert list_item_math("1. $$\n   x\n2. y") == [(UNCLOSED_TYPE, "$$\nx"),
+                                                   ("list_item_open", "")]
+
+
 def test_an_unclosed_opening_keeps_its_backslash(qapp):
     assert "\\(x + 1" in render("so \\(x + 1")
 
@@ -153,6 +179,41 @@ def test_a_display_formula_still_streaming_shows_as_source_until_it_closes(qtbot
         assert "<img" not in html and "<pre" in html and "\\sum_{k=1}^{n}" in html
     assert "<pre" not in shown[4] and shown[4].count("<img") == 1
     assert "Done." in shown[5]
+
+
+def layout_nodes_made(monkeypatch, latex: str) -> tuple[object, int]:
+    """The image of ``latex`` and the layout nodes ziamath made for it (its work: its
+    time is in step with them, about 80 µs each)."""
+    from ziamath.nodes.mnode import Mnode
+
+    style = FormulaStyle(colour="#000000", font_px=14.0, x_height=7.0, dpr=1.0)
+    formula_image("x", True, style)  # ziamath loaded (and set up) before counting
+    made = 0
+    original = Mnode.__init__
+
+    def counted(self, *args, **kwargs):
+        nonlocal made
+        made += 1
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Mnode, "__init__", counted)
+    return formula_image(latex, True, style), made
+
+
+def test_a_formula_whose_layout_would_take_minutes_is_shown_as_source(qapp, monkeypatch):
+    """ziamath's layout doubles at each level of nested stretchy brackets: six took 8 s,
+    nine hours, on the GUI thread (under 100 characters, from any model or file)."""
+    nested = "\\sqrt{\\left(" * 6 + "x" + "\\right)}" * 6
+    image, made = layout_nodes_made(monkeypatch, nested)
+    assert image is None  # its source is shown instead
+    assert made <= 15_000  # 81,907 before
+
+
+def test_a_large_ordinary_formula_is_still_typeset(qapp, monkeypatch):
+    matrix = "\\begin{pmatrix}" + "\\\\".join(
+        "&".join(f"\\frac{{1}}{{{j}}}" for j in range(12)) for _ in range(12)) + "\\end{pmatrix}"
+    image, made = layout_nodes_made(monkeypatch, matrix)
+    assert image is not None and made > 8_000  # near the 2,000-character cap
 
 
 # ----- images: cached, theme colour, pixel ratio, baseline ------------------------------

@@ -154,3 +154,44 @@ def test_a_gguf_that_cannot_fit_is_refused_before_llama_cpp_opens_it(tiny_r1_ggu
     monkeypatch.setattr(memory_estimate, "free_memory", lambda device: exactly * 3 // 4)
     with pytest.raises(ModelLoadError, match="needs about .* 1,024 tokens of context"):
         plan.check_fits()
+
+
+HOSTILE_HEADERS = {
+    "shorter than its length field": b"\x01\x02\x03",
+    "a length of a terabyte": (1 << 40).to_bytes(8, "little") + b"{}",
+    "a length past the end of the file": (5000).to_bytes(8, "little") + b"{}" * 10,
+    "not JSON": (4).to_bytes(8, "little") + b"\xff\xfe{[",
+    "JSON nested past the recursion limit": (200_000).to_bytes(8, "little")
+    + b"[" * 100_000 + b"]" * 100_000,
+    "not a table": (2).to_bytes(8, "little") + b"[]",
+    "a tensor that is not a table": (12).to_bytes(8, "little") + b'{"w": [1, 2]}',
+    "a shape that is not numbers": (37).to_bytes(8, "little")
+    + b'{"w": {"shape": "ab", "dtype": "F16"}}',
+}
+
+
+@pytest.mark.parametrize("content", HOSTILE_HEADERS.values(), ids=list(HOSTILE_HEADERS))
+def test_a_hostile_safetensors_header_is_a_problem_the_survey_reports(tmp_path, content):
+    # A hostile header must not pull gigabytes into memory, and no decode error escapes the
+    # survey, which never raises.
+    from desktop_chat.engine.model_survey import read_model_facts
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        (folder / name).write_bytes((TINY_R1 / name).read_bytes())
+    (folder / "model.safetensors").write_bytes(content)
+    with pytest.raises(ValueError):
+        memory_estimate.safetensors_tensors(folder / "model.safetensors")
+    facts = read_model_facts(str(folder))
+    assert "could not be read" in facts.problem
+
+
+def test_a_config_nested_past_the_recursion_limit_is_a_problem_the_survey_reports(tmp_path):
+    from desktop_chat.engine.model_survey import read_model_facts
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "model.safetensors").write_bytes((TINY_R1 / "model.safetensors").read_bytes())
+    assert "could not be read" in read_model_facts(str(folder)).problem

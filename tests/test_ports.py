@@ -18,6 +18,7 @@ from test_chat_session import StandInCounter, StandInWorker
 from desktop_chat.app import Workers
 from desktop_chat.ui import ports
 from desktop_chat.workers.downloads import DownloadWorker
+from desktop_chat.workers.fast_copy import FastCopyWorker
 from desktop_chat.workers.inference import InferenceWorker
 from desktop_chat.workers.jobs import Job, JobRunner
 from desktop_chat.workers.saves import SaveWorker
@@ -32,6 +33,7 @@ IMPLEMENTATIONS = [
     (ports.SavesPort, SaveWorker),
     (ports.SearchPort, SearchWorker),
     (ports.DownloadsPort, DownloadWorker),
+    (ports.FastCopyPort, FastCopyWorker),
     (ports.JobsPort, JobRunner),
     (ports.JobPort, Job),
 ]

@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import torch
@@ -90,8 +94,10 @@ def test_tiny_model_quantizes_every_layer_and_keeps_the_tied_head():
     assert model.lm_head.weight is model.model.embed_tokens.weight
     assert model.lm_head.weight.dtype == torch.bfloat16
     quantized = logits(model)
+    # How far int4 moves the logits is bounded on any CPU; which token wins where two are
+    # nearly tied is not: the AVX-512 kernel packs and sums 64 rows, AVX2's 32.
+    assert torch.isfinite(quantized).all()
     assert relative_error(quantized, reference) < 0.2
-    assert torch.equal(quantized.argmax(-1), reference.argmax(-1))
 
 
 def test_layers_the_kernel_cannot_take_are_left_as_they_are():
@@ -214,6 +220,38 @@ def test_cache_from_a_cpu_with_another_packing_is_not_used(tmp_path, monkeypatch
     other = "AVX512" if torch.backends.cpu.get_cpu_capability() != "AVX512" else "AVX2"
     monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: other)
     assert "Quantizing to int4" in run(synthetic(), tmp_path, "k")
+
+
+MAKE_CACHE_ELSEWHERE = """
+import sys, torch
+sys.path.insert(0, sys.argv[2])
+from test_quantize import run, synthetic
+run(synthetic(), sys.argv[1], "k")
+print(torch.backends.cpu.get_cpu_capability())
+"""
+
+
+def test_a_cache_made_under_another_cpu_capability_is_remade(tmp_path):
+    # A real process with another ATen CPU capability packs for its own kernel: its cache
+    # must not be used here, and is replaced by one made for this CPU.
+    here = torch.backends.cpu.get_cpu_capability()
+    other = "default" if here != "DEFAULT" else "avx2"
+    made = subprocess.run(
+        [sys.executable, "-c", MAKE_CACHE_ELSEWHERE, str(tmp_path), str(Path(__file__).parent)],
+        env={**os.environ, "ATEN_CPU_CAPABILITY": other}, capture_output=True, text=True,
+        check=True, timeout=600)
+    there = made.stdout.split()[-1]
+    if there == here:
+        pytest.skip(f"this CPU offers no capability but {here}")
+    [cache] = tmp_path.glob("int4-*.safetensors")
+    with safe_open(cache, framework="pt") as cached:
+        assert cached.metadata()["cpu_capability"] == there
+
+    assert "Quantizing to int4" in run(synthetic(), tmp_path, "k")
+    with safe_open(cache, framework="pt") as cached:
+        assert cached.metadata()["cpu_capability"] == here
+        assert cached.metadata()["torch"] == torch.__version__
+    assert "Quantizing to int4" not in run(synthetic(), tmp_path, "k")
 
 
 DAMAGE = {

@@ -17,10 +17,11 @@ from desktop_chat.core.inference import (
     ReasoningDelta,
 )
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.secrets import api_key_for, remember_api_key
 from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.engine import server_engine
 from desktop_chat.engine.registry import plan_load
-from desktop_chat.engine.server_errors import ServerError
+from desktop_chat.engine.server_errors import ServerError, describe
 
 GREEDY = GenerationSettings(do_sample=False, max_new_tokens=50)
 
@@ -175,6 +176,21 @@ def test_a_broken_chunk_fails_with_what_arrived_kept(fake):
     assert isinstance(events[-1], Failed) and events[-1].result.answer == "Kept text"
 
 
+def test_a_server_that_ignores_max_tokens_is_cut_at_the_limit(fake):
+    # A server that streams past max_tokens (a buggy or hostile one) would otherwise fill
+    # the conversation without end; 5000 chunks stand in for "forever".
+    base_url, script = fake
+    engine = open_server(base_url)
+    script.ignores_max_tokens = 5000
+    events = ask(engine, settings=GenerationSettings(do_sample=False, max_new_tokens=20))
+    assert script.requests[-1]["max_tokens"] == 20
+    assert isinstance(events[-1], Finished)
+    result = events[-1].result
+    assert result.stats.finish_reason == "length"
+    assert result.answer.split() == [f"w{i}" for i in range(20)]
+    assert result.stats.answer_tokens == 20
+
+
 def test_stop_ends_the_reply_at_once_while_the_server_is_silent(fake, monkeypatch):
     base_url, script = fake
     engine = open_server(base_url)
@@ -226,6 +242,57 @@ def test_the_api_key_comes_from_the_environment(fake, monkeypatch):
     monkeypatch.setenv("DESKTOP_CHAT_API_KEY", "sk-test-123")
     client = server_engine.make_client(base_url)
     assert client.api_key == "sk-test-123"
+
+
+@pytest.mark.parametrize("base_url, sent", [
+    ("https://api.example.com/v1", True),
+    ("HTTPS://API.EXAMPLE.COM/v1", True),
+    ("http://127.0.0.1:8000/v1", True),
+    ("http://127.8.9.10:8000/v1", True),
+    ("http://localhost:8000/v1", True),
+    ("http://[::1]:8000/v1", True),
+    ("http://192.168.1.20:8000/v1", False),  # plain http across a network: readable there
+    ("http://example.com/v1", False),
+    ("http://localhost.example.com/v1", False),
+    ("http://[::ffff:8.8.8.8]:8000/v1", False),
+    ("ftp://127.0.0.1.example.com/v1", False),
+    ("http://[broken/v1", False),
+])
+def test_the_environment_key_goes_only_over_https_or_to_this_computer(monkeypatch, base_url,
+                                                                       sent):
+    monkeypatch.setenv("DESKTOP_CHAT_API_KEY", "sk-test-123")
+    assert (api_key_for(base_url) == "sk-test-123") is sent
+
+
+def test_a_key_given_for_a_plain_http_server_goes_to_that_server_only(monkeypatch):
+    monkeypatch.delenv("DESKTOP_CHAT_API_KEY", raising=False)
+    remember_api_key("http://192.168.1.20:8000/v1", "sk-for-this-one")
+    try:
+        assert api_key_for("http://192.168.1.20:8000/v1") == "sk-for-this-one"
+        assert api_key_for("http://192.168.1.21:8000/v1") != "sk-for-this-one"
+    finally:
+        remember_api_key("http://192.168.1.20:8000/v1", "")
+
+
+def refused_key_error(base_url: str) -> BaseException:
+    import httpx2
+    import openai
+
+    response = httpx2.Response(401, request=httpx2.Request("POST", base_url + "/chat"))
+    return openai.AuthenticationError("no key", response=response,
+                                      body={"error": {"message": "Missing API key"}})
+
+
+def test_a_401_from_a_plain_http_server_says_the_environment_key_was_withheld(monkeypatch):
+    monkeypatch.setenv("DESKTOP_CHAT_API_KEY", "sk-test-123")
+    message = str(describe(refused_key_error("http://192.168.1.20:8000/v1"),
+                           "http://192.168.1.20:8000/v1"))
+    assert "sent only over https or to this computer" in message
+    assert "192.168.1.20:8000 uses plain http" in message and "Missing API key" in message
+    # over https the key was sent: the server refused it
+    message = str(describe(refused_key_error("https://api.example.com/v1"),
+                           "https://api.example.com/v1"))
+    assert "refused the API key" in message
 
 
 def test_a_server_that_refuses_top_k_is_asked_again_without_it(fake):

@@ -163,6 +163,25 @@ def test_import_a_chatgpt_export_and_bad_files_reports_once(qtbot, window, monke
     assert [m.id for m in window.chat.current.path()] == ["u-1", "a-1", "u-2b", "a-2b2"]
 
 
+def test_an_import_says_why_it_refused_a_zip_bomb_and_keeps_the_rest(qtbot, window,
+                                                                    monkeypatch, tmp_path):
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("conversations.json", b"[" + b" " * (64 << 20) + b"]")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(bomb), str(CHATGPT_EXPORT)], ""))
+    with qtbot.waitSignal(window.transfer.import_finished, timeout=20_000) as done:
+        window.window_actions["import"].trigger()
+    assert len(done.args[0].conversations) == 2  # the other file came in
+    summary = window.transfer.summary
+    assert summary.text().startswith("Imported 2 conversation")
+    assert ("bomb.zip › conversations.json: It would expand 10" in summary.informativeText()
+            and "it was not unpacked" in summary.informativeText())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    summary.grab().save(str(SHOTS / "import-refused-bomb.png"))
+    summary.close()
+
+
 def test_export_all_to_a_zip_then_import_it_back(qtbot, window, monkeypatch, tmp_path,
                                                  saved):
     other = branched()

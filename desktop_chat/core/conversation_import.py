@@ -4,19 +4,25 @@ or zip archives of either; what fails is reported per file, and the rest comes i
 ``read_imports`` only reads: it returns the conversations (with new ids where an id is
 taken, so an import never overwrites) and the failures as data (``ImportFailure``: where,
 a reason code, and a message the ui translates). The ui saves through the store.
+
+Nothing read is trusted for its size (``ImportLimits``): a file or an archive's member
+above a limit, or one that would expand suspiciously when unpacked (a zip bomb), is
+refused before it is read; what is read is read a chunk at a time, never past the limit
+whatever its header says, and a JSON array (ChatGPT's ``conversations.json``) item by item
+(core/json_stream.py). The cancel is checked at every chunk and every conversation; a
+refusal fails that file (or what is left of it) alone.
 """
 
 from __future__ import annotations
 
-import errno
-import json
 import stat
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from desktop_chat.core.conversation import (
     Conversation,
@@ -28,11 +34,10 @@ from desktop_chat.core.import_chatgpt import (
     ChatGptFormatError,
     chatgpt_conversation,
     is_chatgpt_conversation,
-    is_chatgpt_export,
 )
-from desktop_chat.core.regular_file import read_regular
-from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
-from desktop_chat.core.user_message import tr
+from desktop_chat.core.json_stream import FILE, JsonStream, TooLarge
+from desktop_chat.core.surrogates import without_lone_surrogates
+from desktop_chat.core.user_message import UserMessage, tr
 
 # What went wrong, for tests and logs; the user reads ImportFailure.message.
 UNREADABLE = "unreadable"
@@ -44,8 +49,32 @@ NEWER_VERSION = "newer_version"
 UNKNOWN_KINDS = "unknown_kinds"
 CHATGPT_INVALID = "chatgpt_invalid"
 EMPTY_ARCHIVE = "empty_archive"
+TOO_LARGE = "too_large"
+SUSPICIOUS_COMPRESSION = "suspicious_compression"
+TOO_MANY_FAILED = "too_many_failed"
 CHATGPT_FILE = "conversations.json"
+CHATGPT_KIND, OURS_KIND = "chatgpt", "ours"  # what a list of conversations holds
 SEPARATOR = " › "  # between a file and what is inside it: "export.zip › conversations.json"
+STEPS_PER_FILE = 1000  # progress: read_imports reports this many steps for each file
+# Items of one file that failed, at most: each is kept (as its failure) until the end, and
+# a file of "1,1,1,…" holds a billion of them in 2 GB. Past it, the file is read no more.
+MAX_FAILED_ITEMS = 1000
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import reads, at most. A real ChatGPT export's conversations.json is some
+    hundreds of MB; deflate packs it about 8 times (the fixture), 90 times when every
+    conversation repeats the one before (bench/export_import.py's), 300 when every answer
+    repeats one sentence; a zip bomb, 1000 (deflate's most)."""
+
+    file_bytes: int = 2 << 30  # a file, an archive's member, or its members together, unpacked
+    conversation_bytes: int = 256 << 20  # one conversation of an array, or a whole file
+    compression_ratio: int = 500  # unpacked / packed size of a member (or all), above ratio_from
+    ratio_from_bytes: int = 16 << 20  # smaller members may expand as they like
+
+
+LIMITS = ImportLimits()
 
 
 @dataclass(frozen=True)
@@ -68,25 +97,64 @@ class ImportCancelled(Exception):
 
 def read_imports(paths: Iterable[Path], taken_ids: set[str],
                  on_progress: Callable[[int, int], None] | None = None,
-                 cancel: threading.Event | None = None) -> ImportResult:
+                 cancel: threading.Event | None = None,
+                 limits: ImportLimits = LIMITS) -> ImportResult:
     """Read every file of ``paths``; ``taken_ids`` (the ids in use) gets the new ones.
 
-    ``on_progress(files done, files)`` after each file; ``cancel`` stops between files
-    (raising ImportCancelled)."""
+    ``on_progress(done, total)`` as the files are read, STEPS_PER_FILE steps a file;
+    ``cancel`` stops it inside a file too (raising ImportCancelled)."""
     paths = list(paths)
     result = ImportResult()
-    for done, path in enumerate(paths):
-        if cancel is not None and cancel.is_set():
-            raise ImportCancelled
-        for item in _read_path(path):
+    progress = _Progress(on_progress, cancel, len(paths))
+    for index, path in enumerate(paths):
+        progress.check()
+        progress.start_file(index)
+        for item in _read_path(path, limits, progress):
+            progress.check()
             if isinstance(item, ImportFailure):
                 result.failures.append(item)
             else:
                 result.renamed += give_free_id(item, taken_ids)
                 result.conversations.append(item)
-        if on_progress is not None:
-            on_progress(done + 1, len(paths))
+        progress.start_file(index + 1)
     return result
+
+
+class _Progress:
+    """Steps done, from the bytes read of the file being read, and the cancel check."""
+
+    def __init__(self, report: Callable[[int, int], None] | None,
+                 cancel: threading.Event | None, files: int) -> None:
+        self._report = report
+        self._cancel = cancel
+        self._total = files * STEPS_PER_FILE
+        self._file = 0
+        self._size = 0  # of the file (its members, in an archive) being read
+        self._read = 0
+        self._reported = -1
+
+    def check(self) -> None:
+        if self._cancel is not None and self._cancel.is_set():
+            raise ImportCancelled
+
+    def start_file(self, index: int) -> None:
+        self._file, self._size, self._read = index, 0, 0
+        self._show(index * STEPS_PER_FILE)
+
+    def expect(self, size: int) -> None:
+        """The bytes the file's reading will take (its members', in an archive)."""
+        self._size = max(1, size)
+
+    def read(self, size: int) -> None:
+        self.check()
+        self._read += size
+        within = min(STEPS_PER_FILE - 1, self._read * STEPS_PER_FILE // max(1, self._size))
+        self._show(self._file * STEPS_PER_FILE + within)
+
+    def _show(self, done: int) -> None:
+        if self._report is not None and done != self._reported and done <= self._total:
+            self._reported = done
+            self._report(done, self._total)
 
 
 def ids_in_use(conversations_dir: Path) -> set[str]:
@@ -121,25 +189,31 @@ def _usable_id(conversation_id: str) -> bool:
 Item = Conversation | ImportFailure
 
 
-def _read_path(path: Path) -> Iterator[Item]:
+def _read_path(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would wait for a writer, for good
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if zipfile.is_zipfile(path):
-            yield from _read_zip(path)
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a pipe may never return
+            yield ImportFailure(path.name, UNREADABLE, tr(
+                "It is not a file (a folder, a device or a pipe): nothing was read."))
             return
-        raw = read_regular(path)
+        if zipfile.is_zipfile(path):
+            yield from _read_zip(path, limits, progress)
+            return
+        if path.suffix.lower() == ".zip":
+            yield ImportFailure(path.name, BAD_ZIP, _bad_zip("not a zip file"))
+            return
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            yield ImportFailure(path.name, TOO_LARGE, _too_large(limits.file_bytes))
+            return
+        progress.expect(size)
+        with path.open("rb") as stream:
+            yield from _read_stream(path.name, stream, limits, progress)
     except OSError as error:
         yield ImportFailure(path.name, UNREADABLE, tr(
             "The file could not be read: {detail}", detail=error.strerror or str(error)))
-        return
-    if path.suffix.lower() == ".zip":
-        yield ImportFailure(path.name, BAD_ZIP, _bad_zip("not a zip file"))
-        return
-    yield from _read_json(path.name, raw)
 
 
-def _read_zip(path: Path) -> Iterator[Item]:
+def _read_zip(path: Path, limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
     """Our archives (any .json inside), or ChatGPT's export (only its conversations.json
     counts: the other files of that zip are not conversations)."""
     try:
@@ -152,16 +226,51 @@ def _read_zip(path: Path) -> Iterator[Item]:
                 yield ImportFailure(path.name, EMPTY_ARCHIVE, tr(
                     "The archive holds no conversations."))
                 return
+            # Members read one by one add up: a thousand small ones of a zip bomb each
+            # pass alone. Their headers' sizes bound what zipfile unpacks.
+            refused = _refusal(path.name, sum(info.file_size for info in chosen),
+                               sum(info.compress_size for info in chosen), limits)
+            if refused is not None and len(chosen) > 1:  # one is refused by its own name
+                yield refused
+                return
+            progress.expect(sum(info.file_size for info in chosen))
             for info in chosen:
-                source = f"{path.name}{SEPARATOR}{info.filename}"
-                try:
-                    raw = archive.read(info)
-                except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
-                    yield ImportFailure(source, BAD_ZIP, _bad_zip(str(error)))
-                    continue
-                yield from _read_json(source, raw)
-    except (zipfile.BadZipFile, OSError) as error:
+                yield from _read_member(archive, info, f"{path.name}{SEPARATOR}{info.filename}",
+                                        limits, progress)
+    # A central directory zipfile cannot take: a name flagged UTF-8 that is not
+    # (UnicodeDecodeError, a ValueError), a zip version or a feature it does not support.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
         yield ImportFailure(path.name, BAD_ZIP, _bad_zip(str(error)))
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str,
+                 limits: ImportLimits, progress: _Progress) -> Iterator[Item]:
+    """One member, refused before it is unpacked when its header says it is too large or
+    packed too tightly; read with the same limit, whatever the header said."""
+    refused = _refusal(source, info.file_size, info.compress_size, limits)
+    if refused is not None:
+        yield refused
+        return
+    try:
+        with archive.open(info) as stream:
+            yield from _read_stream(source, stream, limits, progress)
+    # A CRC or a size that does not match (a header that lied), a damaged deflate stream,
+    # an encrypted member, a compression this Python lacks.
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+            NotImplementedError) as error:
+        yield ImportFailure(source, BAD_ZIP, _bad_zip(str(error)))
+
+
+def _refusal(source: str, size: int, packed: int, limits: ImportLimits) -> ImportFailure | None:
+    """Why what unpacks to ``size`` bytes from ``packed`` is not to be unpacked, if it is
+    not."""
+    if size > limits.file_bytes:
+        return ImportFailure(source, TOO_LARGE, _too_large(limits.file_bytes))
+    if size > limits.ratio_from_bytes and size > limits.compression_ratio * packed:
+        return ImportFailure(source, SUSPICIOUS_COMPRESSION, tr(
+            "It would expand {ratio} times when unpacked, as only a damaged or malicious "
+            "archive does; it was not unpacked.", ratio=size // max(1, packed)))
+    return None
 
 
 def _is_conversation_member(info: zipfile.ZipInfo) -> bool:
@@ -171,42 +280,109 @@ def _is_conversation_member(info: zipfile.ZipInfo) -> bool:
             and not any(part.startswith((".", "__MACOSX")) for part in name.parts))
 
 
-def _read_json(source: str, raw: bytes) -> Iterator[Item]:
+def _read_stream(source: str, stream: BinaryIO, limits: ImportLimits,
+                 progress: _Progress) -> Iterator[Item]:
+    """The conversations of one JSON file; what was read before a failure stays read."""
+    document = JsonStream(stream, max_bytes=limits.file_bytes,
+                          max_value_bytes=limits.conversation_bytes, on_chunk=progress.read)
     try:
-        text = raw.decode("utf-8-sig")
-        data = json.loads(text)
-        if json_may_hold_surrogates(text):  # half an emoji: every save of it would fail
-            data = without_lone_surrogates(data)
-    # ValueError: not UTF-8, not JSON, or an int of thousands of digits; RecursionError: too
-    # deep
+        if document.is_array():
+            yield from _read_array(source, document.items(), progress)
+        else:
+            yield from _read_value(source, document.value())
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors, as is an integer of more
+    # digits than Python converts (sys.get_int_max_str_digits); RecursionError: too deep.
     except (ValueError, RecursionError) as error:
         yield ImportFailure(source, NOT_JSON, tr(
             "This is not a JSON file ({detail}).", detail=str(error)))
-        return
-    if is_chatgpt_export(data):
-        for i, item in enumerate(data):
-            yield _from_chatgpt(f"{source}{SEPARATOR}{_chatgpt_name(item, i)}", item)
-    elif is_chatgpt_conversation(data):
+    except TooLarge as error:
+        yield ImportFailure(source, TOO_LARGE, _too_large(error.limit) if error.what == FILE
+                            else tr("A conversation in it is larger than {limit}, the most "
+                                    "an import reads for one conversation.",
+                                    limit=_size(error.limit)))
+
+
+def _read_value(source: str, data: Any) -> Iterator[Item]:
+    if is_chatgpt_conversation(data):
         yield _from_chatgpt(source, data)
     elif isinstance(data, dict) and "schema_version" in data:
         yield _from_ours(source, data)
-    elif isinstance(data, list) and data and all(
-            isinstance(item, dict) and "schema_version" in item for item in data):
-        for i, item in enumerate(data):
-            yield _from_ours(f"{source}{SEPARATOR}{i + 1}", item)
     else:
-        yield ImportFailure(source, UNKNOWN_FORMAT, tr(
-            "This is neither a Desktop Chat conversation nor a ChatGPT export."))
+        yield _unknown_format(source)
+
+
+def _read_array(source: str, items: Iterator[Any], progress: _Progress) -> Iterator[Item]:
+    """The conversations and failures of a JSON array (``_array_items``), until
+    MAX_FAILED_ITEMS of its items have failed: then one failure for the rest of the file
+    (for the file, when no item was a conversation of either kind)."""
+    failed = 0
+    for read in _array_items(source, items, progress):
+        failed += isinstance(read, ImportFailure)
+        yield read
+        if failed >= MAX_FAILED_ITEMS:
+            yield ImportFailure(source, TOO_MANY_FAILED, tr(
+                "Reading stopped after {count} items that could not be imported.",
+                count=failed))
+            return
+
+
+def _array_items(source: str, items: Iterator[Any], progress: _Progress) -> Iterator[Item]:
+    """ChatGPT's export, or a list of our conversations, one item at a time. Each
+    conversation is read as what it is; an item that is neither fails as the list's
+    first conversation's kind would (one failure for the file when none is)."""
+    kind: str | None = None
+    before: list[tuple[int, ImportFailure]] = []  # such items, before the kind was known
+
+    def decided(now: str) -> Iterator[ImportFailure]:
+        nonlocal kind
+        kind = kind or now
+        for index, as_chatgpt in before:
+            yield as_chatgpt if kind == CHATGPT_KIND else \
+                _unknown_format(f"{source}{SEPARATOR}{index + 1}")
+        before.clear()
+
+    for index, item in enumerate(items):
+        progress.check()
+        if is_chatgpt_conversation(item):
+            yield from decided(CHATGPT_KIND)
+            yield _from_chatgpt(_chatgpt_source(source, item, index), item)
+        elif isinstance(item, dict) and "schema_version" in item:
+            yield from decided(OURS_KIND)
+            yield _from_ours(f"{source}{SEPARATOR}{index + 1}", item)
+        elif kind is None:  # what it says, kept (not the item) until the kind is known
+            if len(before) >= MAX_FAILED_ITEMS:  # and kept no more
+                yield _unknown_format(source)
+                return
+            before.append((index, _from_chatgpt(_chatgpt_source(source, item, index), item)))
+        elif kind == CHATGPT_KIND:
+            yield _from_chatgpt(_chatgpt_source(source, item, index), item)
+        else:
+            yield _unknown_format(f"{source}{SEPARATOR}{index + 1}")
+    if kind is None:
+        yield _unknown_format(source)
+
+
+def _chatgpt_source(source: str, item: Any, index: int) -> str:
+    return f"{source}{SEPARATOR}{_chatgpt_name(item, index)}"
+
+
+def _unknown_format(source: str) -> ImportFailure:
+    return ImportFailure(source, UNKNOWN_FORMAT, tr(
+        "This is neither a Desktop Chat conversation nor a ChatGPT export."))
 
 
 def _from_ours(source: str, data: dict[str, Any]) -> Item:
     try:
-        conversation = Conversation.from_dict(data)
+        conversation = Conversation.from_dict(data)  # bounds the depth the next line walks
+        # half an emoji (a "\\ud83d" escape, as exports hold): every save of it would fail
+        conversation = Conversation.from_dict(without_lone_surrogates(conversation.to_dict()))
     except FutureSchemaError as error:
         return ImportFailure(source, NEWER_VERSION, tr(
             "A newer version of Desktop Chat wrote this conversation (format {version}).",
             version=error.found))
-    except (ConversationFormatError, ValueError) as error:
+    # Shapes the reader's checks did not foresee fail this conversation alone.
+    except (ConversationFormatError, ValueError, TypeError, LookupError, AttributeError,
+            ArithmeticError, RecursionError) as error:
         return ImportFailure(source, INVALID, tr(
             "This is not a valid Desktop Chat conversation: {detail}", detail=str(error)))
     kinds = conversation.unknown_kinds()
@@ -220,13 +396,28 @@ def _from_ours(source: str, data: dict[str, Any]) -> Item:
 def _from_chatgpt(source: str, data: Any) -> Item:
     try:
         # Through our own reader as well: what is saved must open again.
-        return Conversation.from_dict(chatgpt_conversation(data).to_dict())
+        # without half an emoji (a "\\ud83d" escape, which ChatGPT exports hold): every
+        # save of it would fail
+        return Conversation.from_dict(
+            without_lone_surrogates(chatgpt_conversation(data).to_dict()))
     # A shape the reader's checks did not foresee (a list where a name goes, a number
     # too big for a float) fails this conversation alone, not the whole import.
     except (ChatGptFormatError, ConversationFormatError, TypeError, ValueError,
             LookupError, AttributeError, ArithmeticError, RecursionError) as error:
         return ImportFailure(source, CHATGPT_INVALID, tr(
             "This ChatGPT conversation could not be read: {detail}", detail=str(error)))
+
+
+def _too_large(limit: int) -> UserMessage:
+    return tr("It is larger than {limit}, the most an import reads from one file.",
+              limit=_size(limit))
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
 
 
 def _bad_zip(detail: str) -> str:

@@ -82,16 +82,18 @@ def write_archive(target: Path, sources: Iterable[ArchiveSource], *,
 
 def _markdown_of(raw: bytes, include_thinking: bool,
                  labels: MarkdownLabels | None) -> tuple[str, str] | None:
-    """(file name, text), or None for a file we cannot read (a newer version's: its JSON
-    is in the archive all the same)."""
+    """(file name, text), or None for a file we cannot read (a newer version's, one
+    nested deeper than the decoder goes, a shape no check foresaw): its JSON is in the
+    archive all the same, and the export goes on."""
     try:
-        # parse: as the store reads it (a BOM, half an emoji, too deep), never raising
+        # parse: as the store reads it (a BOM, half an emoji), never the parser's errors
         conversation = Conversation.from_dict(parse(raw))
-    except ValueError:
+        text = conversation_markdown(conversation, include_thinking=include_thinking,
+                                     labels=labels)
+        return file_name_for(conversation, ".md"), text
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError,
+            RecursionError):
         return None
-    text = conversation_markdown(conversation, include_thinking=include_thinking,
-                                 labels=labels)
-    return file_name_for(conversation, ".md"), text
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -39,12 +39,6 @@ def is_chatgpt_conversation(data: Any) -> bool:
     return isinstance(data, dict) and "mapping" in data
 
 
-def is_chatgpt_export(data: Any) -> bool:
-    """``conversations.json``: a list of conversations, each with a ``mapping``."""
-    return (isinstance(data, list) and bool(data)
-            and any(is_chatgpt_conversation(item) for item in data))
-
-
 def chatgpt_conversation(data: Any) -> Conversation:
     """One conversation of the export; raises ChatGptFormatError."""
     if not isinstance(data, dict):

@@ -49,6 +49,8 @@ class LoadRequest:
     # 0: the model's maximum; llama.cpp allocates its KV cache up front, so there it means
     # the model's maximum up to 32,768 tokens.
     context_limit: int = 0
+    # A model folder opens through its fast copy (core/fast_copy.py) when one is made.
+    fast_copy: bool = False
 
     @classmethod
     def for_path(cls, path: str, **options: Any) -> LoadRequest:

@@ -197,6 +197,9 @@ class AppSettings:
     window_geometry: str | None = None  # base64 of QWidget.saveGeometry()
     models_dir: str | None = None  # where downloads go; None: <data dir>/models
     alternatives: int = 3  # answers "Generate answers" writes at once (core/alternatives.py)
+    # Model folder -> whether it opens through its fast copy (core/fast_copy.py): the
+    # user's answer to the offer, asked once per folder.
+    fast_copy_choices: dict[str, bool] = field(default_factory=dict)
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     # Keys of the file this version does not know, written back so that a newer version's
     # settings survive a session of this one. Not compared: they are not ours to judge.
@@ -227,6 +230,10 @@ class AppSettings:
             else tr("The models folder must be a path"),
             "alternatives": _range(tr("Answers to generate"), self.alternatives, 2, 4,
                                    integer=True),
+            "fast_copy_choices": None if isinstance(self.fast_copy_choices, dict) and all(
+                isinstance(k, str) and isinstance(v, bool)
+                for k, v in self.fast_copy_choices.items())
+            else tr("Fast copy choices must map model folders to on or off"),
         }
         problems = {k: v for k, v in checks.items() if v}
         if isinstance(self.generation, GenerationSettings):
@@ -244,6 +251,10 @@ class AppSettings:
     def with_model_opened(self, path: str) -> AppSettings:
         recent = (path, *(p for p in self.recent_models if p != path))[:MAX_RECENT_MODELS]
         return dataclasses.replace(self, last_model_path=path, recent_models=recent)
+
+    def with_fast_copy_choice(self, folder: str, use_copy: bool) -> AppSettings:
+        return dataclasses.replace(
+            self, fast_copy_choices={**self.fast_copy_choices, folder: use_copy})
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: our fields, then the unknown keys read from the file."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from desktop_chat.core.inference import REMEDY_RELEASE_CURRENT, REMEDY_REMOTE_CODE, EngineError
 from desktop_chat.core.user_message import tr
 
@@ -29,3 +31,9 @@ class LoadCancelled(ModelLoadError):
 
 class PromptTooLongError(EngineError):
     """The last message alone does not fit the model's context."""
+
+
+def failure_details(error: BaseException) -> str:
+    """What a bug report needs about ``error``: its type, its message and where it was
+    raised (the traceback, causes included), as plain text for the log and a dialog."""
+    return "".join(traceback.format_exception(error)).rstrip()

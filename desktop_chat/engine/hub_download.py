@@ -20,13 +20,14 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from desktop_chat.core.model_catalog import FORMAT_GGUF, FORMAT_SAFETENSORS
 
@@ -64,6 +65,14 @@ CHECKSUM = "checksum"  # a file arrived different from what the Hub lists
 CONNECTION_LOST = "connection_lost"  # the server went away mid-file, retries used up
 SERVER_ERROR = "server_error"  # any other answer the Hub should not give
 CANCELLED = "cancelled"
+
+
+# Names Windows gives to devices, with or without an extension ("NUL.gguf" is the device too).
+WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                             *(f"{port}{n}" for port in ("COM", "LPT")
+                               for n in (*"123456789", "\u00b9", "\u00b2", "\u00b3"))})
+# Not allowed in a Windows file name: "<>:\"/\\|?*" and the control characters.
+WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 class DownloadError(Exception):
@@ -161,10 +170,35 @@ def choose_files(files: Iterable[HubFile], prefer: str = FORMAT_SAFETENSORS,
             or _preferred_gguf(ggufs)
         if chosen is None:
             raise DownloadError(NO_MODEL_FILES, gguf_file or "")
+        check_file_name(chosen.name)
         return FORMAT_GGUF, [chosen]
     if not weights:
         raise DownloadError(NO_MODEL_FILES, "")
-    return FORMAT_SAFETENSORS, [f for f in files if f.name in MODEL_FILES] + weights
+    chosen = [f for f in files if f.name in MODEL_FILES] + weights
+    for file in chosen:
+        check_file_name(file.name)
+    return FORMAT_SAFETENSORS, chosen
+
+
+def check_file_name(name: str) -> None:
+    """Refuse a name from the Hub that is not one plain file name on every system the app
+    runs on: ``..\\x`` or ``C:x`` is a path on Windows, ``NUL.gguf`` a device, and Windows
+    drops a trailing dot or space (two names, one file). Raises DownloadError."""
+    windows, posix = PureWindowsPath(name), PurePosixPath(name)
+    stem = name.split(".", 1)[0].rstrip(" ").upper()
+    if (not name or name in (".", "..") or WINDOWS_FORBIDDEN.search(name)
+            or windows.drive or windows.root or windows.parts != (name,)
+            or posix.parts != (name,) or name[-1] in ". " or stem in WINDOWS_DEVICES):
+        raise DownloadError(SERVER_ERROR, f"the Hub listed an unsafe file name: {name!r}")
+
+
+def file_in(folder: Path, name: str) -> Path:
+    """``folder / name`` for a name from the Hub, checked to stay inside ``folder``."""
+    check_file_name(name)
+    path = folder / name
+    if path.resolve().parent != folder.resolve():
+        raise DownloadError(SERVER_ERROR, f"the Hub listed an unsafe file name: {name!r}")
+    return path
 
 
 def _preferred_gguf(ggufs: list[HubFile]) -> HubFile | None:
@@ -202,6 +236,13 @@ def normalize_repo_id(text: str) -> str:
     parts = text.split("/")
     if len(parts) != 2 or not all(parts) or any(c.isspace() for c in text):
         raise DownloadError(NOT_FOUND, text)
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    try:  # the Hub's own rule: letters, digits, "-", "_", "."; no ".." ("C:" would be a
+        validate_repo_id(text)  # drive in the folder name on Windows)
+    except HFValidationError:
+        raise DownloadError(NOT_FOUND, text) from None
     return text
 
 
@@ -224,13 +265,15 @@ def download(plan: DownloadPlan, *, token: str | bool | None = None,
         token = False  # huggingface_hub: send no token (None would send a saved one)
     cancel = cancel or threading.Event()
     staging = plan.staging
+    for file in plan.files:  # before anything is written or removed under these names
+        check_file_name(file.name)
     try:
         staging.mkdir(parents=True, exist_ok=True)
         _drop_stale_files(plan)
         check_disk_space(plan)
         meter = _Meter(plan, on_progress)
         for file in plan.files:
-            if not (staging / file.name).exists():
+            if not file_in(staging, file.name).exists():
                 _fetch_file(plan, file, token, meter, cancel)
         _move_into_place(plan)
     except OSError as error:
@@ -283,15 +326,15 @@ def _move_into_place(plan: DownloadPlan) -> None:
         os.replace(plan.staging, plan.target)
         return
     for name in sorted(staged, key=lambda n: n == "config.json"):
-        os.replace(plan.staging / name, plan.target / name)
+        os.replace(file_in(plan.staging, name), file_in(plan.target, name))
     shutil.rmtree(plan.staging, ignore_errors=True)
 
 
 def _fetch_file(plan: DownloadPlan, file: HubFile, token: str | bool | None, meter: _Meter,
                 cancel: threading.Event) -> None:
-    partial = plan.staging / (file.name + PARTIAL_SUFFIX)
-    if file.size == 0 and (file.sha256 or file.git_sha1):
-        partial.touch()  # an empty file has no bytes to fetch; its hash still checks it
+    partial = file_in(plan.staging, file.name + PARTIAL_SUFFIX)
+    if file.size == 0:
+        partial.touch()  # an empty file has no bytes to fetch; a hash, if listed, checks it
     failures = 0
     while True:
         digest = _hash_of(file, partial, cancel)
@@ -314,7 +357,7 @@ def _fetch_file(plan: DownloadPlan, file: HubFile, token: str | bool | None, met
     if (expected and digest.hexdigest() != expected) or partial.stat().st_size != file.size:
         partial.unlink(missing_ok=True)  # a wrong file is never continued
         raise DownloadError(CHECKSUM, file.name)
-    os.replace(partial, plan.staging / file.name)
+    os.replace(partial, file_in(plan.staging, file.name))
 
 
 class _Dropped(Exception):
@@ -358,13 +401,22 @@ def _get(plan: DownloadPlan, file: HubFile, partial: Path, start: int, digest,  
                                                          read=READ_TIMEOUT_S)) as response:
             with translated_errors(token):
                 hf_raise_for_status(response)
-            if start and response.status_code != 206:
-                partial.unlink(missing_ok=True)  # the whole file came: start over
-                raise _Dropped("the server ignored the range", False)
+            content_range = response.headers.get("Content-Range")
+            if start and not _continues_at(response.status_code, content_range, start,
+                                           file.size):
+                # the whole file, or another part of it: appending would corrupt the file
+                partial.unlink(missing_ok=True)
+                raise _Dropped(f"the server did not continue at byte {start} "
+                               f"({response.status_code}, Content-Range: {content_range})",
+                               False)
             with partial.open("ab") as out:
                 for chunk in response.iter_bytes(CHUNK_BYTES):
                     if cancel.is_set():
                         raise DownloadError(CANCELLED)
+                    if start + received + len(chunk) > file.size:
+                        partial.unlink(missing_ok=True)  # more than the file: not ours
+                        raise _Dropped(f"more than the {file.size} bytes listed arrived",
+                                       False)
                     out.write(chunk)
                     digest.update(chunk)
                     received += len(chunk)
@@ -373,6 +425,14 @@ def _get(plan: DownloadPlan, file: HubFile, partial: Path, start: int, digest,  
         raise _Dropped(f"{type(error).__name__}: {error}", received > 0) from error
     if start + received != file.size:
         raise _Dropped(f"{start + received} of {file.size} bytes arrived", received > 0)
+
+
+def _continues_at(status: int, content_range: str | None, start: int, size: int) -> bool:
+    """A 206 whose Content-Range says it holds the file's bytes from ``start`` to its end
+    (``bytes start-end/size``; a server may give the total as ``*``)."""
+    match = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+|\*)", (content_range or "").strip())
+    return (status == 206 and match is not None and int(match[1]) == start
+            and int(match[2]) == size - 1 and match[3] in ("*", str(size)))
 
 
 class _Meter:

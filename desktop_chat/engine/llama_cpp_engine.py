@@ -31,7 +31,12 @@ from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.reply import ReplyStream
 from desktop_chat.core.settings import GenerationSettings
 from desktop_chat.core.user_message import tr
-from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, PromptTooLongError
+from desktop_chat.engine.errors import (
+    LoadCancelled,
+    ModelLoadError,
+    PromptTooLongError,
+    failure_details,
+)
 from desktop_chat.engine.gguf_info import GGUFInfo, read_gguf_info
 from desktop_chat.engine.llama_devices import device_names, gpu_offload
 from desktop_chat.engine.prompt import (
@@ -112,7 +117,7 @@ class LlamaCppPlan:
         except (ValueError, RuntimeError, OSError) as error:
             raise ModelLoadError(tr("llama.cpp could not load this GGUF file (it may be "
                                     "damaged, or of an architecture this version does not "
-                                    "know)."), str(error)) from None
+                                    "know)."), failure_details(error)) from None
         if cancel.is_set():
             llm.close()
             raise LoadCancelled()

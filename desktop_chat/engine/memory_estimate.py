@@ -43,7 +43,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
-import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +57,7 @@ from desktop_chat.core.context_budget import (
 )
 from desktop_chat.core.inference import ENGINE_LLAMA_CPP, ENGINE_TRANSFORMERS
 from desktop_chat.core.user_message import UserMessage, join, tr
+from desktop_chat.engine import safetensors_header
 from desktop_chat.engine.errors import ModelLoadError
 from desktop_chat.engine.gguf_info import KV_BYTES_PER_VALUE, read_gguf_info
 
@@ -263,12 +263,9 @@ def _weight_files(folder: Path) -> list[Path]:
 
 
 def safetensors_tensors(file: Path) -> list[tuple[str, list[int], str]]:
-    """Each tensor's name, shape and dtype, from the file's JSON header."""
-    with file.open("rb") as handle:
-        (size,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(size))
-    return [(name, entry["shape"], entry["dtype"]) for name, entry in header.items()
-            if name != "__metadata__"]
+    """Each tensor's name, shape and dtype, from the file's JSON header (ValueError when
+    it is damaged)."""
+    return safetensors_header.tensors(file)
 
 
 def _is_linear_weight(name: str, shape: list[int]) -> bool:

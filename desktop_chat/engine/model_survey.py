@@ -43,7 +43,7 @@ def read_model_facts(entry: str, device: str = "auto", dtype: str = "auto",
         facts = _gguf_facts(entry, gguf) if gguf else _folder_facts(entry, path)
     except EngineError as error:
         return ModelFacts(entry, KIND_FOLDER, size_bytes=disk_size(path), problem=str(error))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         return ModelFacts(entry, KIND_FOLDER, size_bytes=disk_size(path),
                           problem=tr("Its files could not be read: {error}", error=str(error)))
     try:

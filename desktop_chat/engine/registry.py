@@ -4,7 +4,9 @@
 - a ``.gguf`` file (or a folder holding one): llama.cpp, which runs the file as it is;
   transformers' GGUF loader (dequantized, slower, more memory) when llama-cpp-python is
   not installed, and Model Info says so;
-- a Hugging Face model folder: transformers.
+- a Hugging Face model folder: transformers; llama.cpp on the folder's fast copy
+  (``engine/fast_copy``) when the request asks for it and the copy exists, unless the
+  settings name a GPU llama.cpp cannot use (the copy was made for the CPU).
 
 Opening is two steps, so the worker can make room in between: ``plan_load`` inspects the
 model without reading weights (a broken folder fails in milliseconds) and
@@ -45,6 +47,14 @@ def plan_load(request: LoadRequest, cache_dir: Path | None = None) -> LoadPlan:
 
         return ServerPlan(request)
     gguf = gguf_file_of(source.location)
+    if gguf is None and request.fast_copy and cache_dir is not None and _copy_fits(request):
+        from desktop_chat.engine.fast_copy.cache import FastCopyCache
+
+        copy = FastCopyCache(cache_dir).find(source.location)
+        if copy is not None:
+            from desktop_chat.engine.fast_copy.plan import FastCopyPlan
+
+            return FastCopyPlan(request, copy)
     if gguf is not None and llama_cpp_installed():
         from desktop_chat.engine.llama_cpp_engine import LlamaCppPlan
 
@@ -53,6 +63,18 @@ def plan_load(request: LoadRequest, cache_dir: Path | None = None) -> LoadPlan:
 
     notices = (LLAMA_CPP_MISSING,) if gguf is not None else ()
     return TransformersPlan(request, cache_dir, notices)
+
+
+def _copy_fits(request: LoadRequest) -> bool:
+    """Whether a folder's fast copy (made for the CPU or Apple's GPU) suits the device in
+    the settings: a GPU chosen there runs the folder, unless llama.cpp offloads to it too."""
+    if not llama_cpp_installed():
+        return False
+    if request.device in ("cuda", "xpu"):
+        from desktop_chat.engine.llama_devices import gpu_offload
+
+        return gpu_offload(request.device)
+    return True
 
 
 def llama_cpp_installed() -> bool:

@@ -207,6 +207,13 @@ class ServerEngine:
                     return item
                 if kind == "end":
                     break
+                if reply.token_count >= params["max_tokens"] and _carries_text(item):
+                    # A server that ignores max_tokens would stream on without end: the
+                    # reply stops here, as one that reached the limit.
+                    log.warning("the server sent more than max_tokens (%d); reply cut here",
+                                params["max_tokens"])
+                    finish_reason = "length"
+                    break
                 chunks += 1
                 usage = getattr(item, "usage", None) or usage
                 finish_reason = self._take(item, reply) or finish_reason
@@ -271,6 +278,16 @@ class _NoDelta:
 
 
 _NO_DELTA = _NoDelta()
+
+
+def _carries_text(chunk: Any) -> bool:
+    """Whether a chunk holds answer or reasoning text (each such chunk counts a token)."""
+    for choice in getattr(chunk, "choices", None) or []:
+        delta = choice.delta or _NO_DELTA
+        extra = getattr(delta, "model_extra", None) or {}
+        if delta.content or extra.get("reasoning_content") or extra.get("reasoning"):
+            return True
+    return False
 
 
 def _refuses_extras(error: BaseException) -> bool:

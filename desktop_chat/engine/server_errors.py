@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from desktop_chat.core.inference import EngineError
+from desktop_chat.core.secrets import shared_key_withheld
 from desktop_chat.core.user_message import join, tr
+from desktop_chat.engine.errors import failure_details
 
 DNS_FAILURES = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
                 "temporary failure in name resolution", "no address associated")
@@ -21,7 +23,7 @@ def describe(error: BaseException, base_url: str, model: str = "",
     import openai
 
     host = urlsplit(base_url).netloc or base_url
-    details = f"{type(error).__name__}: {error}"
+    details = failure_details(error)  # its type, message and traceback, for a bug report
     timeout = isinstance(error, openai.APITimeoutError) or _is_transport(error, "Timeout")
     transport = isinstance(error, openai.APIConnectionError) or _is_transport(error)
     if midway and transport and not timeout:
@@ -31,6 +33,12 @@ def describe(error: BaseException, base_url: str, model: str = "",
         return ServerError(tr("The server at {host} did not answer in time.", host=host),
                            details)
     if isinstance(error, openai.APIStatusError):
+        if error.status_code == 401 and shared_key_withheld(base_url):
+            return ServerError(join(
+                tr("The server asks for an API key (401). DESKTOP_CHAT_API_KEY is sent only "
+                   "over https or to this computer, and {host} uses plain http: enter the "
+                   "key for this server in Connect to Server….", host=host),
+                _said(_server_message(error))), details)
         return _status_error(error.status_code, _server_message(error), host, model, details)
     if transport:
         return _connection_error(error, host, details)
@@ -60,7 +68,7 @@ def _connection_error(error: BaseException, host: str, details: str) -> ServerEr
 
 def _status_error(status: int, message: str, host: str, model: str,
                   details: str) -> ServerError:
-    said = tr("The server said: {message}", message=message) if message else ""
+    said = _said(message)
     if status == 401:
         problem = tr("The server refused the API key (401). Enter a valid key in Connect to "
                      "Server…, or set DESKTOP_CHAT_API_KEY.")
@@ -80,6 +88,10 @@ def _status_error(status: int, message: str, host: str, model: str,
     else:
         problem = tr("The server refused the request ({status}).", status=status)
     return ServerError(join(problem, said), details)
+
+
+def _said(message: str) -> str:
+    return tr("The server said: {message}", message=message) if message else ""
 
 
 def _server_message(error: BaseException) -> str:

@@ -28,24 +28,35 @@ def physical_cores() -> int:
     return psutil.cpu_count(logical=False) or os.cpu_count() or 1
 
 
+# What reading CPU times can raise: Android denies /proc/stat (PermissionError); psutil on
+# macOS raises RuntimeError when a thread ends while it lists them; AccessDenied elsewhere.
+UNREADABLE = (psutil.Error, OSError, RuntimeError)
+
+
 def _busy_seconds(times) -> float:  # psutil's named tuple of CPU times
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+    # As psutil's cpu_percent counts: Linux's guest times are inside user and nice already.
+    return (sum(times) - times.idle - getattr(times, "iowait", 0.0)
+            - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0))
 
 
 def _busy_off_main_thread() -> float:
-    """CPU seconds this process spent outside its main (GUI) thread, ended threads included."""
+    """CPU seconds this process spent outside its main (GUI) thread, ended threads included;
+    read on the main thread (a bench or script decoding there, no window), all of them."""
     process = psutil.Process()
     total = sum(process.cpu_times()[:2])
+    if threading.current_thread() is threading.main_thread():
+        return total  # the decoding itself runs there: its time is ours
     main = threading.main_thread().native_id
     try:
         on_main = sum(t.user_time + t.system_time for t in process.threads() if t.id == main)
-    except (psutil.Error, OSError):
+    except UNREADABLE:
         on_main = 0.0
     return total - on_main
 
 
 class ThreadBudget:
-    """``threads()`` is cheap: call it before each token; it samples at most twice a second."""
+    """``threads()`` is cheap: call it before each token; it samples at most twice a second.
+    Where CPU times cannot be read, every core, as before there was a budget."""
 
     def __init__(self, cores: int | None = None, logical_cpus: int | None = None,
                  clock: Callable[[], float] = time.monotonic,
@@ -63,9 +74,13 @@ class ThreadBudget:
 
     def threads(self) -> int:
         now = self._clock()
-        if now - self._last[0] < SAMPLE_INTERVAL_S:
+        if self._last is None or now - self._last[0] < SAMPLE_INTERVAL_S:
             return self._threads
         sample = self._sample()
+        if sample is None:  # unreadable from now on: every core, no more samples
+            self._last = None
+            self._threads = self.cores
+            return self._threads
         elapsed = sample[0] - self._last[0]
         elsewhere = ((sample[1] - self._last[1]) - (sample[2] - self._last[2])) / elapsed
         self._last = sample
@@ -76,5 +91,9 @@ class ThreadBudget:
         self._proposed = proposed
         return self._threads
 
-    def _sample(self) -> tuple[float, float, float]:
-        return self._clock(), self._machine_busy(), self._own_busy()
+    def _sample(self) -> tuple[float, float, float] | None:
+        """None when the CPU times cannot be read."""
+        try:
+            return self._clock(), self._machine_busy(), self._own_busy()
+        except UNREADABLE:
+            return None

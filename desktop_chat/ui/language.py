@@ -81,15 +81,19 @@ def _load_catalogs(language: str, parent: QCoreApplication | None = None) -> lis
     return loaded
 
 
+# Qt's .qm files inside PySide6: Qt/translations on Linux and macOS, translations on Windows.
+QT_TRANSLATION_SUBFOLDERS = (Path("Qt", "translations"), Path("translations"))
+
+
 def _qt_translation_folders() -> list[Path]:
     """Where Qt's own .qm files are: Qt's configured place, else beside PySide6 (frozen)."""
     import PySide6
 
-    folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-               Path(PySide6.__file__).parent / "Qt" / "translations"]
+    bases = [Path(PySide6.__file__).parent]
     if getattr(sys, "frozen", False):
-        folders.append(Path(sys._MEIPASS) / "PySide6" / "Qt" / "translations")
-    return folders
+        bases.append(Path(sys._MEIPASS) / "PySide6")
+    return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+            *(base / sub for base in bases for sub in QT_TRANSLATION_SUBFOLDERS)]
 
 
 def translated(message: str | BaseException) -> str:

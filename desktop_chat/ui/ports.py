@@ -189,6 +189,31 @@ class JobsPort(Protocol):
     def start(self, work: Callable[[JobContext], object]) -> JobPort: ...
 
 
+class FastCopyPort(Protocol):
+    """Makes, finds and removes fast copies of model folders (workers/fast_copy.py
+    ``FastCopyWorker``), one make at a time, in the background."""
+
+    progressed = Signal(str, int, int)  # folder, steps done, steps in all
+    made = Signal(str, str)  # folder, the copy's GGUF file
+    failed = Signal(str, object, str)  # folder, message (a UserMessage), details
+    refused = Signal(str, object)  # folder, why the converter cannot copy it (a UserMessage)
+    cancelled = Signal(str)  # folder: nothing was kept
+
+    @property
+    def running(self) -> bool: ...
+
+    @property
+    def available(self) -> bool: ...  # llama.cpp and the converter are installed
+
+    def make(self, folder: str, quantization: str) -> None: ...
+
+    def cancel(self) -> None: ...
+
+    def has_copy(self, folder: str) -> bool: ...
+
+    def remove(self, folder: str) -> bool: ...
+
+
 class WorkersPort(Protocol):
     """Every worker the window is handed (app.py's ``Workers``)."""
 
@@ -198,3 +223,4 @@ class WorkersPort(Protocol):
     search: SearchPort
     jobs: JobsPort
     downloads: DownloadsPort
+    fast_copies: FastCopyPort

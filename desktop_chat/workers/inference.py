@@ -50,6 +50,7 @@ from desktop_chat.core.inference import (
     LoadFailure,
     LoadRequest,
     ModelState,
+    StreamEvent,
     empty_result,
 )
 from desktop_chat.core.user_message import UserMessage, tr
@@ -292,7 +293,9 @@ class InferenceWorker(QObject):
         try:
             engine = self._open(request, load_id, cancel)
         except EngineError as error:
-            log.info("could not load %s: %s", request.source.location, error)
+            if not cancel.is_set():
+                log.warning("could not load %s: %s\n%s", request.source.location, error,
+                            error.details)
             if cancel.is_set():  # whatever the error says, the user (or a newer load) ended it
                 fail(CANCELLED_MESSAGE, cancelled=True)
             else:
@@ -373,8 +376,13 @@ class InferenceWorker(QObject):
         several = request.alternatives > 1
         relay = StreamRelay(_AlternativeSignals(self) if several else _ReplySignals(self),
                             request.request_id, request.alternatives if several else 1, cancel)
+        def add(event: StreamEvent) -> None:
+            if isinstance(event, Failed):  # the log keeps what the user is told, and why
+                log.warning("generation failed: %s\n%s", event.message, event.details)
+            relay.add(event)
+
         try:
-            generate_alternatives(self._engine, request, cancel, relay.add)
+            generate_alternatives(self._engine, request, cancel, add)
         except Exception as error:  # the contract says never; a last resort all the same
             log.exception("generation failed outside the model")
             relay.add(Failed(str(error), traceback.format_exc(), empty_result("error")))

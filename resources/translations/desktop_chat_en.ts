@@ -84,11 +84,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>a number too large to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{name} must be one of {choices} (got {value})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{name} must be on or off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} was nested too deeply and was removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -176,6 +184,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Fast copy choices must map model folders to on or off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Generation settings must be a group of values</source>
         <translation type="unfinished"></translation>
     </message>
@@ -193,6 +205,10 @@
     </message>
     <message>
         <source>a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a group of values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -232,7 +248,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The conversation file {name} could not be read ({reason}), nor moved aside ({why}); it was left as it is and nothing was overwritten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The conversation file {name} could not be read ({reason}). It was moved to {path} and nothing was overwritten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The conversation file {name} could not be opened ({why}); it is not listed and was left as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -244,7 +268,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The conversation could not be opened from {path}: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The conversation could not be saved to {path}: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The deleted conversation {id} could not be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -377,6 +409,10 @@
     </message>
     <message>
         <source>The server at {host} did not answer in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server asks for an API key (401). DESKTOP_CHAT_API_KEY is sent only over https or to this computer, and {host} uses plain http: enter the key for this server in Connect to Server….</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -672,7 +708,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>It would expand {ratio} times when unpacked, as only a damaged or malicious archive does; it was not unpacked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This is not a JSON file ({detail}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A conversation in it is larger than {limit}, the most an import reads for one conversation.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -693,6 +737,10 @@
     </message>
     <message>
         <source>This ChatGPT conversation could not be read: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is larger than {limit}, the most an import reads from one file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -729,6 +777,26 @@
     </message>
     <message>
         <source>Its files could not be read: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A fast copy cannot be made of this model: llama.cpp&apos;s converter in this app does not know its architecture ({architecture}). It keeps running on transformers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{quantization} copy of {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp runs the fast copy of this folder ({quantization}, made once and kept in the cache); the folder itself is unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A fast copy cannot be made of this model ({reason}). It keeps running on transformers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The fast copy could not be made: {error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -774,6 +842,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the error&apos;s details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
@@ -803,6 +879,10 @@
     </message>
     <message>
         <source>Written by {model}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The answer failed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -903,10 +983,6 @@
 </context>
 <context>
     <name>ConversationListController</name>
-    <message>
-        <source>The conversation file {name} could not be read ({reason}). It was moved to {path}; nothing was overwritten.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>The copy could not be saved in {folder}: {why}</source>
         <translation type="unfinished"></translation>
@@ -1355,6 +1431,53 @@
     </message>
     <message>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FastCopyDialog</name>
+    <message>
+        <source>A Faster Way to Run This Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On this computer llama.cpp runs “{name}” several times faster than it runs now. A copy of the model in llama.cpp&apos;s format is made once, in the background, and opened instead of the folder from then on. The folder itself is not changed, and you can keep chatting while the copy is made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fast copy progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a fast copy ({quantization}, about {size}, about a minute)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a fast copy ({quantization}, about {size}, about {minutes} minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the Original</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Making a fast copy of “{name}”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The fast copy of “{name}” is ready; llama.cpp runs it now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The fast copy was cancelled; nothing was kept. “{name}” keeps running as it is.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1849,6 +1972,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Remove Fast Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1866,6 +1993,10 @@
     </message>
     <message>
         <source>{needed} (does not fit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The fast copy of {name} was removed; the folder opens as it is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2396,7 +2527,7 @@ Context: {context}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Your conversations are saved. The details were written to {path}; please include that file if you report the problem.</source>
+        <source>The details were written to {path}; please include that file if you report the problem.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2405,6 +2536,10 @@ Context: {context}</source>
     </message>
     <message>
         <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your conversations are saved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -84,12 +84,20 @@
         <translation>{name}必须介于 {low} 和 {high} 之间（当前为 {value}）</translation>
     </message>
     <message>
+        <source>a number too large to show</source>
+        <translation>一个大到无法显示的数</translation>
+    </message>
+    <message>
         <source>{name} must be one of {choices} (got {value})</source>
         <translation>{name}必须是 {choices} 之一（当前为 {value}）</translation>
     </message>
     <message>
         <source>{name} must be on or off</source>
         <translation>{name}只能是开或关</translation>
+    </message>
+    <message>
+        <source>{name} was nested too deeply and was removed</source>
+        <translation>{name} 嵌套过深，已被移除</translation>
     </message>
     <message>
         <source>Temperature</source>
@@ -176,6 +184,10 @@
         <translation>生成的回答数</translation>
     </message>
     <message>
+        <source>Fast copy choices must map model folders to on or off</source>
+        <translation>快速副本的选择必须是模型文件夹到“开”或“关”的对应</translation>
+    </message>
+    <message>
         <source>Generation settings must be a group of values</source>
         <translation>生成设置必须是一组值</translation>
     </message>
@@ -194,6 +206,10 @@
     <message>
         <source>a number</source>
         <translation>数字</translation>
+    </message>
+    <message>
+        <source>a group of values</source>
+        <translation>一组值</translation>
     </message>
     <message>
         <source>text</source>
@@ -232,8 +248,16 @@
         <translation>无法将设置保存到 {folder}（{why}）。更改仅在本次运行期间有效。</translation>
     </message>
     <message>
+        <source>The conversation file {name} could not be read ({reason}), nor moved aside ({why}); it was left as it is and nothing was overwritten.</source>
+        <translation>无法读取对话文件 {name}（{reason}），也无法将其移到一旁（{why}）；它保持原样，没有覆盖任何内容。</translation>
+    </message>
+    <message>
         <source>The conversation file {name} could not be read ({reason}). It was moved to {path} and nothing was overwritten.</source>
         <translation>无法读取对话文件 {name}（{reason}）。该文件已移至 {path}，没有覆盖任何内容。</translation>
+    </message>
+    <message>
+        <source>The conversation file {name} could not be opened ({why}); it is not listed and was left as it is.</source>
+        <translation>无法打开对话文件 {name}（{why}）；它未列出，并保持原样。</translation>
     </message>
     <message>
         <source>Another window kept this conversation busy; try again.</source>
@@ -244,8 +268,16 @@
         <translation>无效的对话 ID：{id}</translation>
     </message>
     <message>
+        <source>The conversation could not be opened from {path}: {why}</source>
+        <translation>无法从 {path} 打开对话：{why}</translation>
+    </message>
+    <message>
         <source>The conversation could not be saved to {path}: {why}</source>
         <translation>无法将对话保存到 {path}：{why}</translation>
+    </message>
+    <message>
+        <source>The deleted conversation {id} could not be read.</source>
+        <translation>无法读取已删除的对话 {id}。</translation>
     </message>
     <message>
         <source>The saved file of this conversation could not be read ({reason}); it was moved to {path} and your version was saved.</source>
@@ -378,6 +410,10 @@
     <message>
         <source>The server at {host} did not answer in time.</source>
         <translation>{host} 上的服务器未能及时响应。</translation>
+    </message>
+    <message>
+        <source>The server asks for an API key (401). DESKTOP_CHAT_API_KEY is sent only over https or to this computer, and {host} uses plain http: enter the key for this server in Connect to Server….</source>
+        <translation>服务器要求提供 API 密钥（401）。DESKTOP_CHAT_API_KEY 只会通过 https 发送或发送到本机，而 {host} 使用的是明文 http：请在“连接到服务器…”中为此服务器输入密钥。</translation>
     </message>
     <message>
         <source>The server reported an error: {error}</source>
@@ -672,8 +708,16 @@
         <translation>压缩包中没有对话。</translation>
     </message>
     <message>
+        <source>It would expand {ratio} times when unpacked, as only a damaged or malicious archive does; it was not unpacked.</source>
+        <translation>解压后它会膨胀 {ratio} 倍，只有损坏或恶意的压缩包才会这样；因此没有解压。</translation>
+    </message>
+    <message>
         <source>This is not a JSON file ({detail}).</source>
         <translation>这不是 JSON 文件（{detail}）。</translation>
+    </message>
+    <message>
+        <source>A conversation in it is larger than {limit}, the most an import reads for one conversation.</source>
+        <translation>其中有一个对话大于 {limit}，超过了导入时单个对话可读取的上限。</translation>
     </message>
     <message>
         <source>This is neither a Desktop Chat conversation nor a ChatGPT export.</source>
@@ -694,6 +738,10 @@
     <message>
         <source>This ChatGPT conversation could not be read: {detail}</source>
         <translation>无法读取此 ChatGPT 对话：{detail}</translation>
+    </message>
+    <message>
+        <source>It is larger than {limit}, the most an import reads from one file.</source>
+        <translation>它大于 {limit}，超过了导入时单个文件可读取的上限。</translation>
     </message>
     <message>
         <source>This is not a zip archive that can be read ({detail}).</source>
@@ -730,6 +778,26 @@
     <message>
         <source>Its files could not be read: {error}</source>
         <translation>无法读取其文件：{error}</translation>
+    </message>
+    <message>
+        <source>A fast copy cannot be made of this model: llama.cpp&apos;s converter in this app does not know its architecture ({architecture}). It keeps running on transformers.</source>
+        <translation>无法为此模型制作快速副本：本应用中 llama.cpp 的转换器不认识它的架构（{architecture}）。它将继续在 transformers 上运行。</translation>
+    </message>
+    <message>
+        <source>{quantization} copy of {folder}</source>
+        <translation>{folder} 的 {quantization} 副本</translation>
+    </message>
+    <message>
+        <source>llama.cpp runs the fast copy of this folder ({quantization}, made once and kept in the cache); the folder itself is unchanged</source>
+        <translation>llama.cpp 运行此文件夹的快速副本（{quantization}，只制作一次并保存在缓存中）；文件夹本身保持不变</translation>
+    </message>
+    <message>
+        <source>A fast copy cannot be made of this model ({reason}). It keeps running on transformers.</source>
+        <translation>无法为此模型制作快速副本（{reason}）。它将继续在 transformers 上运行。</translation>
+    </message>
+    <message>
+        <source>The fast copy could not be made: {error}</source>
+        <translation>无法制作快速副本：{error}</translation>
     </message>
 </context>
 <context>
@@ -774,6 +842,14 @@
         <translation>同时生成多个回答，它们会成为此回答的不同版本。</translation>
     </message>
     <message>
+        <source>Details…</source>
+        <translation>详细信息…</translation>
+    </message>
+    <message>
+        <source>Show the error&apos;s details</source>
+        <translation>显示错误的详细信息</translation>
+    </message>
+    <message>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
@@ -804,6 +880,10 @@
     <message>
         <source>Written by {model}</source>
         <translation>由 {model} 生成</translation>
+    </message>
+    <message>
+        <source>The answer failed</source>
+        <translation>回答失败</translation>
     </message>
 </context>
 <context>
@@ -903,10 +983,6 @@
 </context>
 <context>
     <name>ConversationListController</name>
-    <message>
-        <source>The conversation file {name} could not be read ({reason}). It was moved to {path}; nothing was overwritten.</source>
-        <translation>无法读取对话文件 {name}（{reason}）。该文件已移至 {path}，没有覆盖任何内容。</translation>
-    </message>
     <message>
         <source>The copy could not be saved in {folder}: {why}</source>
         <translation>无法将副本保存到 {folder}：{why}</translation>
@@ -1352,6 +1428,53 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>FastCopyDialog</name>
+    <message>
+        <source>A Faster Way to Run This Model</source>
+        <translation>更快地运行此模型</translation>
+    </message>
+    <message>
+        <source>On this computer llama.cpp runs “{name}” several times faster than it runs now. A copy of the model in llama.cpp&apos;s format is made once, in the background, and opened instead of the folder from then on. The folder itself is not changed, and you can keep chatting while the copy is made.</source>
+        <translation>在这台电脑上，llama.cpp 运行“{name}”比现在快好几倍。模型会在后台复制一次为 llama.cpp 的格式，此后打开的是这个副本而不是文件夹。文件夹本身不会改变，制作副本期间您可以继续聊天。</translation>
+    </message>
+    <message>
+        <source>Fast copy progress</source>
+        <translation>快速副本进度</translation>
+    </message>
+    <message>
+        <source>Make a fast copy ({quantization}, about {size}, about a minute)</source>
+        <translation>制作快速副本（{quantization}，约 {size}，约 1 分钟）</translation>
+    </message>
+    <message>
+        <source>Make a fast copy ({quantization}, about {size}, about {minutes} minutes)</source>
+        <translation>制作快速副本（{quantization}，约 {size}，约 {minutes} 分钟）</translation>
+    </message>
+    <message>
+        <source>Keep the Original</source>
+        <translation>保留原始模型</translation>
+    </message>
+    <message>
+        <source>Cancel the Copy</source>
+        <translation>取消复制</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Making a fast copy of “{name}”…</source>
+        <translation>正在制作“{name}”的快速副本…</translation>
+    </message>
+    <message>
+        <source>The fast copy of “{name}” is ready; llama.cpp runs it now.</source>
+        <translation>“{name}”的快速副本已就绪，现在由 llama.cpp 运行。</translation>
+    </message>
+    <message>
+        <source>The fast copy was cancelled; nothing was kept. “{name}” keeps running as it is.</source>
+        <translation>快速副本已取消，未保留任何文件。“{name}”继续按原样运行。</translation>
     </message>
 </context>
 <context>
@@ -1845,6 +1968,10 @@
         <translation>删除…</translation>
     </message>
     <message>
+        <source>Remove Fast Copy</source>
+        <translation>删除快速副本</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1863,6 +1990,10 @@
     <message>
         <source>{needed} (does not fit)</source>
         <translation>{needed}（内存不足）</translation>
+    </message>
+    <message>
+        <source>The fast copy of {name} was removed; the folder opens as it is.</source>
+        <translation>{name} 的快速副本已删除；文件夹将按原样打开。</translation>
     </message>
     <message>
         <source>{name} is open. Open another model before deleting it.</source>
@@ -2394,8 +2525,8 @@ Context: {context}</source>
         <translation>Desktop Chat 内部出错：{error}</translation>
     </message>
     <message>
-        <source>Your conversations are saved. The details were written to {path}; please include that file if you report the problem.</source>
-        <translation>你的对话已保存。详细信息已写入 {path}；报告问题时请附上该文件。</translation>
+        <source>The details were written to {path}; please include that file if you report the problem.</source>
+        <translation>详细信息已写入 {path}；报告问题时请附上该文件。</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -2404,6 +2535,10 @@ Context: {context}</source>
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>Your conversations are saved.</source>
+        <translation>你的对话已保存。</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import json
-import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,9 +28,15 @@ from transformers.utils import logging as hf_logging
 
 from desktop_chat.core.inference import ProgressCallback
 from desktop_chat.core.user_message import tr
-from desktop_chat.engine.errors import LoadCancelled, ModelLoadError, RemoteCodeRequired
+from desktop_chat.engine.errors import (
+    LoadCancelled,
+    ModelLoadError,
+    RemoteCodeRequired,
+    failure_details,
+)
 from desktop_chat.engine.model_files import gguf_file_of
 from desktop_chat.engine.prompt import PLAIN_CHAT_TEMPLATE
+from desktop_chat.engine.safetensors_header import read_header
 from desktop_chat.engine.transformers_engine.device import (
     INT4,
     DeviceChoice,
@@ -209,23 +214,19 @@ def _safetensors_elements(file: Path) -> int:
     damaged = tr("The weights file “{name}” is truncated or damaged (the download may be "
                  "incomplete). Download it again.", name=file.name)
     try:
-        with file.open("rb") as handle:
-            (header_size,) = struct.unpack("<Q", handle.read(8))
-            if header_size > min(size, 100_000_000):
-                raise ValueError(f"header size {header_size} does not fit a {size}-byte file")
-            header = json.loads(handle.read(header_size))
-    except (OSError, ValueError, struct.error) as error:
-        raise ModelLoadError(damaged, str(error)) from None
-    end = 0
-    elements = 0
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        end = max(end, entry["data_offsets"][1])
-        count = 1
-        for dim in entry["shape"]:
-            count *= dim
-        elements += count
+        header, header_size = read_header(file)
+        end = 0
+        elements = 0
+        for name, entry in header.items():
+            if name == "__metadata__":
+                continue
+            end = max(end, int(entry["data_offsets"][1]))
+            count = 1
+            for dim in entry["shape"]:
+                count *= int(dim)
+            elements += count
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+        raise ModelLoadError(damaged, f"{type(error).__name__}: {error}") from None
     expected = 8 + header_size + end
     if size != expected:
         raise ModelLoadError(damaged, f"{file.name}: {size} bytes, the header describes "
@@ -286,7 +287,7 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         tokenizer = AutoTokenizer.from_pretrained(folder.path, **common)
     except Exception as error:  # tokenizers raise many types for a bad file
         raise ModelLoadError(tr("The model's tokenizer could not be read."),
-                             repr(error)) from None
+                             failure_details(error)) from None
     notices = []
     if not getattr(tokenizer, "chat_template", None):
         tokenizer.chat_template = PLAIN_CHAT_TEMPLATE
@@ -316,11 +317,12 @@ def load_model(folder: ModelFolder, choice: DeviceChoice, progress: ProgressCall
         empty_accelerator_cache(choice.device)
         raise ModelLoadError(
             tr("There is not enough memory on the {device} for this model in {precision}.",
-               device=choice.device_name, precision=choice.dtype_name), str(error)) from None
+               device=choice.device_name, precision=choice.dtype_name),
+            failure_details(error)) from None
     except Exception as error:
         gc.collect()
         raise ModelLoadError(tr("The model's weights could not be loaded."),
-                             repr(error)) from None
+                             failure_details(error)) from None
     finally:
         hf_logging.set_tqdm_hook(previous_hook)
     model.eval()
@@ -364,10 +366,10 @@ def _quantize(model: Any, folder: ModelFolder, progress: ProgressCallback,
         raise
     except (torch.OutOfMemoryError, MemoryError) as error:
         raise ModelLoadError(tr("There is not enough memory to quantize this model to int4."),
-                             str(error)) from None
+                             failure_details(error)) from None
     except Exception as error:  # a kernel missing on this CPU, a layer torchao refuses
         raise ModelLoadError(tr("The model could not be quantized to int4: {error}",
-                                error=str(error)), repr(error)) from None
+                                error=str(error)), failure_details(error)) from None
 
 
 def _weights_fingerprint(folder: ModelFolder) -> str:

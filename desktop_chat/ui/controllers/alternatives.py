@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop_chat.core.conversation import Conversation, Message, new_id
 from desktop_chat.core.inference import GenerationRequest, GenerationResult
 from desktop_chat.core.reasoning import ANSWER, REASONING
+from desktop_chat.ui.controllers.reply_run import error_extra
 from desktop_chat.ui.language import translated
 from desktop_chat.ui.ports import InferencePort
 
@@ -139,5 +140,6 @@ class AlternativesRun(QObject):
             return None  # nothing to show: stopped before it began, or failed at once
         return Message(role="assistant", content=answer, reasoning_content=reasoning or None,
                        finish_reason=finish, stats=stats,
-                       extra={"error": translated(error)} if error else {},  # as shown
+                       extra=error_extra(translated(error) if error else None,  # as shown
+                                         result.error_details if result else ""),
                        model=self._model_path(), id=self._ids[sequence])

@@ -89,8 +89,10 @@ class ModelController(QObject):
         if isinstance(source, str):
             source = ModelSource.parse(source)
         settings = self.holder.settings
+        # A folder whose fast copy the user chose opens through it (controllers/fast_copy.py).
+        fast_copy = settings.fast_copy_choices.get(source.to_string()) is True
         request = LoadRequest(source, settings.device, settings.dtype, allow_remote_code,
-                              release_current, settings.generation.context_limit)
+                              release_current, settings.generation.context_limit, fast_copy)
         load_id = self.worker.request_load(request)
         self._remember = {load_id: remember}  # older loads are superseded: they stay silent
 

@@ -120,7 +120,7 @@ class ReplyRun(QObject):
             role="assistant", content=result.answer,
             reasoning_content=result.reasoning or None,
             finish_reason=result.stats.finish_reason, stats=stats,
-            extra={"error": error} if error else {}, id=self._message_id,
+            extra=error_extra(error, result.error_details), id=self._message_id,
             model=self._model_path(),
         )
 
@@ -130,3 +130,10 @@ class ReplyRun(QObject):
         self.request_id, self._conversation = 0, None
         if conversation is not None:
             self.ended.emit(conversation, parent_id, self._message(result, error), result)
+
+
+def error_extra(error: str | None, details: str) -> dict[str, str]:
+    """A failed answer's message and, for a bug report, its details (type, traceback)."""
+    if not error:
+        return {}
+    return {"error": error, "error_details": details} if details else {"error": error}

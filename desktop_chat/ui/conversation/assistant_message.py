@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_chat.core.conversation import Message
 from desktop_chat.core.message_stats import valid_stats
@@ -80,11 +87,19 @@ class AssistantMessageWidget(QWidget):
                                                     "become versions of this answer."))
         self.alternatives_button.clicked.connect(self.alternatives_requested)
         self.alternatives_button.hide()
+        self.error_details_button = QToolButton()  # what a bug report needs, to copy
+        self.error_details_button.setObjectName("errorDetailsButton")
+        self.error_details_button.setText(self.tr("Details…"))
+        self.error_details_button.setAccessibleName(self.tr("Show the error's details"))
+        self.error_details_button.clicked.connect(self.show_error_details)
+        self.error_details_button.hide()
+        self._error = ("", "")  # the failed answer's message and details
         self.actions = MessageActions(self, editable=False, full_text=lambda: self._answer)
         footer = QHBoxLayout(self.footer)
         footer.setContentsMargins(0, 0, 0, 0)
         footer.addWidget(self.actions.versions)
         footer.addWidget(self.state)
+        footer.addWidget(self.error_details_button)
         footer.addWidget(self.stats, 1)  # takes the room the buttons leave, shortened in it
         footer.addWidget(self.copy_button)
         footer.addWidget(self.regenerate_button)
@@ -185,6 +200,8 @@ class AssistantMessageWidget(QWidget):
         error = message.extra.get("error")
         self.error.setText(self.tr("Error: {message}").format(message=error) if error else "")
         self.error.setVisible(bool(error))
+        self._error = (str(error or ""), str(message.extra.get("error_details") or ""))
+        self.error_details_button.setVisible(all(self._error))
         tokens = stats.get("reasoning_tokens", 0) + stats.get("answer_tokens", 0)
         rate = stats.get("decode_tokens_per_s")
         parts = []
@@ -200,6 +217,18 @@ class AssistantMessageWidget(QWidget):
                       if message.model else "")
         self.stats.setToolTip(plain_tooltip("\n".join(filter(None, (self.stats.text(),
                                                                      written_by)))))
+
+    def show_error_details(self) -> QMessageBox:
+        """The error and its details (type, traceback) in a box whose details copy as
+        plain text."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("The answer failed"),
+                          self._error[0], QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("answerErrorDialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a server's words are not markup
+        box.setDetailedText(self._error[1])
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def set_answer_now_available(self, available: bool) -> None:
         """While streaming: whether the thinking panel offers Answer now."""

@@ -1,6 +1,7 @@
 """The Models page: every model in the models folder and in Recent Models, with its format,
 parameters, context length, size on disk and the memory it needs with the current settings;
-Open, and Delete (to the system's trash, after asking; never the open model).
+Open, and Delete (to the system's trash, after asking; never the open model); Remove Fast
+Copy for a folder that has one (controllers/fast_copy.py), which then opens as it is.
 
 The facts come from the worker (``request_model_facts``, headers only, on a pool thread):
 the table fills in as they arrive.
@@ -9,6 +10,7 @@ the table fills in as they arrive.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +68,13 @@ def same_place(a: str, b: str) -> bool:
 
 class ModelsLibraryDialog(QDialog):
     open_requested = Signal(str)  # a model source string
+    remove_copy_requested = Signal(str)  # a model folder whose fast copy is to go
 
     def __init__(self, worker: Any, holder: Any, models_dir: Path | None, current: str | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 has_fast_copy: Callable[[str], bool] = lambda entry: False) -> None:
         super().__init__(parent)
+        self.has_fast_copy = has_fast_copy
         self.setObjectName("modelsLibraryDialog")
         self.setWindowTitle(self.tr("Models"))
         self.resize(940, 440)
@@ -108,9 +113,12 @@ class ModelsLibraryDialog(QDialog):
         self.open_button.setDefault(True)
         self.delete_button = self._button("modelsDeleteButton", self.tr("Delete…"),
                                           self.ask_delete)
+        self.remove_copy_button = self._button(
+            "modelsRemoveCopyButton", self.tr("Remove Fast Copy"), self._remove_copy)
         close = self._button("modelsCloseButton", self.tr("Close"), self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.remove_copy_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         buttons.addWidget(self.open_button)
@@ -218,6 +226,16 @@ class ModelsLibraryDialog(QDialog):
         entry = self.selected_entry()
         self.open_button.setEnabled(entry is not None)
         self.delete_button.setEnabled(entry is not None)
+        self.remove_copy_button.setVisible(entry is not None and self.has_fast_copy(entry))
+
+    def _remove_copy(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.remove_copy_requested.emit(entry)
+            self.message.setText(self.tr("The fast copy of {name} was removed; the folder "
+                                         "opens as it is.").format(
+                                             name=ModelSource.parse(entry).display_name))
+            self._update_buttons()
 
     def _open(self) -> None:
         entry = self.selected_entry()

@@ -17,9 +17,10 @@ from __future__ import annotations
 import base64
 import math
 import re
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QGuiApplication, QImage, QPainter
@@ -31,6 +32,11 @@ CACHE_SIZE = 512
 # Longer LaTeX is shown as source: ziamath takes tens of ms per short formula on the GUI
 # thread, and a runaway model can write pages between two dollars.
 MAX_LATEX_CHARS = 2000
+# ziamath lays out each level of nested stretchy brackets twice, so its work doubles with
+# every level: "\\sqrt{\\left(" six deep made 82,000 layout nodes (8 s), nine deep, hours.
+# Its time follows the nodes it makes (about 80 µs each); a 12 by 12 matrix of fractions,
+# near the character cap, makes 8,700. Past this many, the formula is shown as source.
+MAX_LAYOUT_NODES = 12_000
 UNKNOWN_COMMAND = re.compile(r">\s*\\[A-Za-z]")  # latex2mathml keeps \foo as text
 # A minus after a relation, an opening bracket or a comma is a sign, not a subtraction
 # (TeX's rule); latex2mathml leaves it an infix operator with spaces: "= − 2".
@@ -105,19 +111,48 @@ def _typeset(latex: str, display: bool, style: FormulaStyle):
         if not _font_has_glyphs(root, ziamath):
             return None
         root.attrib["mathcolor"] = style.colour
+        _budget.nodes_left = MAX_LAYOUT_NODES
         return ziamath.Math(root, size=style.font_px * FORMULA_SCALE, margin=SVG_MARGIN_PX)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - LayoutTooLarge too
         return None
+    finally:
+        _budget.nodes_left = None
+
+
+class LayoutTooLarge(Exception):
+    """The formula needs more layout nodes than MAX_LAYOUT_NODES."""
+
+
+_budget = threading.local()  # nodes_left: of the formula being laid out on this thread
+
+
+@cache  # once per class: a second wrapper would count every node twice
+def _with_node_budget(mnode_class) -> None:
+    """Make ziamath's node constructor (every layout node goes through it) count down
+    the budget of the formula being laid out, and stop it at zero."""
+    original = mnode_class.__init__
+
+    def counted(self, *args, **kwargs) -> None:
+        left = getattr(_budget, "nodes_left", None)
+        if left is not None:
+            if left <= 0:
+                raise LayoutTooLarge
+            _budget.nodes_left = left - 1
+        original(self, *args, **kwargs)
+
+    mnode_class.__init__ = counted
 
 
 def _ziamath():
     """ziamath and its LaTeX converter, imported on first use: loading the font takes a
     good part of a second, which the window's start should not wait for."""
     import ziamath
+    from ziamath.nodes.mnode import Mnode
     from ziamath.tex import tex2mml
 
     # SVG 1.1 glyph references (xlink:href), which QtSvg reads.
     ziamath.config.svg2 = False
+    _with_node_budget(Mnode)
     return ziamath, tex2mml
 
 

@@ -13,13 +13,13 @@ A ``$$`` or ``\\[`` block that has not closed (yet: the answer is still streamin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
-from mdit_py_plugins.texmath.index import make_inline_func
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 # token type: (opening, closing) delimiter, to show a formula's source as it was written
 DELIMITERS = {
@@ -37,6 +37,7 @@ UNCLOSED_TYPE = "math_unclosed"
 # Blocks a formula block may interrupt without a blank line, as a code fence may.
 INTERRUPTS = {"alt": ["paragraph", "reference", "blockquote", "list"]}
 OPENERS = {"$$": "$$", "\\[": "\\]"}
+_LAST_CLOSING_KEY = "math_last_closing"  # in markdown-it's env: per parse, per paragraph
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -45,15 +46,13 @@ def math_plugin(md: MarkdownIt) -> None:
     # Its own digit check reads the character before a "$" at the start of a paragraph as
     # the paragraph's last one (src[-1]): "$x$ is 4" stayed text. Ours looks right.
     md.inline.ruler.at("math_inline", _no_digit_beside(math_inline_dollar(False, True, True)))
-    # The same rule, allowed to end a paragraph ("so:\n$$x$$" is common).
-    md.block.ruler.at("math_block", _checked_silently(math_block_dollar(False, None, False)),
-                      INTERRUPTS)
+    # Its block rule, made linear, and allowed to end a paragraph ("so:\n$$x$$" is common).
+    md.block.ruler.at("math_block", _dollar_block, INTERRUPTS)
     md.block.ruler.before("fence", "math_bracket_block", _bracket_block, INTERRUPTS)
     md.block.ruler.after("math_bracket_block", UNCLOSED_TYPE, _unclosed_block, INTERRUPTS)
-    md.inline.ruler.before("escape", "math_paren", _bracket_inline(
-        "math_paren", "\\(", re.compile(r"^\\\((.+?)\\\)", re.DOTALL)))
-    md.inline.ruler.before("escape", "math_bracket_inline", _bracket_inline(
-        "math_bracket_inline", "\\[", re.compile(r"^\\\[(.+?)\\\]", re.DOTALL)))
+    md.inline.ruler.before("escape", "math_paren", _bracket_inline("math_paren", "\\(", "\\)"))
+    md.inline.ruler.before("escape", "math_bracket_inline",
+                           _bracket_inline("math_bracket_inline", "\\[", "\\]"))
 
 
 def _no_digit_beside(rule):
@@ -75,87 +74,167 @@ def _no_digit_beside(rule):
     return checked
 
 
-def _checked_silently(rule):
-    """The rule, made to leave no token when markdown-it only asks whether it applies
-    (dollarmath's block rule pushes its token even then)."""
-
-    def checked(state: StateBlock, start: int, end_line: int, silent: bool) -> bool:
-        if not silent:
-            return rule(state, start, end_line, False)
-        tokens, line = len(state.tokens), state.line
-        applies = rule(state, start, end_line, False)
-        del state.tokens[tokens:]
-        state.line = line
-        return applies
-
-    return checked
-
-
-def _bracket_inline(name: str, opening: str, pattern: re.Pattern):
-    """texmath's inline rule for ``\\(…\\)`` or ``\\[…\\]``; an opening that never closes
-    stays as written instead of losing its backslash to the escape rule."""
-    formula = make_inline_func({"name": name, "rex": pattern, "tag": opening})
+def _bracket_inline(name: str, opening: str, closing: str):
+    """``\\(…\\)`` or ``\\[…\\]`` in a paragraph (texmath's rule, without its copy of the
+    rest of the paragraph at every opening); an opening that never closes stays as written
+    instead of losing its backslash to the escape rule."""
 
     def rule(state: StateInline, silent: bool) -> bool:
-        if formula(state, silent):
-            return True
-        if not state.src.startswith(opening, state.pos):
+        src, pos = state.src, state.pos
+        if not src.startswith(opening, pos):
             return False
+        start = pos + len(opening)
+        # At least one character, then the first closing (as texmath's "(.+?)" does).
+        end = src.find(closing, start + 1, state.posMax) \
+            if start + 1 <= _last(state, closing) else -1
+        if end >= 0:
+            if not silent:
+                token = state.push(name, "math", 0)
+                token.content = src[start:end]
+                token.markup = opening
+            state.pos = end + len(closing)
+            return True
         if not silent:
             state.push("text", "", 0).content = opening
-        state.pos += len(opening)
+        state.pos = start
         return True
 
     return rule
 
 
-def _lines(state: StateBlock, start: int, end_line: int) -> list[str]:
-    """The lines from ``start`` up to a blank line or the end (formulas have no blank
-    lines, as in LaTeX)."""
-    lines = []
+def _last(state: StateInline, closing: str) -> int:
+    """Where ``closing`` last occurs in the paragraph (-1: nowhere), found once per
+    paragraph: openings after it need not look again (a paragraph of unclosed openings
+    stays linear)."""
+    cache = state.env.setdefault(_LAST_CLOSING_KEY, {})
+    key = (closing, state.src)  # a str caches its hash; the same object compares at once
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = state.src.rfind(closing)
+    return found
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+
+
+def _block_lines(state: StateBlock, start: int, end_line: int) -> Iterator[tuple[int, str]]:
+    """(line, text) from ``start`` on, read one at a time (the caller stops at its
+    closing), up to a blank line (formulas have none, as in LaTeX) or the end. A line
+    indented less than the block that starts a block of its own (the next list item) is
+    the last: it may close the formula, and nothing after it belongs to it. Other lines
+    indented less belong to the formula, as a paragraph's lazy lines to the paragraph."""
     for line in range(start, end_line):
-        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+        text = _line(state, line)
         if line > start and not text.strip():
-            break
-        lines.append(text)
-    return lines
+            return
+        yield line, text
+        if line > start and _ends_block(state, line, text):
+            return
+
+
+def _ends_block(state: StateBlock, line: int, text: str) -> bool:
+    """Whether ``line`` (its ``text``) is indented less than the block and starts a block
+    of its own: a list item, a quote, a heading or a fence."""
+    return state.sCount[line] < state.blkIndent and _BLOCK_START.match(text) is not None
+
+
+_BLOCK_START = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|>|#{1,6}(?:[ \t]|$)|```|~~~")
+
+
+def _dollar_block(state: StateBlock, start: int, end_line: int, silent: bool) -> bool:
+    """``$$`` starting a line, ``$$`` ending the same or a later one (dollarmath's rule).
+
+    The first line is checked before any other is read, and a later line holding ``$$``
+    elsewhere than at its end stops the search (TeX would close the formula there): a
+    list or a paragraph of such lines stays linear."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False  # an indented code block
+    first = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith("$$", first):
+        return False
+    text = state.src[first:state.eMarks[start]]
+    if len(text.strip()) > 3:
+        if text.strip().endswith("$$"):
+            return _push_dollar_block(state, start, first, start, text, silent)
+        if "$$" in text[2:]:
+            return False  # "$$x$$ and more": an inline formula in a paragraph
+    for line, text in _block_lines(state, start, end_line):
+        if line == start:
+            continue
+        if text.strip().endswith("$$"):
+            return _push_dollar_block(state, start, first, line, text, silent)
+        if "$$" in text:
+            return False
+    return False
+
+
+def _push_dollar_block(state: StateBlock, start: int, first: int, last: int, last_text: str,
+                       silent: bool) -> bool:
+    """The formula from after the opening ``$$`` (line ``start``, at ``first``) to
+    before the closing one ending line ``last``; later lines keep their indentation."""
+    end = state.eMarks[last] - 2 - (len(last_text) - len(last_text.rstrip()))
+    if not silent:
+        if start == last:
+            content = state.src[first + 2:end]
+        else:
+            parts = [state.src[first + 2:state.eMarks[start]]]
+            parts += [state.src[state.bMarks[line]:state.eMarks[line]]
+                      for line in range(start + 1, last)]
+            parts.append(state.src[state.bMarks[last]:end])
+            content = "\n".join(parts)
+        token = state.push("math_block", "math", 0)
+        token.block = True
+        token.content = content
+        token.markup = "$$"
+        token.map = [start, last + 1]
+    state.line = last + 1
+    return True
 
 
 def _bracket_block(state: StateBlock, start: int, end_line: int, silent: bool) -> bool:
     """``\\[`` starting a line, ``\\]`` ending the same or a later one."""
     if state.sCount[start] - state.blkIndent >= 4:
         return False  # an indented code block
-    lines = _lines(state, start, end_line)
-    if not lines[0].startswith("\\["):
-        return False
-    lines[0] = lines[0][2:]
-    for count, text in enumerate(lines, start=1):
+    if not state.src.startswith("\\[", state.bMarks[start] + state.tShift[start]):
+        return False  # checked before any other line is read: a long list stays linear
+    lines: list[str] = []
+    for line, text in _block_lines(state, start, end_line):
+        if line == start:
+            text = text[2:]
         closing = text.find("\\]")
         if closing < 0:
+            lines.append(text)
             continue
         if text[closing + 2:].strip():
             return False  # text follows on the line: an inline formula in a paragraph
         if not silent:
             token = state.push("math_bracket_block", "math", 0)
             token.block = True
-            token.content = "\n".join([*lines[:count - 1], text[:closing]])
+            token.content = "\n".join([*lines, text[:closing]])
             token.markup = "\\["
-            token.map = [start, start + count]
-        state.line = start + count
+            token.map = [start, line + 1]
+        state.line = line + 1
         return True
     return False
 
 
 def _unclosed_block(state: StateBlock, start: int, end_line: int, silent: bool) -> bool:
-    """A ``$$`` or ``\\[`` line whose formula does not close before a blank line."""
+    """A ``$$`` or ``\\[`` line whose formula does not close before a blank line (or the
+    end of its list item)."""
     if state.sCount[start] - state.blkIndent >= 4:
         return False
-    lines = _lines(state, start, end_line)
-    opening = next((o for o in OPENERS if lines[0].startswith(o)), None)
+    first = state.bMarks[start] + state.tShift[start]
+    opening = next((o for o in OPENERS if state.src.startswith(o, first)), None)
     if opening is None:
         return False
-    if OPENERS[opening] in "\n".join(lines)[len(opening):]:
-        return False  # it closes: an inline formula, which the paragraph's rules parse
+    lines: list[str] = []
+    for line, text in _block_lines(state, start, end_line):
+        if line > start and _ends_block(state, line, text):
+            break
+        if OPENERS[opening] in (text[len(opening):] if line == start else text):
+            return False  # it closes: an inline formula, which the paragraph's rules parse
+        lines.append(text)
     if not silent:
         token = state.push(UNCLOSED_TYPE, "math", 0)
         token.block = True

@@ -201,7 +201,9 @@ class ExportImportDialogs(QObject):
             except imports.ImportCancelled as cancelled:  # the user's choice
                 return cancelled
 
-        self._show_progress(self.tr("Importing conversations…"), len(paths))
+        # Steps inside each file: a big ChatGPT export moves the bar, and cancels there.
+        self._show_progress(self.tr("Importing conversations…"),
+                            len(paths) * imports.STEPS_PER_FILE)
         self._run(work, self._on_imported)
 
     def _on_imported(self, result: imports.ImportResult | None,

@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self.model_dialogs = ModelDialogs(self, self.models, worker, downloads, workers.jobs,
-                                          settings_file, self.status.note)
+                                          settings_file, self.status.note, workers.fast_copies)
         self.settings_dialogs = SettingsDialogs(self, settings_file, self.models, self.chat,
                                                 downloads)
         self.transfer = ExportImportDialogs(self, self.chat, self.conversations, workers.jobs,

@@ -11,19 +11,22 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from desktop_chat.core.fast_copy import FastCopyOffer
 from desktop_chat.core.inference import LoadFailure
 from desktop_chat.core.model_source import ModelSource
 from desktop_chat.core.secrets import store_api_key
 from desktop_chat.core.settings import AppSettings, SettingsFile
+from desktop_chat.ui.controllers.fast_copy import FastCopyController
 from desktop_chat.ui.controllers.models import ModelController
 from desktop_chat.ui.dialogs.download import DownloadDialog
+from desktop_chat.ui.dialogs.fast_copy import FastCopyDialog
 from desktop_chat.ui.dialogs.model_info import ModelInfoDialog
 from desktop_chat.ui.dialogs.model_picker import ModelPickerDialog
 from desktop_chat.ui.dialogs.model_problems import ConsentDialog, LoadFailureDialog
 from desktop_chat.ui.dialogs.models_library import ModelsLibraryDialog
 from desktop_chat.ui.dialogs.server import ServerDialog
 from desktop_chat.ui.language import translated
-from desktop_chat.ui.ports import DownloadsPort, InferencePort, JobsPort
+from desktop_chat.ui.ports import DownloadsPort, FastCopyPort, InferencePort, JobsPort
 
 
 class ModelDialogs(QObject):
@@ -31,7 +34,7 @@ class ModelDialogs(QObject):
 
     def __init__(self, window: QWidget, models: ModelController, worker: InferencePort,
                  downloads: DownloadsPort, jobs: JobsPort, settings_file: SettingsFile,
-                 note: Callable[[str], None]) -> None:
+                 note: Callable[[str], None], fast_copies: FastCopyPort) -> None:
         """``note`` shows a short line in the status bar."""
         super().__init__(window)
         self.window = window
@@ -44,6 +47,10 @@ class ModelDialogs(QObject):
         models.failure_to_show.connect(self.show_failure)
         models.consent_needed.connect(self.ask_consent)
         downloads.token_not_stored.connect(lambda why: note(translated(why)))
+        self.fast_copy = FastCopyController(fast_copies, models, settings_file, self)
+        self.fast_copy.offered.connect(self.offer_fast_copy)
+        self.fast_copy.unsupported.connect(lambda _folder, why: note(translated(why)))
+        self.fast_copy.failed.connect(lambda _folder, why, _details: note(translated(why)))
 
     @property
     def settings(self) -> AppSettings:
@@ -116,8 +123,9 @@ class ModelDialogs(QObject):
         """The models in the models folder and in Recent Models: facts, Open, Delete."""
         current = self.models.model.path if self.models.model else None
         library = ModelsLibraryDialog(self.worker, self.settings_file, self.models_dir(),
-                                      current, self.window)
+                                      current, self.window, self.fast_copy.has_copy)
         library.open_requested.connect(self.models.open)
+        library.remove_copy_requested.connect(self.fast_copy.remove_copy)
         library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         library.finished.connect(self.recent_models_changed)  # a deleted model leaves it
         library.open()
@@ -139,6 +147,24 @@ class ModelDialogs(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.model_downloaded.connect(self.models.open)
         dialog.open()
+        return dialog
+
+    # ----- the fast copy of a model folder -----------------------------------------------
+
+    def offer_fast_copy(self, offer: FastCopyOffer) -> FastCopyDialog:
+        """Ask once whether to make the folder's fast copy; show it being made."""
+        dialog = FastCopyDialog(offer, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        copies = self.fast_copy
+        dialog.make_requested.connect(lambda: copies.accept(offer))
+        dialog.keep_original_requested.connect(lambda: copies.decline(offer))
+        dialog.cancel_requested.connect(copies.cancel)
+        copies.progressed.connect(dialog.show_progress)
+        copies.made.connect(dialog.show_made)
+        copies.cancelled.connect(dialog.show_cancelled)
+        copies.failed.connect(dialog.show_failed)
+        copies.unsupported.connect(dialog.show_failed)
+        dialog.show()  # not modal: the chat goes on while the copy is made
         return dialog
 
     # ----- a load that failed --------------------------------------------------------------
