@@ -347,3 +347,19 @@ def test_text_before_and_after_a_tool_call_is_one_answer():
     assert answer.finish_reason == "cancelled"
     # Regenerated answers are versions, never joined.
     assert [m.id for m in kyoto.siblings("pre-2")] == ["a-2b1", "pre-2"]
+
+
+def test_a_chatgpt_export_with_half_an_emoji_imports_and_saves(tmp_path):
+    """ChatGPT exports hold cut emoji as a "\\ud83d" escape: the conversation imported,
+    then every save of it failed (UnicodeEncodeError)."""
+    from desktop_chat.core.store import ConversationStore
+
+    item = chatgpt_items()[0]
+    item["title"] = "cut \ud83d"
+    item["mapping"]["u-1"]["message"]["content"]["parts"] = ["half \ude00 an emoji"]
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([item]), encoding="ascii")  # the escapes as ChatGPT writes
+    [imported] = read_imports([path], set()).conversations
+    store = ConversationStore(tmp_path / "store")
+    store.save(imported)  # raised
+    assert ConversationStore(store.root).load(imported.id).title == "cut \ufffd"
