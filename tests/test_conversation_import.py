@@ -92,6 +92,15 @@ def test_file_names_from_titles_are_safe():
     assert file_name_for(Conversation(title="  "), ".pdf") == "Untitled.pdf"
 
 
+@pytest.mark.parametrize("title", ["CON", "nul", "Aux", "com1", "LPT9", "prn.txt"])
+def test_a_title_that_windows_reserves_for_a_device_is_not_a_file_name(title):
+    """\"CON.md\" is the console on Windows, whatever the suffix: the export wrote there, or
+    the archive's entry could not be extracted."""
+    name = file_name_for(Conversation(title=title), ".md")
+    assert name.split(".")[0].upper() not in {"CON", "NUL", "AUX", "PRN", "COM1", "LPT9"}
+    assert title in name
+
+
 # ----- our JSON --------------------------------------------------------------------------
 
 def test_export_then_import_of_a_branched_conversation_gives_the_same_tree(tmp_path):
@@ -338,3 +347,19 @@ def test_text_before_and_after_a_tool_call_is_one_answer():
     assert answer.finish_reason == "cancelled"
     # Regenerated answers are versions, never joined.
     assert [m.id for m in kyoto.siblings("pre-2")] == ["a-2b1", "pre-2"]
+
+
+def test_a_chatgpt_export_with_half_an_emoji_imports_and_saves(tmp_path):
+    """ChatGPT exports hold cut emoji as a "\\ud83d" escape: the conversation imported,
+    then every save of it failed (UnicodeEncodeError)."""
+    from desktop_chat.core.store import ConversationStore
+
+    item = chatgpt_items()[0]
+    item["title"] = "cut \ud83d"
+    item["mapping"]["u-1"]["message"]["content"]["parts"] = ["half \ude00 an emoji"]
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([item]), encoding="ascii")  # the escapes as ChatGPT writes
+    [imported] = read_imports([path], set()).conversations
+    store = ConversationStore(tmp_path / "store")
+    store.save(imported)  # raised
+    assert ConversationStore(store.root).load(imported.id).title == "cut \ufffd"

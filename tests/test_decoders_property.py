@@ -31,7 +31,9 @@ SHORT = settings(max_examples=60, deadline=None, database=None,
 ON_DISK = settings(SHORT, max_examples=25)  # every example writes, fsyncs and reads files
 
 # What a hostile file holds more often than chance would draw it.
-hostile = st.sampled_from([10**400, -(10**400), 2**64, -1, float("nan"), float("inf"), ""])
+# "\ud83d": half an emoji, which json.dumps escapes and no UTF-8 writer takes back.
+hostile = st.sampled_from([10**400, -(10**400), 2**64, -1, float("nan"), float("inf"), "",
+                           "cut \ud83d", "\ude00"])
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | hostile
 json_values = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=4)
@@ -108,6 +110,7 @@ def test_a_file_near_a_valid_one_decodes_or_is_refused_and_what_decodes_saves(da
 @ON_DISK
 @given(st.lists(near_valid | json_values.map(lambda v: {"schema_version": 2, "v": v})
                 | st.binary(max_size=40).map(lambda b: b"RAW" + b), min_size=1, max_size=4))
+@example([{**sample_conversation(), "title": "cut \ud83d"}])  # the index write raised
 def test_the_store_lists_and_opens_whatever_the_folder_holds(files):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -155,12 +158,15 @@ settings_values = st.fixed_dictionaries({}, optional={  # values: hostile ones o
 @ON_DISK
 @given(settings_values | json_values | st.binary(max_size=60))
 @example({"generation": {"temperature": 10**400}, "alternatives": -(10**400)})
+@example({"window_geometry": "\ud800", "generation": {"system_prompt": "\udc00"}})
 def test_any_settings_file_gives_usable_settings_that_save(content):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "settings.json"
         path.write_bytes(content if isinstance(content, bytes) else _dumps(content))
         loaded = load_settings(path)
         assert loaded.settings.validated() is loaded.settings
+        # every text encodes as UTF-8 (the window .encode()s the geometry at its start)
+        json.dumps(loaded.settings.to_dict(), ensure_ascii=False).encode("utf-8")
         for entry in (*loaded.settings.recent_models, loaded.settings.last_model_path or ""):
             ModelSource.parse(entry)  # the recent menu and the start open them
         settings_file = SettingsFile(path)

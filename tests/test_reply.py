@@ -92,3 +92,17 @@ def test_presumed_reasoning_that_ends_unclosed_was_the_answer():
     cut, _ = stream(opens_reasoning=True, tentative=True)
     cut.tokens("Still thinking")
     assert cut.finish("length").reasoning == "Still thinking"  # cut short: still thinking
+
+
+def test_half_an_emoji_from_a_server_becomes_text_every_writer_takes():
+    """A server's JSON may spell half a UTF-16 pair ("\\ud83d"), which the client hands on
+    as a lone surrogate: the answer's saves all failed (UnicodeEncodeError) from then on,
+    and with them every later save of its conversation."""
+    reply, _ = stream(opens_reasoning=False)
+    reply.reasoning_text("thinking \ud83d")
+    reply.tokens("cut \ud83d")
+    reply.tokens("\ude00 in two")
+    result = reply.fail("the server said \udc00", "details \ud800")
+    assert result.answer == "cut \ufffd\ufffd in two"
+    for text in (result.reasoning, result.answer, result.error, result.error_details):
+        text.encode("utf-8")  # raised

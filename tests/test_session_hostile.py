@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import weakref
 from pathlib import Path
 
 import pytest
 from test_chat_session import controller_with_stand_ins
 
-from desktop_chat.core import store as store_module
 from desktop_chat.core.conversation import Conversation, Message
 from desktop_chat.core.store import ConversationStore
 
@@ -42,14 +42,14 @@ def test_a_conversation_the_system_will_not_open_is_a_message_not_a_crash(
         qtbot, chat, folder, monkeypatch):
     first, locked = saved(folder, "first"), saved(folder, "locked")
     chat.open_conversation(first.id)
-    real_open = open
+    real_open = os.open
 
     def guarded_open(path, *args, **kwargs):  # as root, chmod would not stop us
         if Path(path).name == f"{locked.id}.json":
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(store_module, "open", guarded_open, raising=False)
+    monkeypatch.setattr(os, "open", guarded_open)  # the store reads through os.open
     problems = []
     chat.conversations.problem.connect(problems.append)
     chat.open_conversation(locked.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,38 @@ def test_a_huge_setting_in_an_imported_conversation_neither_blocks_sending_nor_r
         assert chat.generating
     finally:
         chat.conversations.shutdown()
+
+
+def test_a_settings_file_with_lone_surrogates_starts_the_window(qtbot, tmp_path):
+    """settings.json whose escapes spell half an emoji: the window geometry's .encode()
+    raised UnicodeEncodeError in MainWindow.__init__, at every start."""
+    from conftest import close, make_window
+
+    config = tmp_path / "data" / "config"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text(
+        '{"theme": "dark", "window_geometry": "\\ud800", '
+        '"generation": {"system_prompt": "be \\udc00 brief"}}')
+    window = make_window(qtbot, tmp_path / "data")
+    try:
+        assert window.isVisible()
+        settings = window.settings_file.settings
+        assert settings.theme == "dark"
+        assert settings.generation.system_prompt == "be \ufffd brief"
+    finally:
+        close(qtbot, window)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_at_the_settings_name_is_not_read(tmp_path):
+    """open() on a FIFO waits for a writer: with none, the start hung for good. (Here a
+    writer feeds it settings, so that the old code returns, and uses them.)"""
+    from fifo_feed import FeedingFifo
+
+    fifo = FeedingFifo(tmp_path / "settings.json", '{"theme": "dark"}')
+    try:
+        loaded = load_settings(tmp_path / "settings.json")
+        assert loaded.settings.theme == "system"  # the defaults
+        assert "could not be read" in loaded.notice
+    finally:
+        fifo.close()

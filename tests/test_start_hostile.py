@@ -65,3 +65,21 @@ def test_the_window_starts_over_model_entries_that_cannot_be_opened(qtbot, tmp_p
         assert "Recent models" in "\n".join(window.notice.problems())
     finally:
         close(qtbot, window)
+
+
+def test_the_window_starts_over_a_conversation_holding_half_an_emoji(qtbot, tmp_path):
+    """A valid JSON file whose escapes spell a lone surrogate (a ChatGPT export's cut
+    emoji): the index write raised UnicodeEncodeError, so the app never started."""
+    data_dir = tmp_path / "data"
+    folder = data_dir / "conversations"
+    folder.mkdir(parents=True)
+    cut = Conversation(title="cut \ud83d")
+    cut.add(Message(role="user", content="half \ude00 an emoji"))
+    (folder / f"{cut.id}.json").write_text(json.dumps(cut.to_dict()), encoding="ascii")
+    window = make_window(qtbot, data_dir)
+    try:
+        assert window.sidebar.ids() == [cut.id]
+        window.chat.open_conversation(cut.id)
+        assert window.chat.current.messages[0].content == "half \ufffd an emoji"
+    finally:
+        close(qtbot, window)

@@ -126,11 +126,9 @@ def test_a_newer_file_whose_messages_are_not_a_list_is_listed(store, messages):
 
 def deny(monkeypatch, name: str, *, reading: bool = False, moving: bool = False) -> None:
     """PermissionError for reading, or moving away, the file called ``name``."""
-    from desktop_chat.core import store as store_module
+    real_open, real_replace = os.open, os.replace
 
-    real_open, real_replace = open, os.replace
-
-    def guarded_open(path, *args, **kwargs):
+    def guarded_open(path, *args, **kwargs):  # the store reads through core/regular_file
         if reading and Path(path).name == name:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
@@ -140,7 +138,7 @@ def deny(monkeypatch, name: str, *, reading: bool = False, moving: bool = False)
             raise PermissionError(13, "Permission denied", str(source))
         return real_replace(source, target)
 
-    monkeypatch.setattr(store_module, "open", guarded_open, raising=False)
+    monkeypatch.setattr(os, "open", guarded_open)
     monkeypatch.setattr(os, "replace", guarded_replace)
 
 
@@ -223,3 +221,122 @@ def test_the_writer_lists_a_newer_file_of_any_shape_it_kept_a_copy_beside(store,
     summary = summary_on_disk(store, "newer")  # raised TypeError on the writer thread
     assert summary is not None and summary.read_only
     assert (summary.title, summary.message_count) == ("newer", 0)
+
+
+# ----- text that no UTF-8 file can hold ---------------------------------------------------------
+
+def lone_surrogate_file(folder: Path, conversation_id: str = "halves") -> Path:
+    """A valid JSON file (ASCII) whose escapes make half an emoji: json.loads accepts it;
+    Python cannot write the text back as UTF-8 (ChatGPT exports hold such cut emoji)."""
+    data = {**conversation("cut \ud83d").to_dict(), "id": conversation_id}
+    data["messages"][0]["content"] = "half an emoji: \ude00"
+    path = folder / f"{conversation_id}.json"
+    path.write_text(json.dumps(data), encoding="ascii")  # ensure_ascii: \ud83d as written
+    return path
+
+
+def test_a_file_with_lone_surrogates_is_listed_opened_and_saved(store):
+    lone_surrogate_file(store.root)
+    listing = ConversationStore(store.root).list()  # raised UnicodeEncodeError: no start
+    assert [s.title for s in listing.conversations] == ["cut \ufffd"]
+    opened = store.load("halves")  # raised UnicodeEncodeError
+    assert opened.messages[0].content == "half an emoji: \ufffd"
+    opened.add(Message(role="assistant", content="still saved"))
+    store.save(opened)
+    assert ConversationStore(store.root).load("halves") == opened
+
+
+def test_an_import_with_lone_surrogates_can_be_saved(store, tmp_path):
+    path = lone_surrogate_file(tmp_path)
+    [imported] = read_imports([path], set()).conversations
+    store.save(imported)  # raised UnicodeEncodeError, at every retry
+    assert ConversationStore(store.root).load(imported.id).title == "cut \ufffd"
+
+
+def test_the_search_index_reads_a_file_with_lone_surrogates(store, tmp_path):
+    lone_surrogate_file(store.root)
+    index = SearchIndex(tmp_path / "index.sqlite3")
+    assert synchronize(index, store.root) == 1
+    assert index.search("half an emoji") == ["halves"]
+
+
+def test_an_import_file_with_a_number_of_thousands_of_digits_fails_alone(tmp_path):
+    """json.loads raises a plain ValueError (not a JSONDecodeError) for an int of more
+    than 4,300 digits: it escaped the importer and the files after it were lost too."""
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"schema_version": ' + "9" * 5000 + "}")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(conversation("kept").to_dict()))
+    result = read_imports([huge, good], set())
+    assert [c.title for c in result.conversations] == ["kept"]
+    assert [f.source for f in result.failures] == ["huge.json"]
+
+
+# ----- a FIFO where a file of ours should be ----------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_at_the_index_name_is_not_read(store):
+    """open() on a FIFO waits for a writer: with none, the start hung for good. (Here a
+    writer feeds it an index that retitles a conversation, so that the old code returns,
+    and shows that title.)"""
+    from fifo_feed import FeedingFifo
+
+    good = conversation("the file's title")
+    store.save(good)
+    (store.root / INDEX_NAME).unlink(missing_ok=True)
+    stat = (store.root / f"{good.id}.json").stat()
+    entry = {"id": good.id, "title": "from the fifo", "created_at": "", "updated_at": "",
+             "model": None, "message_count": 1, "read_only": False, "read_only_reason": "",
+             "mtime_ns": stat.st_mtime_ns, "size": stat.st_size}
+    fifo = FeedingFifo(store.root / INDEX_NAME,
+                       json.dumps({"version": 1, "conversations": [entry]}))
+    try:
+        listing = ConversationStore(store.root).list()
+        assert [s.title for s in listing.conversations] == ["the file's title"]
+    finally:
+        fifo.close()
+
+
+def test_a_file_a_windows_editor_saved_with_a_byte_order_mark_is_listed_and_opened(store):
+    """Notepad (before 2019) starts UTF-8 with a BOM; json.loads refuses it, so a hand-edited
+    conversation went to the quarantine. settings.json and imports already accept one."""
+    edited = conversation("edited in Notepad")
+    (store.root / f"{edited.id}.json").write_bytes(
+        b"\xef\xbb\xbf" + json.dumps(edited.to_dict()).encode())
+    listing = ConversationStore(store.root).list()
+    assert [s.title for s in listing.conversations] == ["edited in Notepad"]
+    assert listing.quarantined == []
+    assert store.load(edited.id) == edited
+
+
+def test_the_archive_export_writes_a_file_with_lone_surrogates_as_it_lists_it(store, tmp_path):
+    """The archive reads each file again for its Markdown: half an emoji in the title or
+    text made zipfile raise UnicodeEncodeError, and the whole export failed."""
+    import zipfile
+
+    from desktop_chat.core.export_archive import ArchiveSource, write_archive
+
+    path = lone_surrogate_file(store.root)
+    result = write_archive(tmp_path / "all.zip", [ArchiveSource("halves", path=path)])
+    assert result.written == 1
+    with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+        [markdown] = [n for n in archive.namelist() if n.endswith(".md")]
+        assert "half an emoji: \ufffd" in archive.read(markdown).decode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_an_import_of_a_fifo_is_refused_not_waited_on(tmp_path):
+    """Checking for a zip opened the FIFO and waited for a writer, for good, on the job
+    thread (Cancel checks between files). (Here a writer feeds it a conversation, so that
+    the old code returns, and imports it.)"""
+    from fifo_feed import FeedingFifo
+
+    from desktop_chat.core.conversation_import import UNREADABLE
+
+    fifo = FeedingFifo(tmp_path / "pipe.json", json.dumps(conversation().to_dict()))
+    try:
+        result = read_imports([tmp_path / "pipe.json"], set())
+        assert result.conversations == []
+        assert [f.reason for f in result.failures] == [UNREADABLE]
+    finally:
+        fifo.close()

@@ -397,12 +397,14 @@ def test_the_pdf_export_shows_an_imported_conversation_as_text(qapp):
 
 
 @pytest.mark.parametrize("text", ["", "plain words", "a & b", "line one\nline two",
-                                  PAYLOAD, f"path/{PAYLOAD}\n  indented <br> & more"])
+                                  PAYLOAD, f"path/{PAYLOAD}\n  indented <br> & more",
+                                  # no "<", yet Qt reads it as rich text ("&lt;" -> "<")
+                                  "HTML writes it &lt;b&gt;", "x &lt; y"])
 def test_a_plain_tooltip_reads_as_written(qapp, text):
     from desktop_chat.ui.widgets.plain_text import plain_tooltip
 
     tip = plain_tooltip(text)
     plain, loaded = rendered(tip, GuiQt.mightBeRichText(tip))
     assert plain == text and not loaded
-    if "<" not in text:
-        assert tip == text  # what was plain stays as it was
+    if not GuiQt.mightBeRichText(text):
+        assert tip == text  # what Qt shows as plain stays as it was

@@ -36,6 +36,7 @@ from desktop_chat.core.import_chatgpt import (
     is_chatgpt_conversation,
 )
 from desktop_chat.core.json_stream import FILE, JsonStream, TooLarge
+from desktop_chat.core.surrogates import without_lone_surrogates
 from desktop_chat.core.user_message import UserMessage, tr
 
 # What went wrong, for tests and logs; the user reads ImportFailure.message.
@@ -372,7 +373,9 @@ def _unknown_format(source: str) -> ImportFailure:
 
 def _from_ours(source: str, data: dict[str, Any]) -> Item:
     try:
-        conversation = Conversation.from_dict(data)
+        conversation = Conversation.from_dict(data)  # bounds the depth the next line walks
+        # half an emoji (a "\\ud83d" escape, as exports hold): every save of it would fail
+        conversation = Conversation.from_dict(without_lone_surrogates(conversation.to_dict()))
     except FutureSchemaError as error:
         return ImportFailure(source, NEWER_VERSION, tr(
             "A newer version of Desktop Chat wrote this conversation (format {version}).",
@@ -393,7 +396,10 @@ def _from_ours(source: str, data: dict[str, Any]) -> Item:
 def _from_chatgpt(source: str, data: Any) -> Item:
     try:
         # Through our own reader as well: what is saved must open again.
-        return Conversation.from_dict(chatgpt_conversation(data).to_dict())
+        # without half an emoji (a "\\ud83d" escape, which ChatGPT exports hold): every
+        # save of it would fail
+        return Conversation.from_dict(
+            without_lone_surrogates(chatgpt_conversation(data).to_dict()))
     # A shape the reader's checks did not foresee (a list where a name goes, a number
     # too big for a float) fails this conversation alone, not the whole import.
     except (ChatGptFormatError, ConversationFormatError, TypeError, ValueError,

@@ -8,7 +8,6 @@ failed or cancelled export leaves no half archive. Run it off the GUI thread.
 
 from __future__ import annotations
 
-import json
 import threading
 import zipfile
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from desktop_chat.core.export_markdown import (
     conversation_markdown,
     file_name_for,
 )
+from desktop_chat.core.store import parse
 
 JSON_FOLDER = "conversations"
 MARKDOWN_FOLDER = "markdown"
@@ -86,7 +86,8 @@ def _markdown_of(raw: bytes, include_thinking: bool,
     nested deeper than the decoder goes, a shape no check foresaw): its JSON is in the
     archive all the same, and the export goes on."""
     try:
-        conversation = Conversation.from_dict(json.loads(raw.decode("utf-8")))
+        # parse: as the store reads it (a BOM, half an emoji), never the parser's errors
+        conversation = Conversation.from_dict(parse(raw))
         text = conversation_markdown(conversation, include_thinking=include_thinking,
                                      labels=labels)
         return file_name_for(conversation, ".md"), text

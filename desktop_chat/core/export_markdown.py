@@ -75,10 +75,14 @@ def _one_line(text: str) -> str:
 
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
+_WINDOWS_DEVICE = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]|CONIN\$|CONOUT\$)\Z",
+                             re.IGNORECASE)
 
 
 def file_name_for(conversation: Conversation, suffix: str, limit: int = 60) -> str:
     """A file name made of the title, safe on every OS (``Untitled`` when it has none)."""
     name = _UNSAFE_IN_FILE_NAMES.sub(" ", _one_line(conversation.title))
     name = " ".join(name.split())[:limit].strip(" .") or "Untitled"
+    if _WINDOWS_DEVICE.match(name.split(".")[0].strip()):
+        name = f"_{name}"  # "CON.md" is the console on Windows, whatever the suffix
     return f"{name}{suffix}"

@@ -23,6 +23,7 @@ from desktop_chat.core.inference import (
     ReasoningDelta,
 )
 from desktop_chat.core.reasoning import ANSWER, REASONING, RECLASSIFIED, Kind, ReasoningSplitter
+from desktop_chat.core.surrogates import without_lone_surrogates
 
 
 class ReplyStream:
@@ -67,6 +68,7 @@ class ReplyStream:
     def tokens(self, text: str, count: int = 1) -> None:
         """Raw output of ``count`` tokens (text may be "" while a character is incomplete,
         or for a special token); the splitter decides what is reasoning."""
+        text = without_lone_surrogates(text)  # a server's half emoji: no file would take it
         was_reasoning, was_closed = self.in_reasoning, self.splitter.reasoning_closed
         pieces = self.splitter.feed(text) if text else []
         if self._separate_reasoning and self.reasoning_closed_at is None and pieces:
@@ -87,7 +89,7 @@ class ReplyStream:
         Whitespace at its edges is dropped, as the splitter does for tagged reasoning."""
         self._count(count, reasoning=True)
         self._separate_reasoning = True
-        text = self._reasoning_space + text
+        text = self._reasoning_space + without_lone_surrogates(text)
         if not self.splitter.reasoning:
             text = text.lstrip()
         body = text.rstrip()
@@ -104,6 +106,7 @@ class ReplyStream:
         return result
 
     def fail(self, message: str, details: str = "") -> GenerationResult:
+        message, details = without_lone_surrogates([message, details])  # a server's words
         result = self._close("error")
         result.error, result.error_details = message, details
         self._emit(Failed(message, details, result))

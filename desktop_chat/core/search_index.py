@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat.core.conversation import Conversation, FutureSchemaError
+from desktop_chat.core.regular_file import read_regular_with_stat
 from desktop_chat.core.store import conversation_id_of, parse
 
 SEARCH_INDEX_NAME = "search-index.sqlite3"  # in the cache dir: derived, never the truth
@@ -95,9 +96,7 @@ class ConversationFile:
 def read_conversation_file(path: Path) -> ConversationFile:
     """Read ``path``. Raises FileNotFoundError (gone), another OSError, or
     UnreadableConversation (not JSON, not a conversation); the file stays where it is."""
-    with open(path, "rb") as handle:
-        raw = handle.read()
-        stat = os.fstat(handle.fileno())
+    raw, stat = read_regular_with_stat(path)  # never a FIFO: it would hang the thread
     try:
         data: Any = parse(raw)
     except ValueError as error:  # JSON and UTF-8 errors, an empty file, too deep

@@ -25,6 +25,8 @@ from typing import Any
 from desktop_chat.core.atomic_file import write_atomic
 from desktop_chat.core.json_depth import MAX_DEPTH, too_deep
 from desktop_chat.core.model_source import ModelSource
+from desktop_chat.core.regular_file import read_regular
+from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
 from desktop_chat.core.user_message import join, tr
 
 DEVICES = ("auto", "cuda", "mps", "xpu", "cpu")
@@ -359,7 +361,7 @@ class LoadedSettings:
 def load_settings(path: Path) -> LoadedSettings:
     """The settings in ``path``; never raises, whatever the file holds."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO at its name would hang the start
     except FileNotFoundError:
         return LoadedSettings(AppSettings())
     except OSError as error:
@@ -367,7 +369,10 @@ def load_settings(path: Path) -> LoadedSettings:
             "Settings could not be read ({error}); using the defaults.", error=str(error)))
     try:
         # utf-8-sig: Windows editors may start the file with a byte order mark
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
+        if json_may_hold_surrogates(text):  # half an emoji: no UTF-8 writer takes it
+            data = without_lone_surrogates(data)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         settings, problems = AppSettings.from_dict(data)

@@ -68,6 +68,8 @@ from desktop_chat.core.conversation import (
 from desktop_chat.core.conversation_merge import MergeBase, merge
 from desktop_chat.core.file_lock import LockTimeoutError, exclusive_lock
 from desktop_chat.core.json_depth import TooDeepError
+from desktop_chat.core.regular_file import read_regular
+from desktop_chat.core.surrogates import json_may_hold_surrogates, without_lone_surrogates
 from desktop_chat.core.user_message import UserMessage, tr
 
 INDEX_NAME = "index.json"
@@ -333,7 +335,7 @@ class ConversationStore:
                 hits.append(summary.id)
                 continue
             try:
-                raw = self.path_for(summary.id).read_bytes()
+                raw = read_regular(self.path_for(summary.id))
                 conversation = Conversation.from_dict(parse(raw))
             except (OSError, ValueError, StoreError):
                 continue
@@ -398,7 +400,7 @@ class ConversationStore:
         its delete is undone). Raises StoreError; never moves or changes the file."""
         path = self.trash_dir / self.path_for(conversation_id).name
         try:
-            return Conversation.from_dict(parse(path.read_bytes()))
+            return Conversation.from_dict(parse(read_regular(path)))
         except (OSError, ValueError) as error:
             raise StoreError(tr("The deleted conversation {id} could not be read.",
                                 id=conversation_id)) from error
@@ -553,8 +555,7 @@ class ConversationStore:
 
     def _read_bytes(self, path: Path) -> bytes:
         try:
-            with open(path, "rb") as handle:
-                return handle.read()
+            return read_regular(path)  # never a FIFO: it would hang the caller
         except FileNotFoundError:
             raise ConversationGoneError(_gone(path)) from None
 
@@ -600,7 +601,7 @@ class ConversationStore:
         if self._index is None:
             self._index = {}
             try:
-                data = parse(self._index_path.read_bytes())
+                data = parse(read_regular(self._index_path))
                 if data.get("version") == INDEX_VERSION:
                     # An entry of the wrong shape is dropped: its file is read again.
                     self._index = {e["id"]: e for e in data["conversations"]
@@ -621,8 +622,11 @@ def parse(raw: bytes) -> Any:
     empty, or nested too deep for the parser (TooDeepError)."""
     if not raw.strip():
         raise ValueError("the file is empty")
+    text = raw.decode("utf-8-sig")  # a Windows editor may start the file with a BOM
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(text)
+        # half an emoji (a "\\ud83d" escape) would fail every later write of the text
+        return without_lone_surrogates(data) if json_may_hold_surrogates(text) else data
     except RecursionError:
         raise TooDeepError() from None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 PLAIN = Qt.TextFormat.PlainText
@@ -57,10 +58,10 @@ def escaped(text: str) -> str:
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows ``text`` as written.
 
-    Qt shows a tooltip that looks like HTML as rich text; such a one is escaped and marked
-    as rich text, with its line breaks and spaces kept. Any other is left as it is (Qt
-    shows it as plain text).
+    Qt shows a tooltip that looks like HTML (``Qt.mightBeRichText``: a tag, or even an
+    ``&lt;`` alone) as rich text; such a one is escaped and marked as rich text, with its
+    line breaks and spaces kept. Any other is left as it is (Qt shows it as plain text).
     """
-    if "<" not in text:
+    if not GuiQt.mightBeRichText(text):
         return text
     return f'<p style="white-space:pre-wrap">{escaped(text)}</p>'
