@@ -700,6 +700,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>It is not a file (a folder, a device or a pipe): nothing was read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The file could not be read: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -717,6 +721,10 @@
     </message>
     <message>
         <source>A conversation in it is larger than {limit}, the most an import reads for one conversation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading stopped after {count} items that could not be imported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

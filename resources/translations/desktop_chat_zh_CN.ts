@@ -700,6 +700,10 @@
         <translation>推理引擎无法启动：{error}</translation>
     </message>
     <message>
+        <source>It is not a file (a folder, a device or a pipe): nothing was read.</source>
+        <translation>这不是一个文件（而是文件夹、设备或管道），未读取任何内容。</translation>
+    </message>
+    <message>
         <source>The file could not be read: {detail}</source>
         <translation>无法读取文件：{detail}</translation>
     </message>
@@ -718,6 +722,10 @@
     <message>
         <source>A conversation in it is larger than {limit}, the most an import reads for one conversation.</source>
         <translation>其中有一个对话大于 {limit}，超过了导入时单个对话可读取的上限。</translation>
+    </message>
+    <message>
+        <source>Reading stopped after {count} items that could not be imported.</source>
+        <translation>已有 {count} 项无法导入，已停止读取。</translation>
     </message>
     <message>
         <source>This is neither a Desktop Chat conversation nor a ChatGPT export.</source>
