@@ -63,6 +63,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--self-test-device", metavar="DEVICE", default="auto",
                         help=argparse.SUPPRESS)
     parser.add_argument("--self-test-expect", metavar="TEXT", help=argparse.SUPPRESS)
+    # ... and fetch URL over the network (TLS with the certificates the app carries)
+    parser.add_argument("--self-test-url", metavar="URL", help=argparse.SUPPRESS)
     # For the packaging test: make MODEL_DIR's fast copy (in a temp cache), answer through it.
     parser.add_argument("--self-test-fast-copy", metavar="MODEL_DIR", help=argparse.SUPPRESS)
     # For the packaging test: raise an unhandled error once the window is up.
@@ -227,7 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_chat import self_test
 
         return self_test.run(app, args.self_test, out=args.self_test_out,
-                             device=args.self_test_device, expect=args.self_test_expect)
+                             device=args.self_test_device, expect=args.self_test_expect,
+                             url=args.self_test_url)
     if args.self_test_fast_copy:
         from desktop_chat import self_test
 

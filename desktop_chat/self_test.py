@@ -10,7 +10,10 @@ Used by the packaging test and the packaging workflow on the frozen executable, 
 proves hidden imports and data files, and by users asked for it in a bug report.
 
     DesktopChat --self-test MODEL [--self-test-out FILE] [--self-test-device cpu]
-                [--self-test-expect TEXT]
+                [--self-test-expect TEXT] [--self-test-url https://huggingface.co]
+
+``--self-test-url`` also fetches URL with the HTTP client Get a Model uses: an answer of
+any status proves TLS and the bundled certificates work (a frozen app without them fails).
 
 ``--self-test-fast-copy MODEL_DIR`` first makes the folder's fast copy (in a temp cache
 dir), then answers through it with llama.cpp (``run_fast_copy``).
@@ -52,7 +55,7 @@ def expected_engine(model_path: str) -> str:
 
 def run(app: QApplication, model_path: str, out: str | None = None, device: str = "auto",
         expect: str | None = None, cache_dir: Path | None = None,
-        extra: dict | None = None) -> int:
+        extra: dict | None = None, url: str | None = None) -> int:
     """Test MODEL (see the module); ``device`` overrides the automatic choice (CI runners
     whose GPU does not work: "cpu"); ``expect`` is text the answer must contain; with a
     ``cache_dir`` the answer comes from the folder's fast copy made there."""
@@ -103,12 +106,27 @@ def run(app: QApplication, model_path: str, out: str | None = None, device: str 
         "formula_rendered": _formula_renders(),  # ziamath's font and latex2mathml's data
         "translations_found": translations_found("zh_CN"),  # ours and Qt's qtbase_zh_CN
     }
+    if url:
+        outcome["url"] = fetch(url)
+        checks["url_answered"] = "status" in outcome["url"]
     if cache_dir is not None:  # the answer came from the fast copy, through llama.cpp
         checks["fast_copy"] = outcome.get("engine") == "llama.cpp" and "copy of" in str(
             outcome.get("precision"))
     outcome["checks"] = checks
     report(outcome, out)
     return 0 if all(checks.values()) else 1
+
+
+def fetch(url: str) -> dict:
+    """GET ``url`` with the Hub client's session; its status, or the error that stopped it
+    (a certificate the bundle cannot verify, no network)."""
+    try:
+        from huggingface_hub.utils import get_session
+
+        response = get_session().get(url, timeout=30, follow_redirects=True)
+    except Exception as error:  # any failure is the finding
+        return {"error": f"{type(error).__name__}: {error}"}
+    return {"status": response.status_code}
 
 
 def report(outcome: dict, out: str | None) -> None:

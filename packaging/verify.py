@@ -1,6 +1,6 @@
 """Checks the packaging workflow runs on a built app (also by hand, on a user's machine).
 
-    python packaging/verify.py self-test APP MODEL [--device cpu] [--expect TEXT]
+    python packaging/verify.py self-test APP MODEL [--device cpu] [--expect TEXT] [--url URL]
     python packaging/verify.py macos-binaries "dist/Desktop Chat.app" 14.0
     python packaging/verify.py windows-dlls dist/DesktopChat
     python packaging/verify.py windows-install SETUP.exe "C:\\...\\Desktop Chat 测试" MODEL
@@ -34,12 +34,15 @@ def engine_for(model: str) -> str:
     return "llama.cpp" if model.lower().endswith(".gguf") else "transformers"
 
 
-def self_test(app: Path, model: str, device: str = "cpu", expect: str = "Paris") -> dict:
-    """Run the app's self-test (its JSON to a file: a windowed app has no stdout)."""
+def self_test(app: Path, model: str, device: str = "cpu", expect: str = "Paris",
+              url: str | None = None) -> dict:
+    """Run the app's self-test (its JSON to a file: a windowed app has no stdout); with
+    ``url``, the app also fetches it over HTTPS (its bundled certificates)."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "self-test.json"
         command = [str(app), "--self-test", model, "--self-test-out", str(out),
-                   "--self-test-device", device, "--self-test-expect", expect]
+                   "--self-test-device", device, "--self-test-expect", expect,
+                   *(["--self-test-url", url] if url else [])]
         print("$", subprocess.list2cmdline(command), flush=True)
         result = subprocess.run(command, timeout=SELF_TEST_TIMEOUT_S)
         outcome = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
@@ -53,18 +56,21 @@ def self_test(app: Path, model: str, device: str = "cpu", expect: str = "Paris")
         problems.append(f"device {outcome.get('device')!r}, not {device!r}")
     if expect not in outcome.get("answer", ""):
         problems.append(f"answer {outcome.get('answer')!r} without {expect!r}")
+    if url and "status" not in outcome.get("url", {}):
+        problems.append(f"{url} not fetched: {outcome.get('url')}")
     if problems:
         raise SystemExit(f"self-test of {model} failed: " + "; ".join(problems))
     return outcome
 
 
-def copy_and_self_test(bundle: Path, target: Path, models: list[str]) -> None:
+def copy_and_self_test(bundle: Path, target: Path, models: list[str],
+                       url: str | None = None) -> None:
     """The bundle from a folder with a space and a non-ASCII character in its path."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(bundle, target, symlinks=True)
     executable = target / ("DesktopChat.exe" if os.name == "nt" else "DesktopChat")
     for model in models:
-        self_test(executable, model)
+        self_test(executable, model, url=url)
 
 
 def macho_files(bundle: Path) -> list[Path]:
@@ -133,7 +139,8 @@ def windows_dlls(bundle: Path) -> None:
         raise SystemExit("\n".join(sorted(set(problems))))
 
 
-def windows_install(setup: Path, target: Path, models: list[str]) -> None:
+def windows_install(setup: Path, target: Path, models: list[str],
+                    url: str | None = None) -> None:
     """Install silently into ``target`` (a space, a non-ASCII name), self-test, uninstall."""
     log = target.parent / "install.log"
     subprocess.run([str(setup), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART",
@@ -142,7 +149,7 @@ def windows_install(setup: Path, target: Path, models: list[str]) -> None:
     if not executable.exists():
         raise SystemExit(f"the installer put no DesktopChat.exe in {target}")
     for model in models:
-        self_test(executable, model)
+        self_test(executable, model, url=url)
     subprocess.run([str(target / "unins000.exe"), "/VERYSILENT", "/SUPPRESSMSGBOXES",
                     "/NORESTART"], check=True, timeout=600)
     # The uninstaller hands over to a copy of itself and returns at once: wait for it.
@@ -162,10 +169,12 @@ def main(argv: list[str]) -> int:
     one.add_argument("models", nargs="+")
     one.add_argument("--device", default="cpu")
     one.add_argument("--expect", default="Paris")
+    one.add_argument("--url", help="also fetch this https URL from the app")
     copy = commands.add_parser("copy-and-self-test")
     copy.add_argument("bundle", type=Path)
     copy.add_argument("target", type=Path)
     copy.add_argument("models", nargs="+")
+    copy.add_argument("--url", help="also fetch this https URL from the app")
     macos = commands.add_parser("macos-binaries")
     macos.add_argument("bundle", type=Path)
     macos.add_argument("minimum")
@@ -175,18 +184,19 @@ def main(argv: list[str]) -> int:
     install.add_argument("setup", type=Path)
     install.add_argument("target", type=Path)
     install.add_argument("models", nargs="+")
+    install.add_argument("--url", help="also fetch this https URL from the app")
     args = parser.parse_args(argv)
     if args.command == "self-test":
         for model in args.models:
-            self_test(args.app, model, args.device, args.expect)
+            self_test(args.app, model, args.device, args.expect, args.url)
     elif args.command == "copy-and-self-test":
-        copy_and_self_test(args.bundle, args.target, args.models)
+        copy_and_self_test(args.bundle, args.target, args.models, args.url)
     elif args.command == "macos-binaries":
         macos_binaries(args.bundle, args.minimum)
     elif args.command == "windows-dlls":
         windows_dlls(args.bundle)
     else:
-        windows_install(args.setup, args.target, args.models)
+        windows_install(args.setup, args.target, args.models, args.url)
     return 0
 
 

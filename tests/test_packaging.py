@@ -147,3 +147,21 @@ def test_the_multiprocessing_helpers_it_relaunches_itself_as_run(executable, tmp
         text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "unrecognized arguments" not in result.stderr
+
+
+def test_the_frozen_app_fetches_https_with_the_certificates_it_carries(executable, tmp_path):
+    """Get a Model needs TLS: the frozen app verifies a real https server's certificate
+    with what it bundles (PyPI: the one server this machine's tests may reach)."""
+    from desktop_chat.self_test import fetch
+
+    url = "https://pypi.org/simple/pip/"
+    if "status" not in fetch(url):
+        pytest.skip(f"no network here: {fetch(url)}")
+    out = tmp_path / "self-test.json"
+    result = subprocess.run([str(executable), "--self-test", str(TINY_R1), "--self-test-out",
+                             str(out), "--self-test-url", url],
+                            env=fresh_user_env(tmp_path), capture_output=True, text=True,
+                            timeout=600)
+    outcome = json.loads(out.read_text(encoding="utf-8"))
+    assert result.returncode == 0 and outcome["checks"]["url_answered"], outcome
+    assert outcome["url"]["status"] == 200, outcome

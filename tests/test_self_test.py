@@ -61,3 +61,21 @@ def test_an_unhandled_error_ends_it_in_the_summary_not_in_the_crash_dialog(
         sys.excepthook(type(error), error, error.__traceback__)
     assert "RuntimeError: a failure on the GUI thread" in outcome["unhandled_error"]
     assert not [w for w in qapp.topLevelWidgets() if w.objectName() == "crashDialog"]
+
+
+def test_the_url_check_reports_a_status_or_the_error_that_stopped_it(tmp_path):
+    """A plain local server answers; TLS to a server that speaks none is the error."""
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        assert self_test.fetch(f"http://127.0.0.1:{port}/") == {"status": 200}
+        failed = self_test.fetch(f"https://127.0.0.1:{port}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "status" not in failed and "Error" in failed["error"]
