@@ -191,7 +191,9 @@ def test_smollm2_answers_paris_through_the_worker(qtbot, worker, demo_model):
 @pytest.mark.slow
 def test_smollm2_greedy_output_is_identical_with_and_without_cache_reuse(
         qtbot, worker, demo_model):
-    load(qtbot, worker, demo_model)
+    # float32: reading a prompt whole or only its new part sums in another order, and in
+    # bfloat16 that alone changes a greedy pick on some CPUs (AVX2's kernels, seen here).
+    load(qtbot, worker, demo_model, dtype="float32")
     questions = ["What is the capital of France?", "And of Germany?",
                  "Name a famous painting in the Louvre.", "Who painted it?"]
     transcripts = {}
